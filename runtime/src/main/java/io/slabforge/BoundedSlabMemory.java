@@ -1,0 +1,57 @@
+package io.slabforge;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@link SlabMemory#bounded}: a byte budget in front of another provider. */
+final class BoundedSlabMemory implements SlabMemory {
+    private final SlabMemory delegate;
+    private final long capacityBytes;
+    private final AtomicLong heldBytes = new AtomicLong();
+
+    BoundedSlabMemory(SlabMemory delegate, long capacityBytes) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        if (capacityBytes < 0) {
+            throw new IllegalArgumentException("capacityBytes " + capacityBytes + " is negative");
+        }
+        this.capacityBytes = capacityBytes;
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        long before;
+        do {
+            before = heldBytes.get();
+            if (byteSize > capacityBytes - before) {
+                return null;
+            }
+        } while (!heldBytes.compareAndSet(before, before + byteSize));
+        MemorySegment segment = null;
+        try {
+            segment = delegate.allocate(byteSize, byteAlignment);
+            return segment;
+        } finally {
+            if (segment == null) {
+                heldBytes.addAndGet(-byteSize);
+            }
+        }
+    }
+
+    @Override
+    public void free(MemorySegment segment) {
+        long size = segment.byteSize();
+        delegate.free(segment);
+        heldBytes.addAndGet(-size);
+    }
+
+    /** Bytes currently held from the delegate. */
+    long heldBytes() {
+        return heldBytes.get();
+    }
+
+    @Override
+    public String toString() {
+        return "bounded(" + delegate + ", " + capacityBytes + " bytes)";
+    }
+}

@@ -1,0 +1,32 @@
+package io.slabforge;
+
+import java.util.BitSet;
+
+/**
+ * Hands out the 12-bit cache tags that make handles of different open caches differ. Round-robin, so that a
+ * closed cache's tag is reused as late as possible. Called only when a cache is built or closed.
+ */
+final class CacheTags {
+    private static final BitSet IN_USE = new BitSet(SlabEngine.MAX_OPEN_CACHES + 1);
+    private static int cursor;
+
+    private CacheTags() {}
+
+    static synchronized int acquire() {
+        int tag = IN_USE.nextClearBit(cursor + 1);
+        if (tag > SlabEngine.MAX_OPEN_CACHES) {
+            tag = IN_USE.nextClearBit(1);
+        }
+        if (tag > SlabEngine.MAX_OPEN_CACHES) {
+            throw new SlabException("too many open caches: at most " + SlabEngine.MAX_OPEN_CACHES
+                    + " can be open at once; close caches you no longer use");
+        }
+        IN_USE.set(tag);
+        cursor = tag;
+        return tag;
+    }
+
+    static synchronized void release(int tag) {
+        IN_USE.clear(tag);
+    }
+}

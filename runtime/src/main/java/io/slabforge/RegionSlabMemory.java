@@ -1,0 +1,166 @@
+package io.slabforge;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@link SlabMemory#ofArena()}: slabs carved out of large native regions.
+ *
+ * <p>Why regions: {@code Arena.allocate(size, size)} per slab over-reserves {@code size - 1} bytes of address
+ * space per slab (and more than doubles resident memory for small slabs after malloc's rounding), and a shared
+ * arena per slab costs a thread handshake on every release. A region is one shared arena of at least
+ * {@value #MIN_REGION_BYTES} bytes holding many equal blocks; it is closed, and its memory goes back to the
+ * operating system, the moment its last block is freed. A new region is as large as all open regions of its block
+ * size together (at least {@value #MIN_REGION_BYTES}, at most {@value #MAX_REGION_BYTES} bytes), so a small
+ * cache stays small, a large one needs few regions, and at large sizes the C library maps and unmaps them
+ * directly.
+ *
+ * <p>Thread-safe: one lock guards the region tables. It is taken only when a cache takes or returns a whole slab.
+ */
+final class RegionSlabMemory implements SlabMemory {
+    static final RegionSlabMemory SHARED = new RegionSlabMemory();
+
+    static final long MIN_REGION_BYTES = 2L << 20;
+    static final long MAX_REGION_BYTES = 64L << 20;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Regions with at least one free block, per (size, alignment). */
+    private final Map<BlockShape, ArrayDeque<Region>> available = new HashMap<>();
+    /** Bytes in open regions per (size, alignment): a new region is as large as all of them together. */
+    private final Map<BlockShape, Long> regionBytes = new HashMap<>();
+    /** Every open region by base address, to find the region of a freed block. */
+    private final TreeMap<Long, Region> byAddress = new TreeMap<>();
+
+    private record BlockShape(long size, long alignment) {}
+
+    private static final class Region {
+        final Arena arena;
+        final MemorySegment memory;
+        final BlockShape shape;
+        final boolean[] taken;
+        final int[] freeBlocks;
+        int freeTop;
+        boolean listed;
+
+        Region(Arena arena, MemorySegment memory, BlockShape shape, int blocks) {
+            this.arena = arena;
+            this.memory = memory;
+            this.shape = shape;
+            this.taken = new boolean[blocks];
+            this.freeBlocks = new int[blocks];
+            for (int i = 0; i < blocks; i++) {
+                freeBlocks[i] = blocks - 1 - i;
+            }
+            this.freeTop = blocks;
+        }
+
+        int blocks() {
+            return taken.length;
+        }
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteSize <= 0 || byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
+            throw new IllegalArgumentException("size " + byteSize + " / alignment " + byteAlignment
+                    + ": size must be positive and alignment a power of two");
+        }
+        BlockShape shape = new BlockShape(byteSize, byteAlignment);
+        lock.lock();
+        try {
+            ArrayDeque<Region> regions = available.computeIfAbsent(shape, s -> new ArrayDeque<>());
+            Region region = regions.peekFirst();
+            if (region == null) {
+                region = newRegion(shape);
+                if (region == null) {
+                    return null;
+                }
+                regions.addFirst(region);
+                region.listed = true;
+            }
+            int block = region.freeBlocks[--region.freeTop];
+            region.taken[block] = true;
+            if (region.freeTop == 0) {
+                regions.pollFirst();
+                region.listed = false;
+            }
+            return region.memory.asSlice(block * blockStride(shape), byteSize);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long blockStride(BlockShape shape) {
+        return (shape.size + shape.alignment - 1) & -shape.alignment;
+    }
+
+    private Region newRegion(BlockShape shape) {
+        long stride = blockStride(shape);
+        long wanted = Math.clamp(regionBytes.getOrDefault(shape, 0L), MIN_REGION_BYTES, MAX_REGION_BYTES);
+        long blocks = Math.max(1, Math.min(wanted / stride, Integer.MAX_VALUE - 8));
+        Arena arena = Arena.ofShared();
+        MemorySegment memory;
+        try {
+            memory = arena.allocate(blocks * stride, shape.alignment);
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            arena.close();
+            return null;
+        }
+        regionBytes.merge(shape, memory.byteSize(), Long::sum);
+        Region region = new Region(arena, memory, shape, (int) blocks);
+        byAddress.put(memory.address(), region);
+        return region;
+    }
+
+    @Override
+    public void free(MemorySegment segment) {
+        lock.lock();
+        try {
+            var entry = byAddress.floorEntry(segment.address());
+            Region region = entry == null ? null : entry.getValue();
+            long offset = region == null ? -1 : segment.address() - region.memory.address();
+            long stride = region == null ? 1 : blockStride(region.shape);
+            if (region == null || offset >= region.memory.byteSize() || offset % stride != 0
+                    || segment.byteSize() != region.shape.size || !region.taken[(int) (offset / stride)]) {
+                throw new IllegalArgumentException(segment + " was not handed out by " + this + " or is already free");
+            }
+            int block = (int) (offset / stride);
+            region.taken[block] = false;
+            region.freeBlocks[region.freeTop++] = block;
+            ArrayDeque<Region> regions = available.get(region.shape);
+            if (region.freeTop == region.blocks()) {
+                if (region.listed) {
+                    regions.remove(region);
+                }
+                byAddress.remove(region.memory.address());
+                regionBytes.merge(region.shape, -region.memory.byteSize(), Long::sum);
+                region.arena.close();
+            } else if (!region.listed) {
+                regions.addLast(region);
+                region.listed = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Regions currently open (for tests and diagnostics). */
+    int openRegions() {
+        lock.lock();
+        try {
+            return byAddress.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SlabMemory.ofArena()";
+    }
+}

@@ -1,0 +1,74 @@
+package io.slabforge;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * An owner of one slot that frees it on {@link #close()}: the seed's {@code SlabBox}. Generated caches'
+ * {@code Box} classes extend it with the record's accessors.
+ *
+ * <pre>{@code
+ * try (ParticleSlab.Box b = slab.box()) {
+ *     b.id(7);
+ * }   // freed here
+ * }</pre>
+ *
+ * <p>{@code close()} frees the slot once; a second {@code close()} is harmless, and {@code close()} after the cache
+ * was closed does nothing. On a {@link SlabSync#LOCKED} cache any thread may close a box (exactly one of racing
+ * closers frees it); on a {@link SlabSync#CONFINED} one another thread gets {@link WrongThreadException}.
+ */
+public abstract class SlabBox implements AutoCloseable {
+    private static final VarHandle HANDLE;
+
+    static {
+        try {
+            HANDLE = MethodHandles.lookup().findVarHandle(SlabBox.class, "handle", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final SlabEngine engine;
+    @SuppressWarnings("unused") // accessed through HANDLE
+    private volatile long handle;
+
+    /**
+     * Takes ownership of a live handle.
+     *
+     * @param engine the engine the handle belongs to
+     * @param handle a live handle of {@code engine}
+     */
+    protected SlabBox(SlabEngine engine, long handle) {
+        this.engine = engine;
+        this.handle = handle;
+    }
+
+    /**
+     * The handle this box owns, or 0 once it is closed (0 is never a valid handle, so accessors then throw
+     * {@link InvalidHandleException}).
+     *
+     * @return the owned handle, or 0
+     */
+    public final long handle() {
+        return handle;
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    public final boolean isClosed() {
+        return handle == 0;
+    }
+
+    /** Frees the slot; idempotent; a no-op once the cache is closed. */
+    @Override
+    public final void close() {
+        engine.checkThread();
+        long owned = (long) HANDLE.getAndSet(this, 0L);
+        if (owned != 0 && !engine.isClosed()) {
+            engine.free(owned);
+        }
+    }
+}

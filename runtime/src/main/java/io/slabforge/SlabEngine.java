@@ -1,0 +1,901 @@
+package io.slabforge;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+
+/**
+ * The slab engine: a cache of fixed-size slots in slabs taken from a {@link SlabMemory}. Generated caches
+ * ({@code ParticleSlab} and the like) are typed views over one engine; it can also be used directly for untyped
+ * slots.
+ *
+ * <pre>{@code
+ * try (SlabEngine slots = SlabEngine.builder(SlabGeometry.of(16, 8, 4096)).build()) {
+ *     long h = slots.allocate();
+ *     slots.slabOf(h).set(ValueLayout.JAVA_LONG, slots.geometry().slotOffset(h), 42L);
+ *     slots.free(h);
+ * }
+ * }</pre>
+ *
+ * <h2>Handles</h2>
+ * A handle is a {@code long}, never 0, of four fields; all 64 bits are validated:
+ * <pre>
+ *  63        52 51                     28 27                               0
+ * +------------+-------------------------+----------------------------------+
+ * | cache tag  |       generation        |  slab index   |   slot index     |
+ * |  12 bits   |         24 bits         |   28 - slotBits | slotBits       |
+ * +------------+-------------------------+----------------------------------+
+ * </pre>
+ * <ul>
+ *   <li>Cache tag, 1..4095: unique among open caches, so at most {@value #MAX_OPEN_CACHES} caches are open at
+ *       once (one more fails with {@link SlabException}); two open caches never accept each other's handles.
+ *       Tags are handed out round-robin, so a closed cache's tag is reused as late as possible.</li>
+ *   <li>Generation, 24 bits: bumped by every free. A slot can be reused 2<sup>24</sup> times before a generation
+ *       repeats; after that the counter wraps (memory does not grow under churn), and a handle that went stale
+ *       exactly a multiple of 2<sup>24</sup> reuses ago would be accepted again. Fresh slabs start at a random
+ *       generation, and generations survive a slab being returned to the provider and its index reused.</li>
+ *   <li>Index, 28 bits: the slab index above {@link SlabGeometry#slotBits()} slot bits. At most
+ *       {@code 2^(28 - slotBits)} slabs and so at most {@code 2^(28 - slotBits) * slotsPerSlab} (fewer than
+ *       2<sup>28</sup>) live objects per cache; past them allocation fails with
+ *       {@link SlabOutOfMemoryException}.</li>
+ * </ul>
+ *
+ * <h2>Synchronisation</h2>
+ * {@link SlabSync#CONFINED}: every call checks the calling thread. {@link SlabSync#LOCKED}: allocate, free,
+ * close, stats, iteration and slab changes run under the cache's lock; field accesses ({@link #slabOf}) take no
+ * lock. A thread that reads a field while another frees the same slot may see the old value, the value written by
+ * the next owner of the slot, or {@link InvalidHandleException}; never memory outside the cache's slabs. Hand a
+ * handle to another thread through a happens-before edge (a queue, a lock, a volatile) and it sees the slot as the
+ * sender left it. {@link SlabSync#NONE}: no checks; concurrent use is a bug but cannot crash the JVM.
+ */
+public final class SlabEngine implements AutoCloseable {
+
+    /** Version of the contract between generated code and this engine; generated code states the one it needs. */
+    public static final int CONTRACT_VERSION = 1;
+    /** How many caches can be open at the same time. */
+    public static final int MAX_OPEN_CACHES = (1 << 12) - 1;
+    /** How many times a slot is reused before its generation repeats. */
+    public static final long GENERATIONS = 1L << 24;
+
+    static final int INDEX_BITS = 28;
+    static final int GENERATION_SHIFT = 28;
+    static final int TAG_SHIFT = 52;
+    static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    static final long TAG_MASK = -1L << TAG_SHIFT;
+    static final int GENERATION_MASK = (int) GENERATIONS - 1;
+    /** Set in a slot's generation word while the slot is allocated. */
+    static final int LIVE = 0x8000_0000;
+
+    // Slab header, see docs/ARCHITECTURE.md. Kept in the slab so a file-backed provider can re-attach it later.
+    static final long MAGIC_OFFSET = 0;
+    static final long INDEX_OFFSET = 4;
+    static final long CARVED_OFFSET = 8;
+    static final long FREE_HEAD_OFFSET = 12;
+    static final long FREE_COUNT_OFFSET = 16;
+    static final long LIVE_COUNT_OFFSET = 20;
+    static final long TAG_OFFSET = 24;
+    static final long SLOTS_OFFSET_OFFSET = 28;
+    static final int MAGIC = 0x51AB_F0A6;
+    static final int NO_SLOT = -1;
+
+    private static final byte HELD = 1;
+    private static final byte PARTIAL = 2;
+    private static final byte EMPTY = 3;
+    private static final byte CURRENT = 4;
+    private static final int NONE = -1;
+
+    private final SlabGeometry geometry;
+    private final long slabSize;
+    private final long slotSize;
+    private final long slotsOffset;
+    private final int slotsPerSlab;
+    private final int slotBits;
+    private final long slotMask;
+    private final int maxSlabs;
+    private final int tag;
+    private final long tagBits;
+    private final boolean checked;
+    private final Thread owner;
+    private final Lock lock;
+    private final SlabSync sync;
+    private final SlabMemory memory;
+    private final long maxBytes;
+    private final int reserveSlabs;
+
+    /** Slab segments by slab index; {@code null} where no slab is held. Read without lock by field accesses. */
+    private MemorySegment[] slabs = new MemorySegment[4];
+    /** Generation words of slabs given back to the provider, restored if their index is reused. */
+    private int[][] savedGenerations = new int[4][];
+    private byte[] state = new byte[4];
+    private int[] next = new int[4];
+    private int[] prev = new int[4];
+    private int partialHead = NONE;
+    private int emptyHead = NONE;
+    private int emptyCount;
+    private int[] releasedIndices = new int[4];
+    private int releasedCount;
+    private int highWater;
+
+    private MemorySegment current;
+    private int currentIndex = NONE;
+
+    private int heldSlabs;
+    private long liveCount;
+    private long allocations;
+    private long frees;
+    private volatile boolean closed;
+
+    SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
+        SlabGeometry expected = SlabGeometry.of(geometry.slotSize(), geometry.slotAlignment(), geometry.slabSize());
+        if (!expected.equals(geometry)) {
+            throw new IllegalArgumentException("geometry " + geometry + " disagrees with this runtime's " + expected);
+        }
+        this.geometry = geometry;
+        this.slabSize = geometry.slabSize();
+        this.slotSize = geometry.slotSize();
+        this.slotsOffset = geometry.slotsOffset();
+        this.slotsPerSlab = geometry.slotsPerSlab();
+        this.slotBits = geometry.slotBits();
+        this.slotMask = (1L << slotBits) - 1;
+        this.maxSlabs = 1 << (INDEX_BITS - slotBits);
+        this.sync = options.sync;
+        this.owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
+        this.lock = sync == SlabSync.LOCKED ? (options.lock != null ? options.lock : new ReentrantLock()) : null;
+        this.checked = options.checked;
+        this.memory = options.memory;
+        this.maxBytes = options.maxBytes;
+        this.reserveSlabs = options.reserveSlabs;
+        this.tag = CacheTags.acquire();
+        this.tagBits = (long) tag << TAG_SHIFT;
+    }
+
+    /**
+     * A builder for an engine of untyped slots with the given geometry.
+     *
+     * @param geometry slot size, alignment and slab size, from {@link SlabGeometry#of}
+     * @return a new builder
+     */
+    public static Builder builder(SlabGeometry geometry) {
+        return new Builder(geometry);
+    }
+
+    /** Builds a {@link SlabEngine}; see {@link SlabBuilder} for the options. */
+    public static final class Builder extends SlabBuilder<Builder> {
+        private final SlabGeometry geometry;
+
+        private Builder(SlabGeometry geometry) {
+            this.geometry = geometry;
+        }
+
+        /**
+         * Builds the engine; takes no memory yet.
+         *
+         * @return a new, empty engine
+         */
+        public SlabEngine build() {
+            return newEngine(geometry);
+        }
+    }
+
+    /**
+     * Fails unless generated code written for contract {@code generatedFor} and the given geometry can run on
+     * this runtime. Generated caches call it when their class is initialised.
+     *
+     * @param generatedFor the contract version the generated class was written for
+     * @param cacheClass the generated class's name, for the message
+     * @param slotSize the slot size the processor computed
+     * @param slotAlignment the slot alignment the processor computed
+     * @param slabSize the slab size
+     * @param slotsPerSlab the slots per slab the processor computed
+     * @return the geometry, for a {@code static final} field
+     * @throws IllegalStateException naming both versions, or both geometries, if they disagree
+     */
+    public static SlabGeometry requireContract(int generatedFor, String cacheClass, long slotSize,
+                                               long slotAlignment, long slabSize, int slotsPerSlab) {
+        if (generatedFor != CONTRACT_VERSION) {
+            throw new IllegalStateException(cacheClass + " was generated for Slabforge runtime contract "
+                    + generatedFor + " but this slabforge-runtime implements contract " + CONTRACT_VERSION
+                    + "; use the slabforge-processor and slabforge-runtime of the same release");
+        }
+        SlabGeometry geometry = SlabGeometry.of(slotSize, slotAlignment, slabSize);
+        if (geometry.slotsPerSlab() != slotsPerSlab) {
+            throw new IllegalStateException(cacheClass + " was generated for " + slotsPerSlab
+                    + " slots per slab but this runtime lays out " + geometry.slotsPerSlab()
+                    + "; use the slabforge-processor and slabforge-runtime of the same release");
+        }
+        return geometry;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Allocation and free
+
+    /**
+     * Allocates a zero-filled slot.
+     *
+     * @return a live handle, never 0
+     * @throws SlabOutOfMemoryException when no slot can be had
+     * @throws SlabException when the memory provider misbehaves or a free list was found corrupted
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long allocate() {
+        long handle = allocateUninitialized();
+        MemorySegment slab = slabs[slabIndex(handle)];
+        long offset = geometry.slotOffset(handle);
+        long end = offset + slotSize;
+        for (; offset + Long.BYTES <= end; offset += Long.BYTES) {
+            slab.set(JAVA_LONG_UNALIGNED, offset, 0L);
+        }
+        if (offset < end) {
+            slab.set(JAVA_INT, offset, 0);
+        }
+        return handle;
+    }
+
+    /**
+     * Allocates a slot whose content is unspecified (the caller writes all of it), or returns 0 when out of
+     * memory.
+     *
+     * @return a live handle, or 0 when no slot can be had
+     * @throws SlabException when the memory provider misbehaves or a free list was found corrupted
+     */
+    public long tryAllocateUninitialized() {
+        try {
+            return allocateUninitialized();
+        } catch (SlabOutOfMemoryException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Allocates a slot whose content is unspecified: the caller must write every byte it will read.
+     *
+     * @return a live handle, never 0
+     * @throws SlabOutOfMemoryException when no slot can be had
+     * @throws SlabException when the memory provider misbehaves or a free list was found corrupted
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long allocateUninitialized() {
+        if (lock != null) {
+            lock.lock();
+            try {
+                return allocate0();
+            } finally {
+                lock.unlock();
+            }
+        }
+        checkThread();
+        return allocate0();
+    }
+
+    private long allocate0() {
+        MemorySegment slab = current;
+        if (slab == null || slab.get(JAVA_INT, FREE_HEAD_OFFSET) == NO_SLOT
+                && slab.get(JAVA_INT, CARVED_OFFSET) == slotsPerSlab) {
+            slab = switchCurrent();
+        }
+        int slot = takeSlot(slab, currentIndex);
+        long generationOffset = geometry.generationOffset(slot);
+        int generation = slab.get(JAVA_INT, generationOffset);
+        slab.set(JAVA_INT, generationOffset, generation | LIVE);
+        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, slab.get(JAVA_INT, LIVE_COUNT_OFFSET) + 1);
+        liveCount++;
+        allocations++;
+        return tagBits | (long) generation << GENERATION_SHIFT | (long) currentIndex << slotBits | slot;
+    }
+
+    /** Pops the free list, or carves the next never-used slot. The slab has room. */
+    private int takeSlot(MemorySegment slab, int index) {
+        int head = slab.get(JAVA_INT, FREE_HEAD_OFFSET);
+        int carved = slab.get(JAVA_INT, CARVED_OFFSET);
+        if (head == NO_SLOT) {
+            if (slab.get(JAVA_INT, FREE_COUNT_OFFSET) != 0) {
+                throw freeListCorrupted(slab, index, "the free list ended with "
+                        + slab.get(JAVA_INT, FREE_COUNT_OFFSET) + " slots still counted free");
+            }
+            slab.set(JAVA_INT, CARVED_OFFSET, carved + 1);
+            return carved;
+        }
+        if (!isFreeSlot(slab, head, carved)) {
+            throw freeListCorrupted(slab, index, "its head " + head + " is not a free slot");
+        }
+        int link = slab.get(JAVA_INT, slotsOffset + head * slotSize);
+        if (link != NO_SLOT && !isFreeSlot(slab, link, carved)) {
+            throw freeListCorrupted(slab, index, "free slot " + head + " links to " + link
+                    + ", which is not a free slot (was a freed slot written through a stale segment?)");
+        }
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, link);
+        slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) - 1);
+        return head;
+    }
+
+    private boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
+        return slot >= 0 && slot < carved && (slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0;
+    }
+
+    /**
+     * Rebuilds a slab's free list from its generation words (which the free list cannot damage) and reports
+     * the corruption. The cache stays consistent: every free slot is on the new list exactly once.
+     */
+    private SlabException freeListCorrupted(MemorySegment slab, int index, String what) {
+        int carved = slab.get(JAVA_INT, CARVED_OFFSET);
+        int head = NO_SLOT;
+        int free = 0;
+        for (int slot = carved - 1; slot >= 0; slot--) {
+            if ((slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0) {
+                slab.set(JAVA_INT, slotsOffset + slot * slotSize, head);
+                head = slot;
+                free++;
+            }
+        }
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, head);
+        slab.set(JAVA_INT, FREE_COUNT_OFFSET, free);
+        return new SlabException("free list of slab " + index + " was corrupted: " + what
+                + "; the list was rebuilt from the generation words and the allocation can be retried");
+    }
+
+    /** The current slab is full (or absent): make a partial, empty or new slab current. */
+    private MemorySegment switchCurrent() {
+        if (closed) {
+            throw closedException();
+        }
+        if (currentIndex != NONE) {
+            state[currentIndex] = HELD;
+        }
+        int index;
+        if (partialHead != NONE) {
+            index = partialHead;
+            unlink(index);
+        } else if (emptyHead != NONE) {
+            index = emptyHead;
+            unlink(index);
+        } else {
+            index = acquireSlab();
+        }
+        state[index] = CURRENT;
+        currentIndex = index;
+        current = slabs[index];
+        return current;
+    }
+
+    /**
+     * Frees a live handle: the slot goes back on its slab's free list and its generation is bumped, so the handle
+     * and every copy of it are stale from now on.
+     *
+     * @param handle a live handle of this cache
+     * @throws InvalidHandleException if it is not one (stale, already freed, another cache's, malformed)
+     * @throws SlabException if giving an emptied slab back to the provider failed (the slot is freed regardless)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void free(long handle) {
+        if (lock != null) {
+            lock.lock();
+            try {
+                free0(handle);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        checkThread();
+        free0(handle);
+    }
+
+    private void free0(long handle) {
+        MemorySegment slab = validate(handle);
+        int index = slabIndex(handle);
+        int slot = (int) (handle & slotMask);
+        long generationOffset = geometry.generationOffset(slot);
+        slab.set(JAVA_INT, generationOffset, (slab.get(JAVA_INT, generationOffset) + 1) & GENERATION_MASK);
+        slab.set(JAVA_INT, slotsOffset + slot * slotSize, slab.get(JAVA_INT, FREE_HEAD_OFFSET));
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, slot);
+        slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) + 1);
+        int live = slab.get(JAVA_INT, LIVE_COUNT_OFFSET) - 1;
+        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live);
+        liveCount--;
+        frees++;
+        byte was = state[index];
+        if (was == CURRENT) {
+            if (live == 0 && emptyCount + 1 > reserveSlabs) {
+                current = null;
+                currentIndex = NONE;
+                releaseSlab(index);
+            }
+        } else if (live == 0) {
+            if (was == PARTIAL) {
+                unlink(index);
+            }
+            if (emptyCount + (current != null && current.get(JAVA_INT, LIVE_COUNT_OFFSET) == 0 ? 1 : 0)
+                    < reserveSlabs) {
+                push(index, EMPTY);
+            } else {
+                releaseSlab(index);
+            }
+        } else if (was == HELD) {
+            push(index, PARTIAL);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Handle validation and field access
+
+    private int slabIndex(long handle) {
+        return (int) ((handle & INDEX_MASK) >>> slotBits);
+    }
+
+    /**
+     * The slab segment holding a handle's slot, after the checks this cache was built with: the calling thread
+     * (if {@link SlabSync#CONFINED}) and, if checked, the cache tag and generation. The slot is at
+     * {@code geometry().slotOffset(handle)}. This is what every generated field accessor calls.
+     *
+     * @param handle a live handle of this cache
+     * @return the slab segment
+     * @throws InvalidHandleException if the handle is not live here (checked caches; an unchecked cache still
+     *     rejects handles outside its slabs)
+     * @throws IllegalStateException after {@link #close()}
+     * @throws WrongThreadException on a confined cache used from another thread
+     */
+    public MemorySegment slabOf(long handle) {
+        if (owner != null && Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+        MemorySegment[] all = slabs;
+        int index = slabIndex(handle);
+        if (index < all.length) {
+            MemorySegment slab = all[index];
+            if (slab != null) {
+                if (!checked) {
+                    return slab;
+                }
+                int slot = (int) (handle & slotMask);
+                if ((handle & TAG_MASK) == tagBits && slot < slotsPerSlab
+                        && slab.get(JAVA_INT, geometry.generationOffset(slot)) == liveWord(handle)) {
+                    return slab;
+                }
+            }
+        }
+        throw invalid(handle);
+    }
+
+    private static int liveWord(long handle) {
+        return (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK | LIVE;
+    }
+
+    /** Full validation regardless of {@code checked}; returns the slab. */
+    private MemorySegment validate(long handle) {
+        MemorySegment slab = liveSlab(handle);
+        if (slab == null) {
+            throw invalid(handle);
+        }
+        return slab;
+    }
+
+    private MemorySegment liveSlab(long handle) {
+        MemorySegment[] all = slabs;
+        int index = slabIndex(handle);
+        int slot = (int) (handle & slotMask);
+        if ((handle & TAG_MASK) != tagBits || index >= all.length || slot >= slotsPerSlab) {
+            return null;
+        }
+        MemorySegment slab = all[index];
+        if (slab == null || slab.get(JAVA_INT, geometry.generationOffset(slot)) != liveWord(handle)) {
+            return null;
+        }
+        return slab;
+    }
+
+    /**
+     * Whether {@code handle} is a live handle of this cache. Never throws for any long value (a confined cache
+     * used from another thread still throws {@link WrongThreadException}).
+     *
+     * @param handle any long
+     * @return {@code true} if it names a currently allocated slot of this cache
+     */
+    public boolean isLive(long handle) {
+        checkThread();
+        return !closed && liveSlab(handle) != null;
+    }
+
+    /**
+     * The slot of a live handle as a segment of exactly {@code slotSize} bytes, for native calls and bulk copies.
+     * Always validated, even on an unchecked cache. The segment stays usable after the slot is freed (it is
+     * memory of the slab); writing through it then is a bug that the next allocation from that slab detects as
+     * a corrupted free list where it can.
+     *
+     * @param handle a live handle of this cache
+     * @return the slot's memory
+     */
+    public MemorySegment segment(long handle) {
+        checkThread();
+        return validate(handle).asSlice(geometry.slotOffset(handle), slotSize);
+    }
+
+    /**
+     * The geometry of this engine's slabs.
+     *
+     * @return the geometry
+     */
+    public SlabGeometry geometry() {
+        return geometry;
+    }
+
+    /**
+     * Whether field accesses validate handles.
+     *
+     * @return {@code true} unless built with {@code checked(false)}
+     */
+    public boolean isChecked() {
+        return checked;
+    }
+
+    /**
+     * The synchronisation mode.
+     *
+     * @return the mode this engine was built with
+     */
+    public SlabSync sync() {
+        return sync;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Iteration, statistics, close
+
+    /**
+     * Calls {@code action} with every live handle, slab by slab. The action may free the handle it is given;
+     * slots allocated during the walk may or may not be visited. On a {@link SlabSync#LOCKED} cache the walk
+     * holds the lock (a {@code ReentrantLock} lets the action allocate and free from the same thread).
+     *
+     * @param action what to do with each live handle
+     */
+    public void forEach(LongConsumer action) {
+        if (lock != null) {
+            lock.lock();
+            try {
+                forEach0(action);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        checkThread();
+        forEach0(action);
+    }
+
+    private void forEach0(LongConsumer action) {
+        checkOpen();
+        for (int index = 0; index < highWater; index++) {
+            for (int slot = 0; ; slot++) {
+                MemorySegment slab = slabs[index];
+                if (slab == null || slot >= slab.get(JAVA_INT, CARVED_OFFSET)) {
+                    break;
+                }
+                int word = slab.get(JAVA_INT, geometry.generationOffset(slot));
+                if ((word & LIVE) != 0) {
+                    action.accept(tagBits | (long) (word & GENERATION_MASK) << GENERATION_SHIFT
+                            | (long) index << slotBits | slot);
+                }
+            }
+        }
+    }
+
+    /**
+     * Live objects right now.
+     *
+     * @return the number of allocated slots
+     */
+    public long liveCount() {
+        checkThread();
+        return liveCount;
+    }
+
+    /**
+     * A consistent snapshot of occupancy and activity.
+     *
+     * @return the statistics
+     */
+    public SlabStats stats() {
+        if (lock != null) {
+            lock.lock();
+            try {
+                return stats0();
+            } finally {
+                lock.unlock();
+            }
+        }
+        checkThread();
+        return stats0();
+    }
+
+    private SlabStats stats0() {
+        long capacity = (long) heldSlabs * slotsPerSlab;
+        return new SlabStats(heldSlabs, slotSize, slotsPerSlab, liveCount, capacity, heldSlabs * slabSize,
+                liveCount * slotSize, (capacity - liveCount) * slotSize, allocations, frees);
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Gives every slab back to the provider; every handle becomes invalid. A second call does nothing; any other
+     * use afterwards throws {@link IllegalStateException}.
+     *
+     * @throws SlabException if the provider failed to take a slab back (all other slabs are still returned)
+     */
+    @Override
+    public void close() {
+        if (lock != null) {
+            lock.lock();
+            try {
+                close0();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        checkThread();
+        close0();
+    }
+
+    private void close0() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        MemorySegment[] held = slabs;
+        slabs = new MemorySegment[0];
+        current = null;
+        currentIndex = NONE;
+        CacheTags.release(tag);
+        SlabException failure = null;
+        for (int index = 0; index < highWater; index++) {
+            if (held[index] != null) {
+                try {
+                    memory.free(held[index]);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = providerFailed("free", e);
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        heldSlabs = 0;
+        liveCount = 0;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Slabs from and to the provider
+
+    private int acquireSlab() {
+        if (releasedCount == 0 && highWater >= maxSlabs) {
+            throw new SlabOutOfMemoryException("handle space exhausted: a cache of " + slotsPerSlab
+                    + "-slot slabs holds at most " + maxSlabs + " slabs (" + (long) maxSlabs * slotsPerSlab
+                    + " objects); use a larger slabSize for more");
+        }
+        if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
+            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
+                    + slabSize + " bytes held (" + liveCount + " live objects)");
+        }
+        MemorySegment slab;
+        try {
+            slab = memory.allocate(slabSize, slabSize);
+        } catch (OutOfMemoryError e) {
+            throw new SlabOutOfMemoryException("memory provider " + memory + " ran out of memory", e);
+        } catch (RuntimeException e) {
+            throw providerFailed("allocate", e);
+        }
+        if (slab == null) {
+            throw new SlabOutOfMemoryException("memory provider " + memory + " has no memory left for a "
+                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveCount + " live objects)");
+        }
+        String fault = faultOf(slab);
+        if (fault != null) {
+            SlabException e = new SlabException("memory provider " + memory + " returned a bad slab: " + fault
+                    + "; the cache is unchanged");
+            try {
+                memory.free(slab);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        int index = releasedCount > 0 ? releasedIndices[--releasedCount] : highWater++;
+        ensureCapacity(index + 1);
+        initialiseHeader(slab, index);
+        slabs[index] = slab;
+        heldSlabs++;
+        return index;
+    }
+
+    private String faultOf(MemorySegment slab) {
+        if (!slab.scope().isAlive()) {
+            return "its segment is already closed";
+        }
+        if (!slab.isNative()) {
+            return "a heap segment, not native memory";
+        }
+        if (slab.isReadOnly()) {
+            return "a read-only segment";
+        }
+        if (slab.byteSize() != slabSize) {
+            return slab.byteSize() + " bytes instead of " + slabSize;
+        }
+        if (slab.address() % slabSize != 0) {
+            return "address 0x" + Long.toHexString(slab.address()) + " is not aligned to " + slabSize;
+        }
+        return null;
+    }
+
+    private void initialiseHeader(MemorySegment slab, int index) {
+        slab.set(JAVA_INT, MAGIC_OFFSET, MAGIC);
+        slab.set(JAVA_INT, INDEX_OFFSET, index);
+        slab.set(JAVA_INT, CARVED_OFFSET, 0);
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, NO_SLOT);
+        slab.set(JAVA_INT, FREE_COUNT_OFFSET, 0);
+        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, 0);
+        slab.set(JAVA_INT, TAG_OFFSET, tag);
+        slab.set(JAVA_INT, SLOTS_OFFSET_OFFSET, (int) slotsOffset);
+        int[] saved = savedGenerations[index];
+        if (saved != null) {
+            MemorySegment.copy(saved, 0, slab, JAVA_INT, geometry.generationOffset(0), slotsPerSlab);
+            savedGenerations[index] = null;
+        } else {
+            int start = ThreadLocalRandom.current().nextInt() & GENERATION_MASK;
+            for (int slot = 0; slot < slotsPerSlab; slot++) {
+                slab.set(JAVA_INT, geometry.generationOffset(slot), start);
+            }
+        }
+    }
+
+    private void releaseSlab(int index) {
+        MemorySegment slab = slabs[index];
+        int[] generations = new int[slotsPerSlab];
+        MemorySegment.copy(slab, JAVA_INT, geometry.generationOffset(0), generations, 0, slotsPerSlab);
+        savedGenerations[index] = generations;
+        slabs[index] = null;
+        state[index] = 0;
+        releasedIndices[releasedCount++] = index;
+        heldSlabs--;
+        try {
+            memory.free(slab);
+        } catch (RuntimeException e) {
+            throw providerFailed("free", e);
+        }
+    }
+
+    private SlabException providerFailed(String call, RuntimeException e) {
+        return new SlabException("memory provider " + memory + " threw from " + call + ": " + e
+                + "; the cache is consistent", e);
+    }
+
+    private void ensureCapacity(int slabCount) {
+        if (slabCount > slabs.length) {
+            int length = Math.max(slabCount, slabs.length * 2);
+            savedGenerations = Arrays.copyOf(savedGenerations, length);
+            state = Arrays.copyOf(state, length);
+            next = Arrays.copyOf(next, length);
+            prev = Arrays.copyOf(prev, length);
+            releasedIndices = Arrays.copyOf(releasedIndices, length);
+            slabs = Arrays.copyOf(slabs, length);
+        }
+    }
+
+    private void push(int index, byte list) {
+        state[index] = list;
+        prev[index] = NONE;
+        if (list == PARTIAL) {
+            next[index] = partialHead;
+            if (partialHead != NONE) {
+                prev[partialHead] = index;
+            }
+            partialHead = index;
+        } else {
+            next[index] = emptyHead;
+            if (emptyHead != NONE) {
+                prev[emptyHead] = index;
+            }
+            emptyHead = index;
+            emptyCount++;
+        }
+    }
+
+    private void unlink(int index) {
+        int before = prev[index];
+        int after = next[index];
+        if (after != NONE) {
+            prev[after] = before;
+        }
+        if (before != NONE) {
+            next[before] = after;
+        } else if (partialHead == index) {
+            partialHead = after;
+        } else {
+            emptyHead = after;
+        }
+        if (state[index] == EMPTY) {
+            emptyCount--;
+        }
+        state[index] = HELD;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Errors
+
+    /**
+     * Throws {@link WrongThreadException} if this is a confined cache and the caller is not its owner.
+     */
+    public void checkThread() {
+        if (owner != null && Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private WrongThreadException wrongThread() {
+        return new WrongThreadException("this cache is confined to thread " + owner.getName()
+                + "; build it with sync(SlabSync.LOCKED) to share it, not use it from "
+                + Thread.currentThread().getName());
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("the cache is closed");
+    }
+
+    private RuntimeException invalid(long handle) {
+        if (closed) {
+            return closedException();
+        }
+        String why;
+        if (handle == 0) {
+            why = "0 is never a handle (a closed box, or an unset field?)";
+        } else if ((handle & TAG_MASK) != tagBits) {
+            why = "it belongs to another cache (tag " + (handle >>> TAG_SHIFT) + ", this cache is " + tag + ")";
+        } else {
+            int index = slabIndex(handle);
+            int slot = (int) (handle & slotMask);
+            MemorySegment[] all = slabs;
+            if (index >= all.length || all[index] == null) {
+                why = "slab " + index + " is not held by this cache";
+            } else if (slot >= slotsPerSlab) {
+                why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
+            } else {
+                int word = all[index].get(JAVA_INT, geometry.generationOffset(slot));
+                int generation = (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK;
+                if ((word & LIVE) == 0 && (word & GENERATION_MASK) == ((generation + 1) & GENERATION_MASK)) {
+                    why = "it was freed (use after free or double free)";
+                } else if ((word & LIVE) == 0) {
+                    why = "the slot is free (stale handle, generation " + generation + ")";
+                } else {
+                    why = "stale generation " + generation + ": the slot was reused (now generation "
+                            + (word & GENERATION_MASK) + ")";
+                }
+            }
+        }
+        return new InvalidHandleException("invalid handle 0x" + Long.toHexString(handle) + ": " + why);
+    }
+
+    @Override
+    public String toString() {
+        return "SlabEngine[tag=" + tag + ", " + geometry + ", sync=" + sync + ", checked=" + checked + "]";
+    }
+}
