@@ -238,6 +238,20 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
+     * Allocates a zero-filled slot, or returns 0 when out of memory.
+     *
+     * @return a live handle, or 0 when no slot can be had
+     * @throws SlabException when the memory provider misbehaves or a free list was found corrupted
+     */
+    public long tryAllocate() {
+        try {
+            return allocate();
+        } catch (SlabOutOfMemoryException e) {
+            return 0;
+        }
+    }
+
+    /**
      * Allocates a slot whose content is unspecified (the caller writes all of it), or returns 0 when out of
      * memory.
      *
