@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -220,8 +221,7 @@ class SlabMemoryTest {
         assertEquals(2 * 4096 + 64, bounded.heldBytes());
         held.add(bounded.allocate(4096, 4096));
         assertEquals(3 * 4096 + 64, bounded.heldBytes());
-        assertTrue(bounded.toString().contains("delegate") && bounded.toString().contains(String.valueOf(3 * 4096 + 100)),
-                bounded.toString());
+        assertEquals("bounded(delegate, " + (3 * 4096 + 100) + " bytes)", bounded.toString());
     }
 
     @Test
@@ -278,7 +278,7 @@ class SlabMemoryTest {
         BoundedSlabMemory bounded = (BoundedSlabMemory) SlabMemory.bounded(new PoolMemory(), capacity);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicLong maxSeen = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong maxSeen = new AtomicLong();
         for (int t = 0; t < 4; t++) {
             long seed = t;
             threads.add(Thread.ofPlatform().start(() -> {
