@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the writers generate for one valid record: every stored value reachable from the record (its components and,
@@ -85,7 +86,7 @@ final class CachePlan {
             path.add(component.name());
             String accessor = prefix.isEmpty() ? component.name() : prefix + capitalize(component.name());
             long offset = base + field.offset();
-            String upper = upperSnake(accessor);
+            String upper = path.stream().map(CachePlan::upperSnake).collect(Collectors.joining("_"));
             String offsetConstant = constants.newName(upper + "_OFFSET");
             String handle = component.atomic() ? constants.newName(upper + "_HANDLE") : null;
             List<Node> children = List.of();

@@ -60,7 +60,8 @@ public final class SlabProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(SlabTypeAttributes.SLAB_TYPE, Names.GENERATED.canonicalName());
+        return Set.of(SlabTypeAttributes.SLAB_TYPE, ModelReader.LENGTH, ModelReader.ATOMIC,
+                Names.GENERATED.canonicalName());
     }
 
     @Override
@@ -86,7 +87,7 @@ public final class SlabProcessor extends AbstractProcessor {
                         work.add(type);
                     }
                 }
-            } else {
+            } else if (annotation.getQualifiedName().contentEquals(Names.GENERATED.canonicalName())) {
                 onlyOurs &= round.getElementsAnnotatedWith(annotation).stream().allMatch(this::isOurOutput);
             }
         }
@@ -96,7 +97,7 @@ public final class SlabProcessor extends AbstractProcessor {
         if (round.processingOver()) {
             reportStillUnresolved();
         }
-        // Claim @SlabType, and @Generated when it only marks our own output (else -Xlint:processing warns that
+        // Claim @SlabType, @Length and @Atomic, and @Generated when it only marks our own output (else -Xlint:processing warns that
         // nobody claimed it); leave @Generated of other generators to their processors.
         return onlyOurs;
     }

@@ -10,17 +10,29 @@ import org.junit.jupiter.api.TestFactory;
 
 /** Generated caches at run time: see {@code src/test/resources/behaviour/com/example/*Checks.java}. */
 class BehaviourTest {
+    /** Every record and check class under src/test/resources/behaviour. */
+    static final String[] ALL = {
+        "com/example/Particle.java", "com/example/Mixed.java", "com/example/Side.java", "com/example/Vec3.java",
+        "com/example/Order.java", "com/example/Line.java", "com/example/Shape.java", "com/example/Big.java",
+        "com/example/WithBig.java", "com/example/Counter.java", "com/example/Outer.java", "com/example/Other.java",
+        "com/example/Named.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java"
+    };
+
     private static ClassLoader loader;
 
     @BeforeAll
     static void compile() {
-        loader = Behaviour.compileAndLoad("com/example/Particle.java", "com/example/Mixed.java",
-                "com/example/ParticleChecks.java");
+        loader = Behaviour.compileAndLoad(ALL);
     }
 
     @TestFactory
     Stream<DynamicTest> particle() throws ReflectiveOperationException {
         return Behaviour.checks(loader, "com.example.ParticleChecks");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> componentTypes() throws ReflectiveOperationException {
+        return Behaviour.checks(loader, "com.example.TypesChecks");
     }
 
     /**
