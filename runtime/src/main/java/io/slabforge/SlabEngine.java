@@ -358,9 +358,6 @@ public final class SlabEngine implements AutoCloseable {
         if (closed) {
             throw closedException();
         }
-        if (currentIndex != NONE) {
-            state[currentIndex] = HELD;
-        }
         int index;
         if (partialHead != NONE) {
             index = partialHead;
@@ -369,7 +366,12 @@ public final class SlabEngine implements AutoCloseable {
             index = emptyHead;
             unlink(index);
         } else {
+            // May throw; the full slab must then stay CURRENT: marked HELD while still current, a free would put
+            // it on the partial list as well, and a later switch would pick it again and carve past its end.
             index = acquireSlab();
+        }
+        if (currentIndex != NONE) {
+            state[currentIndex] = HELD;
         }
         state[index] = CURRENT;
         currentIndex = index;
