@@ -19,8 +19,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * @param totalBytes bytes of all blocks that exist: slots in the held slabs of every size class, plus large blocks
- *     live or kept for reuse
+ * @param totalBytes bytes of all blocks that exist: slots in the held slabs of every size class, plus the buddy
+ *     regions and huge blocks (live or kept for reuse) of the large-block path
  * @param usedBytes bytes of live blocks, each counted at its usable size
  * @param availableBytes {@code totalBytes - usedBytes}
  * @param heldBytes bytes currently held from the memory provider; above {@code totalBytes} by the slab headers and
@@ -76,8 +76,8 @@ public record AllocatorStats(long totalBytes, long usedBytes, long availableByte
      * @param blockSize bytes per block of this class (its usable size); 0 for the large-block path, whose blocks
      *     vary in size
      * @param liveBlocks blocks currently allocated
-     * @param totalBytes bytes of all blocks: {@code capacity * blockSize} for a class; the large blocks live or kept
-     *     for reuse for the large path
+     * @param totalBytes bytes of all blocks: {@code capacity * blockSize} for a class; for the large path its buddy
+     *     regions (whole, free parts included) and huge blocks, live or kept for reuse
      * @param usedBytes bytes of live blocks at their usable size
      * @param availableBytes {@code totalBytes - usedBytes}
      * @param heldBytes bytes held from the memory provider (whole slabs, headers included)

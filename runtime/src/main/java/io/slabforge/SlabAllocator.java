@@ -34,17 +34,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * exactly {@code byteSize} bytes long; {@link #usableSize} tells which block size it costs.
  *
  * <h2>Large blocks</h2>
- * A request above the largest class, or with an alignment no class honours, gets a block of its own from the
- * memory provider, rounded up to a quarter power of two (at most 25 % over, and few distinct sizes, so that
- * {@link SlabMemory#ofArena()} serves them from shared 2 MiB+ regions instead of an arena per block). A few freed
- * large blocks of at most {@value #RETAINED_MAX_BLOCK_BYTES} bytes are kept for reuse ({@value #RETAINED_BLOCKS}
- * at most), so that an allocate/free loop does not create and close a region each time; they are given back
- * before any request fails for lack of memory. Any alignment is honoured.
+ * A request above the largest class, or with an alignment no class honours, is a large block. Up to
+ * {@value #REGION_BYTES} bytes it is a power-of-two block (at least 4 KiB, aligned to its size) of a buddy region:
+ * {@value #REGION_BYTES} bytes taken from the memory provider in one piece, split and merged buddy-style, so that
+ * mixed large sizes share a few regions and a block costs no provider call. A region goes back to the provider when
+ * its last block is freed, except one empty region kept for reuse. Above that a request gets a huge block of its
+ * own from the provider, rounded up to a multiple of a quarter power of two (at most 25 % over); so does a
+ * smaller request when the provider has no whole region left but can still give the block alone. Up to
+ * {@value #RETAINED_HUGE_BLOCKS} freed huge blocks of at most {@value #RETAINED_MAX_HUGE_BYTES} bytes are kept for
+ * reuse. Kept regions and blocks are given back before any request fails for lack of memory. Any alignment is
+ * honoured.
  *
  * <h2>Freeing, and what is detected</h2>
  * {@link #free} takes the segment {@code allocate} returned (or any segment with the same address and size). It
- * finds the slab or large block by address (a hash lookup on the 64 KiB granule of the address; slabs are aligned
- * to their size) and throws {@link InvalidHandleException}, changing nothing, for: a heap segment; memory this
+ * finds the slab, region or huge block by address (hash lookups on the 64 KiB granule and the 4 MiB region of the
+ * address: slabs and regions are aligned to their size) and throws {@link InvalidHandleException}, changing nothing, for: a heap segment; memory this
  * allocator does not hold; an address inside a block or inside a slab header (a slice); a segment shorter or longer
  * than the block was allocated (a slice at offset 0); a block that is not allocated (a double free). What cannot be
  * detected: freeing a <em>stale</em> copy of a segment whose block was freed and then handed out again at the same
@@ -75,18 +79,20 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     public static final int MAX_SIZE_CLASSES = 64;
     /** Largest request served at all; above it allocation fails with {@link SlabOutOfMemoryException}. */
     public static final long MAX_BYTE_SIZE = 1L << 52;
-    /** At most this many freed large blocks are kept for reuse. */
-    public static final int RETAINED_BLOCKS = 8;
-    /** Freed large blocks above this size go straight back to the provider. */
-    public static final long RETAINED_MAX_BLOCK_BYTES = 4L << 20;
+    /** Bytes of a buddy region of the large-block path; larger requests get huge blocks of their own. */
+    public static final long REGION_BYTES = BuddyRegion.REGION_BYTES;
+    /** At most this many freed huge blocks are kept for reuse. */
+    public static final int RETAINED_HUGE_BLOCKS = 2;
+    /** Freed huge blocks above this size go straight back to the provider. */
+    public static final long RETAINED_MAX_HUGE_BYTES = 32L << 20;
 
     /** Slabs are at least, and registered in steps of, one granule: 64 KiB. */
     static final int GRANULE_SHIFT = 16;
     static final long MIN_SLAB_BYTES = 1L << GRANULE_SHIFT;
     /** Slab size is chosen so that a slab holds at least this many blocks. */
     static final long TARGET_BLOCKS_PER_SLAB = 64;
-    /** Large blocks are aligned to at least a cache line. */
-    static final long LARGE_MIN_ALIGNMENT = 64;
+    /** Huge blocks are aligned to at least a cache line. */
+    static final long HUGE_MIN_ALIGNMENT = 64;
 
     private static final long[] DEFAULT_SIZE_CLASSES = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
 
@@ -103,14 +109,19 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
 
     /** Every held slab of every class, by 64 KiB granule of its address. */
     private final AddressTable<SlabRecord> slabs = new AddressTable<>();
-    /** Live large blocks by address. */
-    private final AddressTable<LargeBlock> largeBlocks = new AddressTable<>();
-    /** Freed large blocks kept for reuse, oldest first. */
-    private final LargeBlock[] retained = new LargeBlock[RETAINED_BLOCKS];
+    /** Buddy regions of the large-block path, oldest first (allocation prefers them, so young ones can drain). */
+    private final List<BuddyRegion> regions = new ArrayList<>();
+    /** The same regions by {@code address >>> REGION_SHIFT}. */
+    private final AddressTable<BuddyRegion> regionsByAddress = new AddressTable<>();
+    private int emptyRegions;
+    /** Live huge blocks by address. */
+    private final AddressTable<LargeBlock> hugeBlocks = new AddressTable<>();
+    /** Freed huge blocks kept for reuse, oldest first. */
+    private final LargeBlock[] retained = new LargeBlock[RETAINED_HUGE_BLOCKS];
     private int retainedCount;
+    /** Live large blocks (buddy and huge), their usable bytes, and the bytes of regions and huge blocks held. */
     private long largeLive;
     private long largeUsedBytes;
-    /** Bytes of large blocks held from the provider, live or retained. */
     private long largeHeldBytes;
     private boolean closed;
 
@@ -333,7 +344,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         try {
             block = c >= 0 ? allocateSmall(classes[c], byteSize) : allocateLarge(byteSize, byteAlignment);
         } catch (SlabOutOfMemoryException e) {
-            if (!releaseRetained()) {
+            if (!releaseKept()) {
                 throw e;
             }
             block = c >= 0 ? allocateSmall(classes[c], byteSize) : allocateLarge(byteSize, byteAlignment);
@@ -377,15 +388,52 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     }
 
     private MemorySegment allocateLarge(long byteSize, long byteAlignment) {
-        long usable = largeUsableSize(byteSize, byteAlignment);
-        long alignment = Math.max(byteAlignment, LARGE_MIN_ALIGNMENT);
+        long n = Math.max(byteSize, byteAlignment);
+        if (n > REGION_BYTES) {
+            return allocateHuge(byteSize, byteAlignment, hugeUsableSize(n));
+        }
+        int level = BuddyRegion.levelFor(n);
+        BuddyRegion region = null;
+        List<BuddyRegion> all = regions;
+        for (int i = 0, count = all.size(); i < count; i++) {
+            if (all.get(i).hasFree(level)) {
+                region = all.get(i);
+                break;
+            }
+        }
+        if (region == null) {
+            MemorySegment regionMemory;
+            try {
+                regionMemory = provideLarge(REGION_BYTES, REGION_BYTES);
+            } catch (SlabOutOfMemoryException e) {
+                // No whole region (a small bounded provider, say): the block alone may still fit.
+                return allocateHuge(byteSize, byteAlignment, BuddyRegion.blockBytes(level));
+            }
+            region = new BuddyRegion(regionMemory);
+            regions.add(region);
+            regionsByAddress.putIfAbsent(region.base >>> BuddyRegion.REGION_SHIFT, region);
+            largeHeldBytes += REGION_BYTES;
+            emptyRegions++;
+        }
+        if (region.isEmpty()) {
+            emptyRegions--;
+        }
+        long offset = region.allocate(level, byteSize);
+        largeLive++;
+        largeUsedBytes += BuddyRegion.blockBytes(level);
+        return region.memory.asSlice(offset, byteSize);
+    }
+
+    /** A block of {@code usable} bytes of its own from the provider. */
+    private MemorySegment allocateHuge(long byteSize, long byteAlignment, long usable) {
+        long alignment = Math.max(byteAlignment, HUGE_MIN_ALIGNMENT);
         LargeBlock block = takeRetained(usable, alignment);
         if (block == null) {
             block = new LargeBlock(provideLarge(usable, alignment), usable, alignment);
             largeHeldBytes += usable;
         }
         block.length = byteSize;
-        largeBlocks.putIfAbsent(block.address, block);
+        hugeBlocks.putIfAbsent(block.address, block);
         largeLive++;
         largeUsedBytes += usable;
         return block.memory.asSlice(0, byteSize);
@@ -407,7 +455,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
                     + "-byte block (" + largeHeldBytes + " bytes of large blocks held, " + largeLive + " live)");
         }
         String fault = faultOf(m, size, alignment);
-        if (fault == null && (largeBlocks.get(m.address()) != null
+        if (fault == null && (hugeBlocks.get(m.address()) != null
+                || regionsByAddress.get(m.address() >>> BuddyRegion.REGION_SHIFT) != null
                 || slabs.get(m.address() >>> GRANULE_SHIFT) != null)) {
             fault = "it overlaps memory the allocator already holds";
         }
@@ -443,8 +492,12 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         return null;
     }
 
-    private long largeUsableSize(long byteSize, long byteAlignment) {
-        long n = Math.max(Math.max(byteSize, byteAlignment), largestClass + 1);
+    private static long largeUsableSize(long byteSize, long byteAlignment) {
+        long n = Math.max(byteSize, byteAlignment);
+        return n <= REGION_BYTES ? BuddyRegion.blockBytes(BuddyRegion.levelFor(n)) : hugeUsableSize(n);
+    }
+
+    private static long hugeUsableSize(long n) {
         if (n > MAX_BYTE_SIZE) {
             throw new SlabOutOfMemoryException("a block of " + n + " bytes is above the largest this allocator serves, "
                     + MAX_BYTE_SIZE);
@@ -455,12 +508,13 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     }
 
     /**
-     * The bytes a request costs: the block size of the size class that serves it, or the rounded size of its large
-     * block. {@link #stats()} counts every live block at this size.
+     * The bytes a request costs: the block size of the size class that serves it, the power-of-two size of its buddy
+     * block (up to {@link #REGION_BYTES}), or the rounded size of its huge block. {@link #stats()} counts every live block at this size.
      *
      * <pre>{@code
-     * allocator.usableSize(100, 8);     // 128
-     * allocator.usableSize(5000, 8);    // 5120
+     * allocator.usableSize(100, 8);       // 128: the 128-byte class
+     * allocator.usableSize(5000, 8);      // 8192: a buddy block
+     * allocator.usableSize(5 << 20, 8);   // 5 MiB: a huge block
      * }</pre>
      *
      * @param byteSize bytes wanted; not negative
@@ -524,19 +578,52 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             freeSmall(record, segment, address);
             return;
         }
-        LargeBlock block = largeBlocks.get(address);
+        BuddyRegion region = regionsByAddress.get(address >>> BuddyRegion.REGION_SHIFT);
+        if (region != null) {
+            freeBuddy(region, segment, address - region.base);
+            return;
+        }
+        LargeBlock block = hugeBlocks.get(address);
         if (block == null) {
             throw invalidFree(segment, "no block of this allocator starts there (memory from elsewhere, a slice of a"
-                    + " large block, or a block already freed)");
+                    + " huge block, or a block already freed)");
         }
         if (segment.byteSize() != block.length) {
-            throw invalidFree(segment, "the large block there was allocated with " + block.length
+            throw invalidFree(segment, "the huge block there was allocated with " + block.length
                     + " bytes (a slice of it?)");
         }
-        largeBlocks.remove(address);
+        hugeBlocks.remove(address);
         largeLive--;
         largeUsedBytes -= block.usable;
         retain(block);
+    }
+
+    private void freeBuddy(BuddyRegion region, MemorySegment segment, long offset) {
+        String refusal = region.refusal(offset, segment.byteSize());
+        if (refusal != null) {
+            throw invalidFree(segment, refusal);
+        }
+        largeUsedBytes -= region.free(offset);
+        largeLive--;
+        if (region.isEmpty()) {
+            if (emptyRegions == 0) {
+                emptyRegions++;   // kept, so that a block allocated and freed in a loop does not cycle regions
+            } else {
+                releaseRegion(region);
+            }
+        }
+    }
+
+    private void releaseRegion(BuddyRegion region) {
+        regions.remove(region);
+        regionsByAddress.remove(region.base >>> BuddyRegion.REGION_SHIFT);
+        largeHeldBytes -= REGION_BYTES;
+        try {
+            memory.free(region.memory);
+        } catch (RuntimeException e) {
+            throw new SlabException("memory provider " + memory + " threw from free: " + e
+                    + "; the allocator is consistent", e);
+        }
     }
 
     private void freeSmall(SlabRecord record, MemorySegment segment, long address) {
@@ -580,7 +667,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Retained large blocks
+    // Retained huge blocks and empty regions
 
     private LargeBlock takeRetained(long usable, long alignment) {
         for (int i = retainedCount - 1; i >= 0; i--) {
@@ -595,26 +682,37 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     }
 
     private void retain(LargeBlock block) {
-        if (block.usable > RETAINED_MAX_BLOCK_BYTES) {
+        if (block.usable > RETAINED_MAX_HUGE_BYTES) {
             giveBack(block);
             return;
         }
-        if (retainedCount == RETAINED_BLOCKS) {
+        if (retainedCount == RETAINED_HUGE_BLOCKS) {
             LargeBlock oldest = retained[0];
-            System.arraycopy(retained, 1, retained, 0, RETAINED_BLOCKS - 1);
-            retained[RETAINED_BLOCKS - 1] = block;
+            System.arraycopy(retained, 1, retained, 0, RETAINED_HUGE_BLOCKS - 1);
+            retained[RETAINED_HUGE_BLOCKS - 1] = block;
             giveBack(oldest);
             return;
         }
         retained[retainedCount++] = block;
     }
 
-    /** Gives every retained block back to the provider; {@code false} if there was none. */
-    private boolean releaseRetained() {
-        if (retainedCount == 0) {
+    /** Gives every retained huge block and empty region back to the provider; {@code false} if there was none. */
+    private boolean releaseKept() {
+        if (retainedCount == 0 && emptyRegions == 0) {
             return false;
         }
         SlabException failure = null;
+        for (int i = regions.size() - 1; i >= 0 && emptyRegions > 0; i--) {
+            BuddyRegion region = regions.get(i);
+            if (region.isEmpty()) {
+                emptyRegions--;
+                try {
+                    releaseRegion(region);
+                } catch (SlabException e) {
+                    failure = failure == null ? e : addSuppressed(failure, e);
+                }
+            }
+        }
         while (retainedCount > 0) {
             LargeBlock b = retained[--retainedCount];
             retained[retainedCount] = null;
@@ -768,10 +866,10 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             }
             c.last = null;
         }
-        List<LargeBlock> blocks = new ArrayList<>(largeBlocks.size() + retainedCount);
-        largeBlocks.forEachValue(blocks::add);
+        List<LargeBlock> blocks = new ArrayList<>(hugeBlocks.size() + retainedCount);
+        hugeBlocks.forEachValue(blocks::add);
         blocks.addAll(Arrays.asList(retained).subList(0, retainedCount));
-        largeBlocks.clear();
+        hugeBlocks.clear();
         Arrays.fill(retained, null);
         retainedCount = 0;
         largeLive = 0;
@@ -783,6 +881,14 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
                 failure = failure == null ? e : addSuppressed(failure, e);
             }
         }
+        for (int i = regions.size() - 1; i >= 0; i--) {
+            try {
+                releaseRegion(regions.get(i));
+            } catch (SlabException e) {
+                failure = failure == null ? e : addSuppressed(failure, e);
+            }
+        }
+        emptyRegions = 0;
         largeHeldBytes = 0;
         if (failure != null) {
             throw failure;
@@ -945,7 +1051,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         }
     }
 
-    /** A large block: the provider's segment, its usable size and the length it was last allocated with. */
+    /** A huge block: the provider's segment, its usable size and the length it was last allocated with. */
     static final class LargeBlock {
         final MemorySegment memory;
         final long address;

@@ -59,16 +59,18 @@ class SlabAllocatorTest {
             assertEquals(4096, a.usableSize(4096, 8));
             assertEquals(64, a.usableSize(8, 64), "alignment 64 needs the 64-byte class");
             assertEquals(4096, a.usableSize(1, 4096));
-            assertEquals(5120, a.usableSize(4097, 8));
-            assertEquals(5120, a.usableSize(5000, 8));
-            assertEquals(6144, a.usableSize(5121, 8));
+            assertEquals(8192, a.usableSize(4097, 8), "buddy blocks are powers of two");
             assertEquals(8192, a.usableSize(8192, 8));
-            assertEquals(10240, a.usableSize(8193, 8));
+            assertEquals(16384, a.usableSize(8193, 8));
             assertEquals(8192, a.usableSize(16, 8192), "an alignment no class honours goes to the large path");
-            assertEquals(5L << 20, a.usableSize((4L << 20) + 1, 8));
-            for (long n = 0; n <= 1 << 20; n += 7) {
+            assertEquals(4L << 20, a.usableSize(3L << 20, 8));
+            assertEquals(4L << 20, a.usableSize(4L << 20, 8));
+            assertEquals(5L << 20, a.usableSize((4L << 20) + 1, 8), "huge blocks: quarter steps");
+            assertEquals(6L << 20, a.usableSize((5L << 20) + 1, 8));
+            assertEquals(8L << 20, a.usableSize(1, 8L << 20));
+            for (long n = 0; n <= 16 << 20; n += n < 70_000 ? 7 : 7919) {
                 long usable = a.usableSize(n, 1);
-                long bound = n <= 4096 ? Math.max(16, 2 * n) : n + n / 4 + 1;
+                long bound = n <= SlabAllocator.REGION_BYTES ? Math.max(16, 2 * n) : n + n / 4 + 1;
                 assertTrue(usable >= n && usable <= bound, n + " -> " + usable);
             }
         }
@@ -263,9 +265,11 @@ class SlabAllocatorTest {
             MemorySegment small = a.allocate(100, 8);
             MemorySegment exact = a.allocate(64, 8);
             MemorySegment large = a.allocate(10_000, 8);
+            MemorySegment huge = a.allocate(5 << 20, 8);
             BlockCookies.write(small, 1);
             BlockCookies.write(exact, 2);
             BlockCookies.write(large, 3);
+            BlockCookies.write(huge, 4);
             MemorySegment foreign = arena.allocate(100, 8);
             MemorySegment theirs = other.allocate(100, 8);
             AllocatorStats before = a.stats();
@@ -278,14 +282,20 @@ class SlabAllocatorTest {
             assertInvalid(a, small.asSlice(0, 50), "allocated with 100 bytes");
             assertInvalid(a, exact.asSlice(0, 63), "allocated with 64 bytes");
             assertInvalid(a, large.asSlice(0, 9_999), "allocated with 10000 bytes");
-            assertInvalid(a, large.asSlice(4096), "no block");
+            assertInvalid(a, large.asSlice(4096), "no allocated large block starts there");
+            assertInvalid(a, large.asSlice(1), "no allocated large block starts there");
+            assertInvalid(a, huge.asSlice(0, 100), "huge block there was allocated with 5242880 bytes");
+            assertInvalid(a, huge.asSlice(64), "no block");
             assertInvalid(a, MemorySegment.NULL, "no block");
             assertEquals(before, a.stats(), "a refused free changes nothing");
 
             a.free(small);
             assertInvalid(a, small, "not allocated");
             a.free(large);
-            assertInvalid(a, large, "no block");
+            assertInvalid(a, large, "no allocated large block starts there");
+            BlockCookies.check(huge, 4);
+            a.free(huge);
+            assertInvalid(a, huge, "no block");
             a.free(exact);
             assertInvalid(a, exact, "not allocated");
             assertEquals(0, a.stats().liveBlocks());
@@ -348,30 +358,59 @@ class SlabAllocatorTest {
             }
             s = a.stats();
             assertEquals(0, s.largeBlocks().usedBytes());
-            assertTrue(s.largeBlocks().totalBytes() <= SlabAllocator.RETAINED_BLOCKS * (5L << 20) / 4,
-                    "only a few freed large blocks are kept: " + s.largeBlocks());
+            assertEquals(SlabAllocator.REGION_BYTES, s.largeBlocks().totalBytes(), "one empty region is kept");
         }
     }
 
     @Test
-    void aFreedLargeBlockIsReusedAndGivenBackOnClose() {
+    void largeAllocateFreeLoopsCallTheProviderOnceAndCloseGivesEverythingBack() {
         TallyMemory memory = new TallyMemory(SlabMemory.ofArena());
         try (SlabAllocator a = SlabAllocator.builder().memory(memory).build()) {
+            SplittableRandom random = new SplittableRandom(9);
             MemorySegment b = a.allocate(100_000, 8);
-            long calls = memory.allocations;
+            assertEquals(1, memory.allocations, "one region");
             for (int i = 0; i < 1000; i++) {
                 a.free(b);
-                b = a.allocate(100_000, 8);
+                b = a.allocate(4097 + random.nextInt(3 << 20), 8);   // any buddy size: the kept region serves it
             }
-            assertEquals(calls, memory.allocations, "an allocate/free loop reuses the retained block");
+            assertEquals(1, memory.allocations, "the emptied region was kept, not given back and taken again");
             a.free(b);
-            MemorySegment huge = a.allocate(SlabAllocator.RETAINED_MAX_BLOCK_BYTES + 1, 8);
-            long heldWithHuge = memory.heldBytes;
+
+            MemorySegment huge = a.allocate(5 << 20, 8);
+            long calls = memory.allocations;
+            for (int i = 0; i < 100; i++) {
+                a.free(huge);
+                huge = a.allocate(5 << 20, 8);
+            }
+            assertEquals(calls, memory.allocations, "a freed huge block is retained for reuse");
             a.free(huge);
-            assertTrue(memory.heldBytes < heldWithHuge, "a block above the retain limit goes straight back");
+            MemorySegment tooBig = a.allocate(SlabAllocator.RETAINED_MAX_HUGE_BYTES + 1, 8);
+            long heldWithIt = memory.heldBytes;
+            a.free(tooBig);
+            assertTrue(memory.heldBytes < heldWithIt, "a huge block above the retain limit goes straight back");
             a.allocate(100, 8);
+            a.allocate(200_000, 8);
         }
         assertEquals(0, memory.heldBytes, "close gives everything back");
+    }
+
+    @Test
+    void regionsAreSharedByMixedLargeSizesAndGivenBackWhenEmpty() {
+        TallyMemory memory = new TallyMemory(SlabMemory.ofArena());
+        try (SlabAllocator a = SlabAllocator.builder().memory(memory).build()) {
+            List<MemorySegment> blocks = new ArrayList<>();
+            long usable = 0;
+            for (long size = 5000; usable + 2 * size <= 3 * SlabAllocator.REGION_BYTES; size = size * 3 / 2) {
+                blocks.add(a.allocate(size, 8));
+                usable += a.usableSize(size, 8);
+            }
+            assertTrue(memory.allocations <= 4, memory.allocations + " regions for " + blocks.size() + " blocks");
+            for (MemorySegment b : blocks) {
+                assertEquals(0, b.address() % Long.highestOneBit(b.byteSize()), "a buddy block is size-aligned");
+                a.free(b);
+            }
+            assertEquals(SlabAllocator.REGION_BYTES, memory.heldBytes, "all regions but one went back");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -421,6 +460,22 @@ class SlabAllocatorTest {
     }
 
     @Test
+    void belowARegionsWorthOfMemoryLargeBlocksAreServedAlone() {
+        SlabMemory bounded = SlabMemory.bounded(SlabMemory.ofArena(), 1 << 20);
+        try (SlabAllocator a = SlabAllocator.builder().memory(bounded).build()) {
+            MemorySegment b = a.allocate(100_000, 8);
+            BlockCookies.write(b, 1);
+            AllocatorStats s = a.stats();
+            assertEquals(131072, s.largeBlocks().usedBytes());
+            assertEquals(131072, s.largeBlocks().totalBytes(), "a block of its own, not a 4 MiB region");
+            assertThrows(InvalidHandleException.class, () -> a.free(b.asSlice(0, 10)));
+            BlockCookies.check(b, 1);
+            a.free(b);
+            assertEquals(0, a.stats().largeBlocks().usedBytes());
+        }
+    }
+
+    @Test
     void maxBytesCapsWhatIsHeldFromTheProvider() {
         try (SlabAllocator a = SlabAllocator.builder().maxBytes(512 << 10).build()) {
             List<MemorySegment> blocks = new ArrayList<>();
@@ -445,12 +500,12 @@ class SlabAllocatorTest {
                 large.add(a.allocate(500_000, 8));
             }
             large.forEach(a::free);
-            assertTrue(a.stats().largeBlocks().totalBytes() > 0, "freed large blocks are retained");
+            assertEquals(SlabAllocator.REGION_BYTES, a.stats().largeBlocks().totalBytes(), "an empty region is kept");
             List<MemorySegment> small = new ArrayList<>();
             for (int i = 0; i < 800; i++) {
                 small.add(a.allocate(4096, 8));   // needs the retained blocks' memory
             }
-            assertEquals(0, a.stats().largeBlocks().totalBytes());
+            assertEquals(0, a.stats().largeBlocks().totalBytes(), "the kept region was given back");
             small.forEach(a::free);
         }
     }
