@@ -48,13 +48,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Freeing, and what is detected</h2>
  * {@link #free} takes the segment {@code allocate} returned (or any segment with the same address and size). It
  * finds the slab, region or huge block by address (hash lookups on the 64 KiB granule and the 4 MiB region of the
- * address: slabs and regions are aligned to their size) and throws {@link InvalidHandleException}, changing nothing, for: a heap segment; memory this
- * allocator does not hold; an address inside a block or inside a slab header (a slice); a segment shorter or longer
- * than the block was allocated (a slice at offset 0); a block that is not allocated (a double free). What cannot be
- * detected: freeing a <em>stale</em> copy of a segment whose block was freed and then handed out again at the same
- * address with the same size frees the new owner's block, as it would with {@code malloc}/{@code free}. After a
- * block is freed its segment stays accessible (it is a slice of a slab that may still be held); writing through it
- * is a use-after-free that the slab engine reports as a corrupted free list where it can.
+ * address: slabs and regions are aligned to their size), and throws {@link InvalidHandleException}, changing
+ * nothing, for: a heap segment; memory this allocator does not hold; an address inside a block or inside a slab
+ * header (a slice); a segment shorter or longer than the block was allocated (a slice at offset 0); a block that is
+ * not allocated (a double free). The slab's own bookkeeping decides: the block's generation word must say it is
+ * live, and the handle rebuilt from it is validated again by the slab engine. What cannot be detected: freeing a
+ * <em>stale</em> copy of a segment whose block was freed and then handed out again at the same address with the
+ * same size frees the new owner's block, as it would with {@code malloc}/{@code free}. After a block is freed its
+ * segment stays accessible (it is a slice of a slab or region that may still be held); writing through it is a
+ * use-after-free that the slab engine reports as a corrupted free list where it can.
  *
  * <h2>Statistics</h2>
  * {@link #stats()} is exact after every call: per class, for the large blocks and in total, {@code usedBytes} is the
@@ -227,8 +229,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         public Builder sizeClasses(long... sizes) {
             long[] copy = sizes.clone();
             if (copy.length == 0 || copy.length > MAX_SIZE_CLASSES) {
-                throw new IllegalArgumentException("between 1 and " + MAX_SIZE_CLASSES + " size classes are needed, not "
-                        + copy.length);
+                throw new IllegalArgumentException("between 1 and " + MAX_SIZE_CLASSES
+                        + " size classes are needed, not " + copy.length);
             }
             for (int i = 0; i < copy.length; i++) {
                 long size = copy[i];
@@ -483,6 +485,9 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         if (m.isReadOnly()) {
             return "a read-only segment";
         }
+        if (!m.isAccessibleBy(Thread.currentThread())) {
+            return "a segment confined to another thread";
+        }
         if (m.byteSize() != size) {
             return m.byteSize() + " bytes instead of " + size;
         }
@@ -509,7 +514,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
 
     /**
      * The bytes a request costs: the block size of the size class that serves it, the power-of-two size of its buddy
-     * block (up to {@link #REGION_BYTES}), or the rounded size of its huge block. {@link #stats()} counts every live block at this size.
+     * block (up to {@link #REGION_BYTES}), or the rounded size of its huge block. {@link #stats()} counts every live
+     * block at this size.
      *
      * <pre>{@code
      * allocator.usableSize(100, 8);       // 128: the 128-byte class
@@ -1006,26 +1012,32 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         @Override
         public MemorySegment allocate(long byteSize, long byteAlignment) {
             MemorySegment slab = delegate.allocate(byteSize, byteAlignment);
-            // A segment the engine will refuse is not registered; the engine hands it back through free().
-            if (slab != null && faultOf(slab, byteSize, byteSize) == null) {
-                SlabRecord record = new SlabRecord(owner, slab);
-                long first = slab.address() >>> GRANULE_SHIFT;
-                long granules = byteSize >>> GRANULE_SHIFT;
-                for (long g = 0; g < granules; g++) {
-                    if (!slabs.putIfAbsent(first + g, record)) {
-                        for (long r = 0; r < g; r++) {
-                            slabs.remove(first + r);
-                        }
-                        IllegalStateException e = new IllegalStateException("it returned memory at 0x"
-                                + Long.toHexString(slab.address()) + " that overlaps a slab it already handed out");
-                        try {
-                            delegate.free(slab);
-                        } catch (RuntimeException suppressed) {
-                            e.addSuppressed(suppressed);
-                        }
-                        throw e;
+            if (slab == null) {
+                return null;
+            }
+            // Checked here, not only by the engine, so that a bad slab is never registered or written to; the
+            // engine reports the exception as the provider's failure.
+            String fault = faultOf(slab, byteSize, byteAlignment);
+            SlabRecord record = new SlabRecord(owner, slab);
+            long first = slab.address() >>> GRANULE_SHIFT;
+            long granules = byteSize >>> GRANULE_SHIFT;
+            for (long g = 0; fault == null && g < granules; g++) {
+                if (!slabs.putIfAbsent(first + g, record)) {
+                    for (long r = 0; r < g; r++) {
+                        slabs.remove(first + r);
                     }
+                    fault = "memory at 0x" + Long.toHexString(slab.address())
+                            + " overlaps a slab it already handed out";
                 }
+            }
+            if (fault != null) {
+                IllegalStateException e = new IllegalStateException("it returned a bad slab: " + fault);
+                try {
+                    delegate.free(slab);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
             return slab;
         }

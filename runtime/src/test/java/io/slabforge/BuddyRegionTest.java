@@ -32,6 +32,7 @@ class BuddyRegionTest {
             SplittableRandom random = new SplittableRandom(17);
             TreeMap<Long, Long> live = new TreeMap<>();   // offset -> size
             List<Long> offsets = new ArrayList<>();
+            long used = 0;
             for (int step = 0; step < 200_000; step++) {
                 if (offsets.isEmpty() || random.nextInt(100) < 52) {
                     int level = random.nextInt(100) < 90 ? random.nextInt(4) : random.nextInt(BuddyRegion.LEVELS);
@@ -48,6 +49,7 @@ class BuddyRegionTest {
                     var after = live.ceilingEntry(offset);
                     assertTrue(after == null || offset + size <= after.getKey(), "overlaps above");
                     live.put(offset, size);
+                    used += size;
                     offsets.add(offset);
                     assertNull(region.refusal(offset, length));
                     assertNotNull(region.refusal(offset, length - 1 == 0 ? 2 : length - 1));
@@ -56,11 +58,13 @@ class BuddyRegionTest {
                     long offset = offsets.get(i);
                     offsets.set(i, offsets.getLast());
                     offsets.removeLast();
-                    assertEquals(live.remove(offset), region.free(offset));
+                    long size = live.remove(offset);
+                    assertEquals(size, region.free(offset));
+                    used -= size;
                     assertNotNull(region.refusal(offset, 1), "a freed block is refused");
                 }
                 assertEquals(live.size(), region.liveBlocks());
-                assertEquals(live.values().stream().mapToLong(Long::longValue).sum(), region.usedBytes());
+                assertEquals(used, region.usedBytes());
             }
             for (long offset : offsets) {
                 region.free(offset);

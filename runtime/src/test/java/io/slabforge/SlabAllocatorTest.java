@@ -517,7 +517,7 @@ class SlabAllocatorTest {
     void aMisbehavingProviderGetsAClearErrorAndTheAllocatorStaysUsable() {
         BadMemory bad = new BadMemory();
         try (SlabAllocator a = SlabAllocator.builder().memory(bad).build()) {
-            for (String fault : List.of("heap", "short", "throws", "misaligned")) {
+            for (String fault : List.of("heap", "short", "throws", "misaligned", "confined", "readOnly")) {
                 bad.fault = fault;
                 SlabException e = assertThrows(SlabException.class, () -> a.allocate(100_000, 8));
                 assertTrue(e.getMessage().contains("BadMemory"), e.getMessage());
@@ -549,6 +549,8 @@ class SlabAllocatorTest {
                 case "heap" -> MemorySegment.ofArray(new byte[(int) byteSize]);
                 case "short" -> Arena.ofAuto().allocate(byteSize / 2, byteAlignment);
                 case "misaligned" -> Arena.ofAuto().allocate(byteSize + 8, byteAlignment).asSlice(4, byteSize);
+                case "readOnly" -> Arena.ofAuto().allocate(byteSize, byteAlignment).asReadOnly();
+                case "confined" -> confinedElsewhere(byteSize, byteAlignment);
                 default -> throw new IllegalStateException("provider broke");
             };
         }
@@ -558,6 +560,18 @@ class SlabAllocatorTest {
             if (fault == null) {
                 inner.free(segment);
             }
+        }
+
+        private static MemorySegment confinedElsewhere(long byteSize, long byteAlignment) {
+            MemorySegment[] made = new MemorySegment[1];
+            Thread other = Thread.ofPlatform()
+                    .start(() -> made[0] = Arena.ofConfined().allocate(byteSize, byteAlignment));
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return made[0];
         }
 
         @Override
@@ -687,7 +701,10 @@ class SlabAllocatorTest {
 
     private static long randomAlignment(SplittableRandom random) {
         int kind = random.nextInt(100);
-        return kind < 80 ? 1L << random.nextInt(4) : kind < 99 ? 1L << random.nextInt(13) : 1L << (13 + random.nextInt(4));
+        if (kind < 80) {
+            return 1L << random.nextInt(4);
+        }
+        return kind < 99 ? 1L << random.nextInt(13) : 1L << (13 + random.nextInt(4));
     }
 
     @Test

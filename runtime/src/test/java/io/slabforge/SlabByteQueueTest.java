@@ -314,7 +314,7 @@ class SlabByteQueueTest {
             byte[] model = new byte[1 << 22];
             int head = 0;
             int tail = 0;
-            for (int step = 0; step < 30_000; step++) {
+            for (int step = 0; step < 20_000; step++) {
                 if (tail > model.length - 20 * chunkSize) {
                     // Rebase the model; the queue just keeps going.
                     System.arraycopy(model, head, model, 0, tail - head);
@@ -323,7 +323,7 @@ class SlabByteQueueTest {
                 }
                 int op = random.nextInt(100);
                 if (op < 45) {
-                    int n = random.nextInt(1 + (random.nextBoolean() ? 30 : 4 * chunkSize));
+                    int n = random.nextInt(1 + (random.nextBoolean() ? 30 : Math.min(4 * chunkSize, 6000)));
                     byte[] src = new byte[n];
                     random.nextBytes(src);
                     switch (random.nextInt(6)) {
@@ -342,7 +342,7 @@ class SlabByteQueueTest {
                     System.arraycopy(src, 0, model, tail, n);
                     tail += n;
                 } else if (op < 90) {
-                    int want = random.nextInt(1 + (random.nextBoolean() ? 30 : 4 * chunkSize));
+                    int want = random.nextInt(1 + (random.nextBoolean() ? 30 : Math.min(4 * chunkSize, 6000)));
                     int expect = Math.min(want, tail - head);
                     byte[] got;
                     switch (random.nextInt(7)) {
@@ -416,7 +416,7 @@ class SlabByteQueueTest {
     void spscMovesHundredsOfMegabytesIntact(boolean bounded) throws Exception {
         // Bounded: an own LOCKED engine capped at 2 MiB, so the producer runs out of chunks and must wait for the
         // consumer to give some back. Unbounded: the shared default engine.
-        long total = bounded ? 256L << 20 : 128L << 20;
+        long total = bounded ? 256L << 20 : 64L << 20;
         try (SlabByteQueue queue = bounded ? SlabByteQueue.builder().maxBytes(2 << 20).buildSpsc()
                 : SlabByteQueue.spsc()) {
             AtomicReference<Throwable> failure = new AtomicReference<>();

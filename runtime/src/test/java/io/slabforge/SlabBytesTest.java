@@ -82,7 +82,8 @@ class SlabBytesTest {
             assertEquals(5, bytes.copyTo(60, small));
             assertEquals(61, small.get(0));
             assertEquals(0, bytes.copyTo(68, ByteBuffer.allocate(4)));
-            assertThrows(ReadOnlyBufferException.class, () -> bytes.copyTo(0, ByteBuffer.allocate(4).asReadOnlyBuffer()));
+            ByteBuffer readOnly = ByteBuffer.allocate(4).asReadOnlyBuffer();
+            assertThrows(ReadOnlyBufferException.class, () -> bytes.copyTo(0, readOnly));
 
             bytes.set(67, (byte) -1);
             assertEquals(-1, bytes.get(67));
