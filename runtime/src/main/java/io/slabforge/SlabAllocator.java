@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * them). A request is served by the smallest class that is at least {@code byteSize} bytes and whose blocks are
  * aligned to at least {@code byteAlignment}: a class's blocks are aligned to the largest power of two dividing its
  * size, so a power-of-two class honours every alignment up to its size. Each class is one {@link SlabEngine} whose
- * slabs hold at least 64 blocks (64 KiB slabs for classes up to 1 KiB, larger ones above). The returned segment is
+ * slabs hold about 64 blocks or more (64 KiB slabs for classes up to 1 KiB, larger ones above); it keeps one empty
+ * slab for reuse and gives further emptied slabs back to the provider. The returned segment is
  * exactly {@code byteSize} bytes long; {@link #usableSize} tells which block size it costs.
  *
  * <h2>Large blocks</h2>
