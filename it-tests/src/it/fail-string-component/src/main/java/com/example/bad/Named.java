@@ -1,0 +1,8 @@
+package com.example.bad;
+
+import io.slabforge.SlabType;
+
+@SlabType(slabSize = 4096)
+public record Named(
+        long id,
+        String name) {}
