@@ -7,6 +7,7 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,14 +35,18 @@ final class LocalRecords {
         this.trees = found;
     }
 
-    /** Local types annotated {@code @SlabType} in the compilation units of {@code roots} not scanned before. */
-    List<TypeElement> find(Set<? extends Element> roots) {
+    /**
+     * Local types annotated {@code @SlabType} in the compilation units that declare {@code annotated} types, each
+     * unit scanned once. Only those units: an isolating processor (for Gradle) reads what is reachable from the
+     * elements it processes, never {@code getRootElements()}.
+     */
+    List<TypeElement> find(Collection<? extends Element> annotated) {
         List<TypeElement> local = new ArrayList<>();
         if (trees == null) {
             return local;
         }
-        for (Element root : roots) {
-            TreePath path = trees.getPath(root);
+        for (Element element : annotated) {
+            TreePath path = trees.getPath(element);
             if (path == null || !scanned.add(path.getCompilationUnit()) || !mentionsSlabType(path)) {
                 continue;
             }

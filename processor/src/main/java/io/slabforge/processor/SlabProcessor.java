@@ -103,7 +103,7 @@ public final class SlabProcessor extends AbstractProcessor {
                 onlyOurs &= round.getElementsAnnotatedWith(annotation).stream().allMatch(this::isOurOutput);
             }
         }
-        work.addAll(localRecords.find(round.getRootElements()));
+        work.addAll(localRecords.find(List.copyOf(work)));
         for (TypeElement type : work) {
             processSafely(type);
         }

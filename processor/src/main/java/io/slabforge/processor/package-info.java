@@ -27,8 +27,9 @@
  *   <li><b>Visibility</b>: the cache is public when the record is reachable from outside its package, else
  *       package-private. {@code @Generated} is added when {@code java.compiler} is readable (always on the class
  *       path; in a named module only if it {@code requires java.compiler}); the header comment is always there.</li>
- *   <li><b>Local records</b> annotated {@code @SlabType} are reported when the same compilation processes any other
- *       {@code @SlabType} type (javac only calls the processor for annotations it finds outside method bodies).</li>
+ *   <li><b>Local records</b> annotated {@code @SlabType} are reported when their source file also declares a
+ *       non-local {@code @SlabType} type (javac hands processors only annotations outside method bodies, and the
+ *       processor, isolating for Gradle, scans only the files of the records it processes).</li>
  * </ul>
  */
 package io.slabforge.processor;

@@ -264,10 +264,11 @@ class DiagnosticsTest {
 
     @Test
     void localRecordIsAnError() {
+        // found because the same file declares a member @SlabType record (see package-info for the limit)
         JavaFileObject file = source("test.Host3", "package test;", "import io.slabforge.SlabType;", "class Host3 {",
-                "    void m() {", "        @SlabType record Local(long a) {}", "    }", "}");
-        JavaFileObject other = source("test.Top", "package test;", "@io.slabforge.SlabType record Top(long a) {}");
-        Compilation compilation = compile(file, other);
+                "    void m() {", "        @SlabType record Local(long a) {}", "    }",
+                "    @SlabType record Member(long a) {}", "}");
+        Compilation compilation = compile(file);
         assertThat(compilation).hadErrorContaining("record Local is local; the generated cache cannot reach it")
                 .inFile(file).onLine(5);
     }
@@ -438,6 +439,28 @@ class DiagnosticsTest {
             }
             return false;
         }
+    }
+
+    @Test
+    void malformedAnnotationValuesAreLeftToJavac() {
+        JavaFileObject file = record("Malformed", "@SlabType(slabSize = \"big\")", "long a", "@Length byte[] b");
+        Compilation compilation = compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("incompatible types").inFile(file).onLine(3);
+        for (var d : compilation.errors()) {
+            org.junit.jupiter.api.Assertions.assertFalse(d.getMessage(null).contains("slabforge internal error"),
+                    d.toString());
+        }
+    }
+
+    @Test
+    void embeddingARecordWithErrorsIsAnErrorOnTheComponent() {
+        JavaFileObject bad = record("BadPart", "@SlabType", "String s");
+        JavaFileObject file = record("Whole", "@SlabType", "long a", "BadPart part");
+        Compilation compilation = compile(file, bad);
+        assertThat(compilation).hadErrorContaining("component part embeds BadPart, which cannot be laid out:"
+                + " component s has type String").inFile(file).onLine(6);
+        assertThat(compilation).hadErrorContaining("component s has type String").inFile(bad).onLine(5);
     }
 
     @Test
