@@ -1,0 +1,58 @@
+package io.slabforge.benchmarks;
+
+import io.slabforge.SlabSync;
+
+/**
+ * {@code slabforge*}: the generated {@link ParticleSlab} on the default memory ({@code SlabMemory.ofArena()}),
+ * default slab size and reserve; handles in a {@code long[]}. Allocation is {@code allocate()} (a zeroed slot)
+ * followed by the field setters, scans walk a {@link ParticleSlab.Ref} flyweight.
+ */
+final class SlabforgeStore implements ParticleStore {
+    private final ParticleSlab slab;
+    private final ParticleSlab.Ref ref;
+    private final long[] handles;
+
+    SlabforgeStore(int capacity, SlabSync sync, boolean checked) {
+        slab = ParticleSlab.builder().sync(sync).checked(checked).build();
+        ref = slab.ref();
+        handles = new long[capacity];
+    }
+
+    @Override
+    public void allocate(int slot, double x, double y, double z, int id, int flags) {
+        ParticleSlab s = slab;
+        long h = s.allocate();
+        s.x(h, x);
+        s.y(h, y);
+        s.z(h, z);
+        s.id(h, id);
+        s.flags(h, flags);
+        handles[slot] = h;
+    }
+
+    @Override
+    public double x(int slot) {
+        return slab.x(handles[slot]);
+    }
+
+    @Override
+    public void free(int slot) {
+        slab.free(handles[slot]);
+    }
+
+    @Override
+    public double sumX(int count) {
+        long[] all = handles;
+        ParticleSlab.Ref r = ref;
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += r.wrap(all[i]).x();
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() {
+        slab.close();
+    }
+}
