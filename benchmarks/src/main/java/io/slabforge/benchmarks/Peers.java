@@ -13,6 +13,10 @@ public final class Peers {
     public static final List<String> SHARED = List.of("floorLocked", "slabforgeLocked", "onheap", "nettyPooled",
             "commonsPool2", "mallocFree", "arenaPerObject");
 
+    /** Peers of the footprint and GC program ({@link Footprint}); {@code slabforge64k} appears only there. */
+    public static final List<String> FOOTPRINT = List.of("slabforgeConfined", "slabforge64k", "onheap",
+            "nettyPooled");
+
     private Peers() {}
 
     /**
@@ -34,13 +38,14 @@ public final class Peers {
             case "slabforgeNoneUnchecked" -> new SlabforgeStore(capacity, SlabSync.NONE, false);
             case "slabforgeConfined" -> new SlabforgeStore(capacity, SlabSync.CONFINED, true);
             case "slabforgeLocked" -> new SlabforgeStore(capacity, SlabSync.LOCKED, true);
+            case "slabforge64k" -> new Slabforge64KStore(capacity);
             case "onheap" -> new OnHeapStore(capacity);
             case "nettyPooled" -> new NettyPooledStore(capacity);
             case "commonsPool2" -> new CommonsPool2Store(capacity);
             case "mallocFree" -> new MallocFreeStore(capacity);
             case "arenaPerObject" -> new ArenaPerObjectStore(capacity, shared);
             default -> throw new IllegalArgumentException("unknown peer " + peer + "; known: " + SINGLE + ", "
-                    + SHARED);
+                    + SHARED + ", slabforge64k");
         };
     }
 }

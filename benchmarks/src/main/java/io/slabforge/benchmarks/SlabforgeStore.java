@@ -51,6 +51,11 @@ final class SlabforgeStore implements ParticleStore {
         return sum;
     }
 
+    /** Bytes the cache holds from its memory provider. */
+    long reservedBytes() {
+        return slab.stats().reservedBytes();
+    }
+
     @Override
     public void close() {
         slab.close();
