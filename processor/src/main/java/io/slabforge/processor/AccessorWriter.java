@@ -1,0 +1,285 @@
+package io.slabforge.processor;
+
+import static javax.lang.model.element.Modifier.PUBLIC;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Writes the field accessors of every stored value for one target: the cache (a {@code long handle} parameter),
+ * {@code Ref} (its wrapped handle, fluent setters) or {@code Box} (its owned handle, fluent setters). Every access
+ * goes through {@code engine.slabOf(handle)}, which validates the handle as the cache was built to.
+ */
+final class AccessorWriter {
+
+    /** Where accessors are generated. */
+    enum Target { CACHE, REF, BOX }
+
+    /** Suffixes of the extra accessors of an {@code @Atomic} component, in generation order. */
+    static final List<String> ATOMIC_SUFFIXES =
+            List.of("Volatile", "Acquire", "Release", "CompareAndSet", "GetAndAdd");
+    /** Suffix of an array component's segment view. */
+    static final String SEGMENT_SUFFIX = "Segment";
+
+    private static final CodeBlock SLAB = CodeBlock.of("engine.slabOf(handle)");
+    private static final CodeBlock BASE = CodeBlock.of("GEOMETRY.slotOffset(handle)");
+    private static final CodeBlock LOCAL_SLAB = CodeBlock.of("slab");
+    private static final CodeBlock LOCAL_BASE = CodeBlock.of("base");
+
+    private final CachePlan plan;
+    private final SlotCode code;
+    private final Target target;
+    private final ClassName self;
+    private final String record;
+
+    AccessorWriter(CachePlan plan, Target target, ClassName self) {
+        this.plan = plan;
+        this.code = new SlotCode(plan);
+        this.target = target;
+        this.self = self;
+        this.record = plan.model.simpleName();
+    }
+
+    /** The accessors of every node, depth first. */
+    List<MethodSpec> accessors() {
+        List<MethodSpec> methods = new ArrayList<>();
+        for (CachePlan.Node node : plan.allNodes()) {
+            ComponentType type = node.type();
+            if (type instanceof ComponentType.ArrayType a) {
+                arrayAccessors(node, a, methods);
+            } else {
+                methods.add(getter(node));
+                methods.add(setter(node));
+                if (node.atomicHandle() != null) {
+                    atomicAccessors(node, ((ComponentType.Primitive) type).scalar(), methods);
+                }
+            }
+        }
+        return methods;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Scalars, enums and embedded records
+
+    private MethodSpec getter(CachePlan.Node node) {
+        TypeName type = node.type().javaType();
+        MethodSpec.Builder m = start(node.accessor())
+                .returns(type)
+                .addJavadoc("Reads {@code $L} of $L.\n", dotted(node), subject());
+        if (node.type() instanceof ComponentType.Embedded) {
+            m.addJavadoc("Returns a new {@link $T} copied from the slot.\n", type);
+        } else if (node.type() instanceof ComponentType.EnumType) {
+            m.addJavadoc("Throws {@link io.slabforge.SlabException} if the slot holds an ordinal outside the enum"
+                    + " (written by native code or through {@code segment}).\n");
+        }
+        handleParam(m);
+        m.addJavadoc("@return the value of {@code $L}\n", dotted(node));
+        if (node.type() instanceof ComponentType.Embedded) {
+            return withLocals(m, (slab, base) -> CodeBlock.builder()
+                    .addStatement("return $L", code.read(node, slab, base)).build()).build();
+        }
+        return body(m, CodeBlock.builder().addStatement("return $L", code.read(node, SLAB, BASE)).build()).build();
+    }
+
+    private MethodSpec setter(CachePlan.Node node) {
+        TypeName type = node.type().javaType();
+        MethodSpec.Builder m = start(node.accessor())
+                .addJavadoc("Writes {@code $L} of $L.\n", dotted(node), subject());
+        handleParam(m);
+        m.addParameter(type, "value").addJavadoc("@param value the new value$L\n",
+                node.type().javaType().isPrimitive() ? "" : ", not null");
+        ComponentType t = node.type();
+        if (t instanceof ComponentType.Embedded) {
+            return fluent(withLocals(m, (slab, base) -> CodeBlock.builder()
+                    .add(code.checks(node, CodeBlock.of("value")))
+                    .add(code.write(node, slab, base, CodeBlock.of("value")))
+                    .build())).build();
+        }
+        CodeBlock.Builder body = CodeBlock.builder();
+        body.add(code.checks(node, CodeBlock.of("value")));
+        body.add(code.write(node, SLAB, BASE, CodeBlock.of("value")));
+        return fluent(body(m, body.build())).build();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Arrays
+
+    private void arrayAccessors(CachePlan.Node node, ComponentType.ArrayType array, List<MethodSpec> out) {
+        TypeName element = array.element().type;
+        CodeBlock elementOffset = elementOffset(node, array);
+        MethodSpec.Builder get = start(node.accessor()).returns(element)
+                .addJavadoc("Reads element {@code index} of {@code $L} of $L.\n", dotted(node), subject());
+        handleParam(get);
+        get.addParameter(int.class, "index")
+                .addJavadoc("@param index the element index, from 0 to $L\n", array.length() - 1)
+                .addJavadoc("@return the element\n")
+                .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is outside {@code @Length($L)}\n",
+                        array.length());
+        out.add(body(get, CodeBlock.builder().addStatement("return $L.get($T.$L, $L)", SLAB, Names.VALUE_LAYOUT,
+                array.element().layoutConstant, elementOffset).build()).build());
+
+        MethodSpec.Builder set = start(node.accessor())
+                .addJavadoc("Writes element {@code index} of {@code $L} of $L.\n", dotted(node), subject());
+        handleParam(set);
+        set.addParameter(int.class, "index").addParameter(element, "value")
+                .addJavadoc("@param index the element index, from 0 to $L\n", array.length() - 1)
+                .addJavadoc("@param value the new element\n");
+        out.add(fluent(body(set, CodeBlock.builder().addStatement("$L.set($T.$L, $L, value)", SLAB,
+                        Names.VALUE_LAYOUT, array.element().layoutConstant, elementOffset).build()))
+                .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is outside {@code @Length($L)}\n",
+                        array.length())
+                .build());
+
+        MethodSpec.Builder copyOut = start(node.accessor()).returns(array.javaType())
+                .addJavadoc("Copies {@code $L} of $L into a new array.\n", dotted(node), subject());
+        handleParam(copyOut);
+        copyOut.addJavadoc("@return a new array of $L elements\n", array.length());
+        out.add(body(copyOut, CodeBlock.builder().addStatement("return $L", code.read(node, SLAB, BASE)).build())
+                .build());
+
+        MethodSpec.Builder copyIn = start(node.accessor())
+                .addJavadoc("Copies {@code value} into {@code $L} of $L.\n", dotted(node), subject());
+        handleParam(copyIn);
+        copyIn.addParameter(array.javaType(), "value")
+                .addJavadoc("@param value exactly $L elements\n", array.length());
+        out.add(fluent(body(copyIn, code.write(node, SLAB, BASE, CodeBlock.of("value"))))
+                .addJavadoc("@throws IllegalArgumentException if {@code value} does not have $L elements\n",
+                        array.length())
+                .build());
+
+        MethodSpec.Builder segment = start(node.accessor() + SEGMENT_SUFFIX).returns(Names.MEMORY_SEGMENT)
+                .addJavadoc("The $L bytes of {@code $L} of $L, as a segment of the slot (for bulk and native"
+                        + " access).\nAlways validates the handle; the view stays usable after the slot is freed,"
+                        + " as {@code segment} does.\n", array.size(), dotted(node), subject());
+        handleParam(segment);
+        segment.addJavadoc("@return a view of the array in the slot\n");
+        out.add(body(segment, CodeBlock.builder().addStatement("return engine.segment(handle).asSlice($N, $LL)",
+                node.offsetConstant(), array.size()).build()).build());
+    }
+
+    private static CodeBlock elementOffset(CachePlan.Node node, ComponentType.ArrayType array) {
+        CodeBlock index = CodeBlock.of("checkIndex(index, $L, $S)", array.length(), String.join(".", node.path()));
+        if (array.element().size > 1) {
+            index = CodeBlock.of("$L * $L", index, array.element().size);
+        }
+        return CodeBlock.of("$L + $L", SlotCode.offset(node, BASE), index);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // @Atomic
+
+    private void atomicAccessors(CachePlan.Node node, Scalar scalar, List<MethodSpec> out) {
+        TypeName type = scalar.type;
+        String handle = node.atomicHandle();
+        CodeBlock coordinates = CodeBlock.of("$L, $L", SLAB, BASE);
+
+        MethodSpec.Builder getVolatile = start(node.accessor() + "Volatile").returns(type)
+                .addJavadoc("Reads {@code $L} of $L with volatile semantics.\n", dotted(node), subject());
+        handleParam(getVolatile);
+        getVolatile.addJavadoc("@return the value\n");
+        out.add(body(getVolatile, CodeBlock.builder().addStatement("return ($T) $N.getVolatile($L)", type, handle,
+                coordinates).build()).build());
+
+        MethodSpec.Builder setVolatile = start(node.accessor() + "Volatile")
+                .addJavadoc("Writes {@code $L} of $L with volatile semantics.\n", dotted(node), subject());
+        handleParam(setVolatile);
+        setVolatile.addParameter(type, "value").addJavadoc("@param value the new value\n");
+        out.add(fluent(body(setVolatile, CodeBlock.builder().addStatement("$N.setVolatile($L, value)", handle,
+                coordinates).build())).build());
+
+        MethodSpec.Builder acquire = start(node.accessor() + "Acquire").returns(type)
+                .addJavadoc("Reads {@code $L} of $L with acquire semantics: later reads and writes of this thread"
+                        + "\nare not reordered before it.\n", dotted(node), subject());
+        handleParam(acquire);
+        acquire.addJavadoc("@return the value\n");
+        out.add(body(acquire, CodeBlock.builder().addStatement("return ($T) $N.getAcquire($L)", type, handle,
+                coordinates).build()).build());
+
+        MethodSpec.Builder release = start(node.accessor() + "Release")
+                .addJavadoc("Writes {@code $L} of $L with release semantics: earlier reads and writes of this"
+                        + "\nthread are not reordered after it.\n", dotted(node), subject());
+        handleParam(release);
+        release.addParameter(type, "value").addJavadoc("@param value the new value\n");
+        out.add(fluent(body(release, CodeBlock.builder().addStatement("$N.setRelease($L, value)", handle,
+                coordinates).build())).build());
+
+        MethodSpec.Builder cas = start(node.accessor() + "CompareAndSet").returns(TypeName.BOOLEAN)
+                .addJavadoc("Atomically sets {@code $L} of $L to {@code value} if it is {@code expected}, with"
+                        + "\nvolatile semantics.\n", dotted(node), subject());
+        handleParam(cas);
+        cas.addParameter(type, "expected").addParameter(type, "value")
+                .addJavadoc("@param expected the value expected in the slot\n@param value the new value\n")
+                .addJavadoc("@return {@code true} if the value was set\n");
+        out.add(body(cas, CodeBlock.builder().addStatement("return $N.compareAndSet($L, expected, value)", handle,
+                coordinates).build()).build());
+
+        MethodSpec.Builder add = start(node.accessor() + "GetAndAdd").returns(type)
+                .addJavadoc("Atomically adds {@code delta} to {@code $L} of $L, with volatile semantics.\n",
+                        dotted(node), subject());
+        handleParam(add);
+        add.addParameter(type, "delta")
+                .addJavadoc("@param delta the value to add\n@return the value before the addition\n");
+        out.add(body(add, CodeBlock.builder().addStatement("return ($T) $N.getAndAdd($L, delta)", type, handle,
+                coordinates).build()).build());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Target plumbing
+
+    private MethodSpec.Builder start(String name) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(PUBLIC);
+        if (target == Target.CACHE) {
+            m.addParameter(long.class, "handle");
+        }
+        return m;
+    }
+
+    private void handleParam(MethodSpec.Builder m) {
+        if (target == Target.CACHE) {
+            m.addJavadoc("@param handle a live handle of this cache\n");
+        }
+    }
+
+    private MethodSpec.Builder body(MethodSpec.Builder m, CodeBlock statements) {
+        if (target == Target.BOX) {
+            m.addStatement("long handle = handle()");
+        }
+        return m.addCode(statements);
+    }
+
+    private MethodSpec.Builder withLocals(MethodSpec.Builder m,
+                                          BiFunction<CodeBlock, CodeBlock, CodeBlock> statements) {
+        if (target == Target.BOX) {
+            m.addStatement("long handle = handle()");
+        }
+        return m.addStatement("$T slab = $L", Names.MEMORY_SEGMENT, SLAB)
+                .addStatement("long base = $L", BASE)
+                .addCode(statements.apply(LOCAL_SLAB, LOCAL_BASE));
+    }
+
+    /** Setters return {@code this} on {@code Ref} and {@code Box}, nothing on the cache. */
+    private MethodSpec.Builder fluent(MethodSpec.Builder m) {
+        if (target != Target.CACHE) {
+            m.returns(self).addStatement("return this")
+                    .addJavadoc("@return this $L\n", self.simpleName());
+        }
+        return m;
+    }
+
+    private String subject() {
+        return switch (target) {
+            case CACHE -> "the {@link " + record + "} at {@code handle}";
+            case REF -> "the {@link " + record + "} this {@code Ref} points at";
+            case BOX -> "the {@link " + record + "} this {@code Box} owns";
+        };
+    }
+
+    private static String dotted(CachePlan.Node node) {
+        return String.join(".", node.path());
+    }
+}

@@ -1,0 +1,199 @@
+package io.slabforge.processor;
+
+import static io.slabforge.processor.Names.MEMORY_SEGMENT;
+import static io.slabforge.processor.Names.OBJECTS;
+import static io.slabforge.processor.Names.SLAB_EXCEPTION;
+import static io.slabforge.processor.Names.VALUE_LAYOUT;
+import static javax.lang.model.element.Modifier.PRIVATE;
+import static javax.lang.model.element.Modifier.STATIC;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.TypeVariableName;
+
+/** Writes the private static helpers the accessors share: whole-record copies, padding, checks, array copies. */
+final class HelpersWriter {
+    private static final CodeBlock SLAB = CodeBlock.of("slab");
+    private static final CodeBlock BASE = CodeBlock.of("base");
+
+    private final CachePlan plan;
+    private final SlotCode code;
+
+    HelpersWriter(CachePlan plan) {
+        this.plan = plan;
+        this.code = new SlotCode(plan);
+    }
+
+    void writeTo(TypeSpec.Builder type) {
+        type.addMethod(MethodSpec.methodBuilder("readSlot")
+                .addModifiers(PRIVATE, STATIC)
+                .returns(plan.model.recordType())
+                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(long.class, "base")
+                .addStatement("return $L", code.construct(plan.model, plan.nodes, SLAB, BASE))
+                .build());
+        CodeBlock.Builder writes = CodeBlock.builder();
+        for (CachePlan.Node node : plan.nodes) {
+            writes.add(code.write(node, SLAB, BASE, CodeBlock.of("value.$N()", node.component().name())));
+        }
+        type.addMethod(MethodSpec.methodBuilder("writeSlot")
+                .addModifiers(PRIVATE, STATIC)
+                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(long.class, "base")
+                .addParameter(plan.model.recordType(), "value")
+                .addCode(writes.build())
+                .build());
+        if (!plan.gaps.isEmpty()) {
+            type.addMethod(zeroPadding());
+        }
+        if (plan.needsChecks) {
+            CodeBlock.Builder checks = CodeBlock.builder()
+                    .addStatement("$T.requireNonNull(value, $S)", OBJECTS, "value");
+            for (CachePlan.Node node : plan.nodes) {
+                checks.add(code.checks(node, CodeBlock.of("value.$N()", node.component().name())));
+            }
+            type.addMethod(MethodSpec.methodBuilder("requireValid")
+                    .addModifiers(PRIVATE, STATIC)
+                    .addParameter(plan.model.recordType(), "value")
+                    .addCode(checks.build())
+                    .build());
+        }
+        if (!plan.enumValues.isEmpty()) {
+            type.addMethod(enumAt());
+        }
+        if (!plan.arrayElements.isEmpty()) {
+            type.addMethod(checkIndex());
+            type.addMethod(badArray());
+            for (Scalar element : plan.arrayElements) {
+                type.addMethod(copyOut(element));
+                type.addMethod(copyIn(element));
+            }
+        }
+    }
+
+    /** Stores of zero over every padding byte, in the widest aligned units (never wider than the slot alignment). */
+    private MethodSpec zeroPadding() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("zeroPadding")
+                .addModifiers(PRIVATE, STATIC)
+                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(long.class, "base");
+        for (CachePlan.Gap gap : plan.gaps) {
+            if (gap.size() > 64) {
+                m.addStatement("slab.asSlice(base + $L, $L).fill((byte) 0)", gap.offset(), gap.size());
+                continue;
+            }
+            long offset = gap.offset();
+            long end = gap.offset() + gap.size();
+            while (offset < end) {
+                long unit = 8;
+                while (unit > plan.slotAlignment || unit > end - offset || offset % unit != 0) {
+                    unit >>= 1;
+                }
+                String layout = unit == 8 ? "JAVA_LONG" : unit == 4 ? "JAVA_INT" : unit == 2 ? "JAVA_SHORT" : "JAVA_BYTE";
+                String zero = unit == 8 ? "0L" : unit == 4 ? "0" : unit == 2 ? "(short) 0" : "(byte) 0";
+                m.addStatement("slab.set($T.$L, base + $L, $L)", VALUE_LAYOUT, layout, offset, zero);
+                offset += unit;
+            }
+        }
+        return m.build();
+    }
+
+    private static MethodSpec enumAt() {
+        TypeVariableName e = TypeVariableName.get("E", ParameterizedTypeName.get(ClassName.get(Enum.class),
+                TypeVariableName.get("E")));
+        return MethodSpec.methodBuilder("enumAt")
+                .addModifiers(PRIVATE, STATIC)
+                .addTypeVariable(e)
+                .returns(e)
+                .addParameter(ArrayTypeName.of(e), "values")
+                .addParameter(int.class, "ordinal")
+                .addParameter(String.class, "name")
+                .beginControlFlow("if (ordinal < 0 || ordinal >= values.length)")
+                .addStatement("throw new $T(name + $S + ordinal + $S\n+ values.getClass().getComponentType()"
+                                + ".getSimpleName() + $S + values.length\n+ $S)",
+                        SLAB_EXCEPTION, " holds ordinal ", ", but ", " has only ", " constants; was the slot"
+                                + " written through segment(handle) or by native code?")
+                .endControlFlow()
+                .addStatement("return values[ordinal]")
+                .build();
+    }
+
+    private static MethodSpec checkIndex() {
+        return MethodSpec.methodBuilder("checkIndex")
+                .addModifiers(PRIVATE, STATIC)
+                .returns(long.class)
+                .addParameter(int.class, "index")
+                .addParameter(int.class, "length")
+                .addParameter(String.class, "name")
+                .beginControlFlow("if (index < 0 || index >= length)")
+                .addStatement("throw new $T($S + index + $S + name + $S + length + $S)",
+                        IndexOutOfBoundsException.class, "index ", " is out of bounds for ", " of @Length(", ")")
+                .endControlFlow()
+                .addStatement("return index")
+                .build();
+    }
+
+    private static MethodSpec badArray() {
+        return MethodSpec.methodBuilder("badArray")
+                .addModifiers(PRIVATE, STATIC)
+                .returns(RuntimeException.class)
+                .addParameter(String.class, "name")
+                .addParameter(Object.class, "array")
+                .addParameter(int.class, "length")
+                .beginControlFlow("if (array == null)")
+                .addStatement("return new $T(name + $S + length + $S)", NullPointerException.class,
+                        " is null; a slot stores exactly ", " elements inline")
+                .endControlFlow()
+                .addStatement("return new $T(name + $S + $T.getLength(array) + $S + length + $S + length)",
+                        IllegalArgumentException.class, " has ", java.lang.reflect.Array.class,
+                        " elements; @Length(", ") needs exactly ")
+                .build();
+    }
+
+    private static MethodSpec copyOut(Scalar element) {
+        TypeName array = ArrayTypeName.of(element.type);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("copyOut")
+                .addModifiers(PRIVATE, STATIC)
+                .returns(array)
+                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(long.class, "offset")
+                .addParameter(array, "array");
+        if (element.bulkCopyable()) {
+            m.addStatement("$T.copy(slab, $T.$L, offset, array, 0, array.length)", MEMORY_SEGMENT, VALUE_LAYOUT,
+                    element.layoutConstant);
+        } else {
+            m.beginControlFlow("for (int i = 0; i < array.length; i++)")
+                    .addStatement("array[i] = slab.get($T.$L, offset + i)", VALUE_LAYOUT, element.layoutConstant)
+                    .endControlFlow();
+        }
+        return m.addStatement("return array").build();
+    }
+
+    private static MethodSpec copyIn(Scalar element) {
+        TypeName array = ArrayTypeName.of(element.type);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("copyIn")
+                .addModifiers(PRIVATE, STATIC)
+                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(long.class, "offset")
+                .addParameter(array, "array")
+                .addParameter(int.class, "length")
+                .addParameter(String.class, "name")
+                .beginControlFlow("if (array == null || array.length != length)")
+                .addStatement("throw badArray(name, array, length)")
+                .endControlFlow();
+        if (element.bulkCopyable()) {
+            m.addStatement("$T.copy(array, 0, slab, $T.$L, offset, length)", MEMORY_SEGMENT, VALUE_LAYOUT,
+                    element.layoutConstant);
+        } else {
+            m.beginControlFlow("for (int i = 0; i < length; i++)")
+                    .addStatement("slab.set($T.$L, offset + i, array[i])", VALUE_LAYOUT, element.layoutConstant)
+                    .endControlFlow();
+        }
+        return m.build();
+    }
+}

@@ -1,0 +1,359 @@
+package io.slabforge.processor;
+
+import static io.slabforge.processor.SlabGeometryMath.MAX_SLAB_SIZE;
+import static io.slabforge.processor.SlabGeometryMath.MIN_SLOT_ALIGNMENT;
+import static io.slabforge.processor.SlabGeometryMath.MIN_SLOT_SIZE;
+import static io.slabforge.processor.SlabGeometryMath.isPowerOfTwo;
+import static io.slabforge.processor.SlabGeometryMath.minimumSlabBytes;
+import static io.slabforge.processor.SlabGeometryMath.nextPowerOfTwo;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/**
+ * The rules a valid model must satisfy, one small method each. Each reports on the most precise element: an
+ * explicit attribute on its annotation value, anything derived on the record, a component's problem on the
+ * component.
+ */
+final class Validator {
+
+    /** Methods of the generated classes (and {@code Object}) that a component accessor must not redeclare. */
+    static final Set<String> RESERVED = Set.of(
+            // cache
+            "allocate", "tryAllocate", "free", "isLive", "get", "set", "ref", "box", "segment", "forEach",
+            "liveCount", "stats", "close", "create", "builder",
+            // Ref and Box
+            "wrap", "handle", "toRecord", "isClosed",
+            // private helpers of the cache, called unqualified from Ref and Box
+            "readSlot", "writeSlot", "zeroPadding", "requireValid", "enumAt", "checkIndex", "badArray", "copyIn",
+            "copyOut",
+            // java.lang.Object
+            "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
+
+    /** Put on the record (or an enclosing element) to silence the reordering warning. */
+    static final String SUPPRESS_LAYOUT = "slabforge.layout";
+
+    private final Elements elements;
+    private final Diagnostics diagnostics;
+
+    Validator(Elements elements, Diagnostics diagnostics) {
+        this.elements = elements;
+        this.diagnostics = diagnostics;
+    }
+
+    /** Checks everything; returns whether the model may be generated. */
+    boolean validate(RecordModel model) {
+        int before = diagnostics.errorCount();
+        checkReachable(model);
+        boolean alignOk = checkAlign(model);
+        boolean slotOk = checkSlotSize(model) & checkSlotAlignment(model, alignOk);
+        if (checkSlabSizeValue(model) && slotOk) {
+            checkSlabSizeFits(model);
+        }
+        checkCacheName(model);
+        checkAccessorNames(model);
+        if (diagnostics.errorCount() == before) {
+            warnIfReorderingSaves(model);
+        }
+        return diagnostics.errorCount() == before;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Source level
+
+    /** Generated code uses the FFM API, final in Java 22. */
+    static boolean checkRelease(SourceVersion version, TypeElement type, Diagnostics diagnostics) {
+        int release = release(version);
+        if (release >= 22) {
+            return true;
+        }
+        diagnostics.error(type, "Slabforge caches use the FFM API (java.lang.foreign) of Java 22+, but this"
+                + " compilation targets Java " + release + "; compile with --release 22 or later");
+        return false;
+    }
+
+    static int release(SourceVersion version) {
+        String name = version.name();
+        try {
+            return Integer.parseInt(name.substring(name.indexOf('_') + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Visibility
+
+    /** The generated class lives in the record's package: the record and every enclosing class must be reachable. */
+    private void checkReachable(RecordModel model) {
+        TypeElement type = model.element();
+        String cache = model.cacheType().simpleName();
+        if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
+            diagnostics.error(type, "record " + type.getSimpleName() + " is local; the generated " + cache
+                    + " cannot reach it: declare it at top level or as a member");
+            return;
+        }
+        for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+            if (e.getModifiers().contains(Modifier.PRIVATE)) {
+                String where = e == type ? "record " + type.getSimpleName() + " is private"
+                        : "record " + type.getSimpleName() + " is nested in the private " + kindName(e) + " "
+                        + e.getSimpleName();
+                diagnostics.error(type, where + "; the generated " + cache + " cannot reach it: make it"
+                        + " package-private or public");
+                return;
+            }
+        }
+    }
+
+    private static String kindName(Element e) {
+        return switch (e.getKind()) {
+            case INTERFACE -> "interface";
+            case ENUM -> "enum";
+            case RECORD -> "record";
+            default -> "class";
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Slot size and alignment
+
+    private boolean checkSlotSize(RecordModel model) {
+        long size = model.layout().size();
+        if (size >= MIN_SLOT_SIZE) {
+            return true;
+        }
+        diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + size + " byte"
+                + (size == 1 ? "" : "s") + "; a slot needs at least " + MIN_SLOT_SIZE + " bytes to hold the"
+                + " free-list link: add components or set align = 4");
+        return false;
+    }
+
+    /** The explicit {@code align}: a power of two, not below the natural alignment. */
+    private boolean checkAlign(RecordModel model) {
+        SlabTypeAttributes a = model.attributes();
+        int align = a.align();
+        if (a.alignValue() == null || align == 0) {
+            return true;
+        }
+        long natural = model.layout().naturalAlignment();
+        long suggestion = Math.max(natural, MIN_SLOT_ALIGNMENT);
+        if (align < 0) {
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is negative; use"
+                    + " align = 0 for the natural alignment, or a power of two of at least " + suggestion);
+            return false;
+        }
+        if (!isPowerOfTwo(align)) {
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align
+                    + " is not a power of two; use " + Math.max(nextPowerOfTwo(align), suggestion));
+            return false;
+        }
+        if (align < natural) {
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is below the"
+                    + " natural alignment " + natural + " of " + model.simpleName() + "; use align = " + suggestion
+                    + " or more, or align = 0");
+            return false;
+        }
+        return true;
+    }
+
+    /** Slots hold an aligned int free-list link: at least 4-aligned. */
+    private boolean checkSlotAlignment(RecordModel model, boolean alignOk) {
+        if (!alignOk) {
+            return false;
+        }
+        long alignment = model.layout().alignment();
+        if (alignment >= MIN_SLOT_ALIGNMENT) {
+            return true;
+        }
+        SlabTypeAttributes a = model.attributes();
+        if (a.alignValue() != null && a.align() != 0) {
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + a.align() + " is below the"
+                    + " minimum slot alignment " + MIN_SLOT_ALIGNMENT + ": the free-list link is an aligned int;"
+                    + " use align = " + MIN_SLOT_ALIGNMENT);
+        } else {
+            diagnostics.error(model.element(), "slot alignment of " + model.simpleName() + " is " + alignment
+                    + "; slots must be at least " + MIN_SLOT_ALIGNMENT + "-aligned to hold the free-list link:"
+                    + " add align = " + MIN_SLOT_ALIGNMENT + " to @SlabType");
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Slab size
+
+    /** {@code slabSize} alone: positive, a power of two, at most the maximum. */
+    private boolean checkSlabSizeValue(RecordModel model) {
+        SlabTypeAttributes a = model.attributes();
+        long slabSize = a.slabSize();
+        long needed = Math.max(minimumSlabBytes(Math.max(model.layout().size(), MIN_SLOT_SIZE),
+                Math.max(model.layout().alignment(), MIN_SLOT_ALIGNMENT)), SlabTypeAttributes.DEFAULT_SLAB_SIZE);
+        long fallback = Math.min(nextPowerOfTwo(needed), MAX_SLAB_SIZE);
+        if (slabSize <= 0) {
+            slabSizeError(model, "slabSize " + slabSize + " is not positive; use a power of two such as "
+                    + fallback);
+            return false;
+        }
+        if (!isPowerOfTwo(slabSize)) {
+            long suggestion = Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE);
+            slabSizeError(model, "slabSize " + slabSize + " is not a power of two; use " + suggestion);
+            return false;
+        }
+        if (slabSize > MAX_SLAB_SIZE) {
+            slabSizeError(model, "slabSize " + slabSize + " is above the maximum " + MAX_SLAB_SIZE
+                    + " (16 MiB); use " + MAX_SLAB_SIZE + " or less");
+            return false;
+        }
+        return true;
+    }
+
+    /** The slab must hold its header, one generation word and one slot. */
+    private void checkSlabSizeFits(RecordModel model) {
+        long slotSize = model.layout().size();
+        long needed = minimumSlabBytes(slotSize, model.layout().alignment());
+        long slabSize = model.attributes().slabSize();
+        if (slabSize >= needed) {
+            return;
+        }
+        if (needed > MAX_SLAB_SIZE) {
+            diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + slotSize + " bytes: the"
+                    + " slab header and one slot need " + needed + " bytes, more than the largest slab of "
+                    + MAX_SLAB_SIZE + " bytes (16 MiB); make the record smaller");
+            return;
+        }
+        String defaulted = model.attributes().slabSizeValue() == null ? " (the default)" : "";
+        slabSizeError(model, "slabSize " + slabSize + defaulted + " is too small: the slab header and one "
+                + slotSize + "-byte slot need " + needed + " bytes; use " + nextPowerOfTwo(needed));
+    }
+
+    private void slabSizeError(RecordModel model, String message) {
+        SlabTypeAttributes a = model.attributes();
+        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), message);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Names
+
+    /** The generated class name must be a Java identifier and must not name an existing type. */
+    private void checkCacheName(RecordModel model) {
+        SlabTypeAttributes a = model.attributes();
+        String name = model.cacheType().simpleName();
+        if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), "cacheName \"" + name
+                    + "\" is not a valid Java class name; use a name such as " + model.simpleName() + "Cache");
+            return;
+        }
+        TypeElement existing = elements.getTypeElement(model.cacheType().canonicalName());
+        if (existing != null && !isEarlierOutput(existing)) {
+            String message = a.cacheNameValue() != null
+                    ? "cacheName " + name + " clashes with the existing type " + existing.getQualifiedName()
+                    + "; choose another cacheName"
+                    : "the generated class name " + name + " clashes with the existing type "
+                    + existing.getQualifiedName() + "; set @SlabType(cacheName = \"...\") to another name";
+            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), message);
+        }
+    }
+
+    /**
+     * Whether an existing type is this processor's output from an earlier build (its class file is on the class
+     * path of an incremental recompile): a compiled cache with our nested {@code Ref} and {@code Box}.
+     */
+    private static boolean isEarlierOutput(TypeElement existing) {
+        if (existing.getKind() != ElementKind.CLASS) {
+            return false;
+        }
+        Set<String> nested = existing.getEnclosedElements().stream()
+                .filter(e -> e.getKind() == ElementKind.CLASS)
+                .map(e -> e.getSimpleName().toString())
+                .collect(Collectors.toSet());
+        boolean hasGeometry = existing.getEnclosedElements().stream()
+                .anyMatch(e -> e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals("GEOMETRY")
+                        && e.asType().toString().equals(Names.SLAB_GEOMETRY.canonicalName()));
+        return hasGeometry && nested.containsAll(Set.of("Ref", "Box", "Builder"));
+    }
+
+    /**
+     * Every accessor name (components, flattened fields of embedded records, derived names such as
+     * {@code symbolSegment} or {@code countAcquire}) must be distinct and must not redeclare a generated member.
+     */
+    private void checkAccessorNames(RecordModel model) {
+        Map<String, String> owners = new HashMap<>();
+        for (ComponentModel component : model.components()) {
+            for (String[] name : accessorNames(component, "", component.name())) {
+                String clash = null;
+                if (RESERVED.contains(name[0])) {
+                    clash = "the generated member " + model.cacheType().simpleName() + "." + name[0];
+                } else if (owners.containsKey(name[0])) {
+                    clash = "the accessor generated for " + owners.get(name[0]);
+                }
+                if (clash != null) {
+                    diagnostics.error(component.element(), "component " + component.name() + " needs an accessor "
+                            + name[0] + " (for " + name[1] + "), which clashes with " + clash
+                            + "; rename the component");
+                    break;
+                }
+                owners.put(name[0], name[1]);
+            }
+        }
+    }
+
+    /** Pairs of (accessor name, what it accesses). */
+    private static List<String[]> accessorNames(ComponentModel component, String prefix, String display) {
+        String accessor = prefix.isEmpty() ? component.name() : prefix + CachePlan.capitalize(component.name());
+        List<String[]> names = new ArrayList<>();
+        names.add(new String[] {accessor, display});
+        if (component.type() instanceof ComponentType.ArrayType) {
+            names.add(new String[] {accessor + AccessorWriter.SEGMENT_SUFFIX, display});
+        }
+        if (component.atomic()) {
+            for (String suffix : AccessorWriter.ATOMIC_SUFFIXES) {
+                names.add(new String[] {accessor + suffix, display});
+            }
+        }
+        if (component.type() instanceof ComponentType.Embedded e) {
+            for (ComponentModel child : e.record().components()) {
+                names.addAll(accessorNames(child, accessor, display + "." + child.name()));
+            }
+        }
+        return names;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Reordering warning
+
+    /** Warns when another component order gives a smaller (rounded) slot; silenced by {@code @SuppressWarnings}. */
+    private void warnIfReorderingSaves(RecordModel model) {
+        long current = model.layout().size();
+        List<ComponentModel> packed = Layout.packedOrder(model.components());
+        long best = Layout.of(packed, model.attributes().align()).size();
+        if (best >= current || isSuppressed(model.element())) {
+            return;
+        }
+        String order = packed.stream().map(c -> ModelReader.describe(c.element().asType()) + " " + c.name())
+                .collect(Collectors.joining(", ", "(", ")"));
+        diagnostics.warning(model.element(), "reordering the components of " + model.simpleName() + " as " + order
+                + " would make each slot " + best + " bytes instead of " + current + " (" + (current - best)
+                + " bytes saved per slot); reorder them, or add @SuppressWarnings(\"" + SUPPRESS_LAYOUT
+                + "\") to keep this order");
+    }
+
+    private static boolean isSuppressed(Element element) {
+        for (Element e = element; e != null; e = e.getEnclosingElement()) {
+            SuppressWarnings suppress = e.getAnnotation(SuppressWarnings.class);
+            if (suppress != null && List.of(suppress.value()).contains(SUPPRESS_LAYOUT)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,49 @@
+package io.slabforge.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Generated caches at run time: see {@code src/test/resources/behaviour/com/example/*Checks.java}. */
+class BehaviourTest {
+    /** Every record and check class under src/test/resources/behaviour. */
+    static final String[] ALL = {
+        "com/example/Particle.java", "com/example/Mixed.java", "com/example/Side.java", "com/example/Vec3.java",
+        "com/example/Order.java", "com/example/Line.java", "com/example/Shape.java", "com/example/Big.java",
+        "com/example/WithBig.java", "com/example/Counter.java", "com/example/Outer.java", "com/example/Other.java",
+        "com/example/Named.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java"
+    };
+
+    private static ClassLoader loader;
+
+    @BeforeAll
+    static void compile() {
+        loader = Behaviour.compileAndLoad(ALL);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> particle() throws ReflectiveOperationException {
+        return Behaviour.checks(loader, "com.example.ParticleChecks");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> componentTypes() throws ReflectiveOperationException {
+        return Behaviour.checks(loader, "com.example.TypesChecks");
+    }
+
+    /**
+     * A flyweight walk over 100,000 slots allocates nothing on the heap. Measured with
+     * {@code ThreadMXBean#getCurrentThreadAllocatedBytes} around one walk after 20 warm-up walks; the counter
+     * itself allocates nothing, so any byte counted would be the walk's (e.g. a boxed value or a slice).
+     */
+    @Test
+    void flyweightWalkOver100000SlotsAllocatesNothing() throws ReflectiveOperationException {
+        long bytes = (long) loader.loadClass("com.example.ParticleChecks")
+                .getMethod("allocatedBytesOfWalk", int.class).invoke(null, 100_000);
+        assertEquals(0, bytes, "bytes allocated by the walk");
+    }
+}

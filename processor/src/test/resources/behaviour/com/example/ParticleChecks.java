@@ -1,0 +1,313 @@
+package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slabforge.InvalidHandleException;
+import io.slabforge.SlabOutOfMemoryException;
+import io.slabforge.SlabSync;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Behaviour of generated caches, compiled by BehaviourTest together with the records and the processor; each
+ * entry of {@link #checks()} becomes one JUnit test.
+ */
+public final class ParticleChecks {
+    private ParticleChecks() {}
+
+    public static Map<String, Runnable> checks() {
+        Map<String, Runnable> checks = new LinkedHashMap<>();
+        checks.put("round trip of every field", ParticleChecks::roundTrip);
+        checks.put("allocate() gives a zeroed slot", ParticleChecks::allocateZeroed);
+        checks.put("allocate(value) zeroes padding of a reused slot", ParticleChecks::allocateZeroesPadding);
+        checks.put("null value is rejected before a slot is taken", ParticleChecks::nullRejected);
+        checks.put("Ref walks and writes fluently", ParticleChecks::refWalk);
+        checks.put("Box close frees, second close harmless", ParticleChecks::boxClose);
+        checks.put("Box close after cache close is a no-op", ParticleChecks::boxAfterCacheClose);
+        checks.put("Box closable from another thread on LOCKED", ParticleChecks::boxOtherThread);
+        checks.put("stale handle raises InvalidHandleException everywhere", ParticleChecks::staleHandle);
+        checks.put("LAYOUT size, alignment and offsets match the constants", ParticleChecks::layoutMatches);
+        checks.put("segment(h) sees the fields at LAYOUT offsets", ParticleChecks::segmentMatchesLayout);
+        checks.put("maxBytes(n * SLAB_SIZE) holds exactly n * SLOTS_PER_SLAB", ParticleChecks::capacity);
+        checks.put("forEach, liveCount and stats", ParticleChecks::iteration);
+        checks.put("confined cache rejects other threads", ParticleChecks::confined);
+        checks.put("use after close is IllegalStateException", ParticleChecks::useAfterClose);
+        return checks;
+    }
+
+    static void roundTrip() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            Particle p = new Particle(1.5, -2.25, 3e300, 42, -7);
+            long h = slab.allocate(p);
+            assertEquals(p, slab.get(h));
+            assertEquals(1.5, slab.x(h));
+            assertEquals(-2.25, slab.y(h));
+            assertEquals(3e300, slab.z(h));
+            assertEquals(42, slab.id(h));
+            assertEquals(-7, slab.flags(h));
+            slab.x(h, 9);
+            slab.y(h, 8);
+            slab.z(h, 7);
+            slab.id(h, Integer.MIN_VALUE);
+            slab.flags(h, Integer.MAX_VALUE);
+            assertEquals(new Particle(9, 8, 7, Integer.MIN_VALUE, Integer.MAX_VALUE), slab.get(h));
+            Particle q = new Particle(Double.NaN, Double.NEGATIVE_INFINITY, -0.0, 1, 2);
+            slab.set(h, q);
+            assertEquals(q, slab.get(h));
+            assertEquals(q, slab.ref(h).toRecord());
+        }
+    }
+
+    static void allocateZeroed() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            long h = slab.allocate(new Particle(1, 2, 3, 4, 5));
+            slab.free(h);
+            long again = slab.allocate();
+            assertEquals(new Particle(0, 0, 0, 0, 0), slab.get(again));
+        }
+    }
+
+    static void allocateZeroesPadding() {
+        try (MixedSlab slab = MixedSlab.create()) {
+            assertEquals(24, MixedSlab.SLOT_SIZE);
+            long h = slab.allocate();
+            slab.segment(h).fill((byte) 0x5A);
+            slab.free(h);
+            long reused = slab.allocate(new Mixed((byte) 1, 2, (short) 3));
+            MemorySegment slot = slab.segment(reused);
+            assertEquals(slot.address(), slot.address()); // same slab memory, reused slot
+            for (long i = 1; i < 8; i++) {
+                assertEquals(0, slot.get(ValueLayout.JAVA_BYTE, i), "padding byte " + i);
+            }
+            for (long i = 18; i < 24; i++) {
+                assertEquals(0, slot.get(ValueLayout.JAVA_BYTE, i), "padding byte " + i);
+            }
+            assertEquals(new Mixed((byte) 1, 2, (short) 3), slab.get(reused));
+        }
+    }
+
+    static void nullRejected() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            assertThrows(NullPointerException.class, () -> slab.allocate(null));
+            assertEquals(0, slab.liveCount());
+            long h = slab.allocate();
+            assertThrows(NullPointerException.class, () -> slab.set(h, null));
+        }
+    }
+
+    static void refWalk() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            long[] handles = new long[1000];
+            for (int i = 0; i < handles.length; i++) {
+                handles[i] = slab.allocate(new Particle(i, 0, 0, i, 0));
+            }
+            ParticleSlab.Ref ref = slab.ref();
+            assertEquals(0, ref.handle());
+            double sum = 0;
+            for (long h : handles) {
+                sum += ref.wrap(h).x();
+            }
+            assertEquals(999 * 1000 / 2.0, sum);
+            assertSame(ref, ref.wrap(handles[3]).y(1).z(2).flags(3));
+            assertEquals(handles[3], ref.handle());
+            assertEquals(new Particle(3, 1, 2, 3, 3), ref.toRecord());
+            assertEquals(new Particle(3, 1, 2, 3, 3), slab.get(handles[3]));
+            assertThrows(InvalidHandleException.class, () -> slab.ref().x());
+        }
+    }
+
+    static void boxClose() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            ParticleSlab.Box box = slab.box();
+            long h = box.handle();
+            assertTrue(slab.isLive(h));
+            assertSame(box, box.x(1).id(5));
+            assertEquals(new Particle(1, 0, 0, 5, 0), box.toRecord());
+            assertEquals(1, slab.liveCount());
+            box.close();
+            assertTrue(box.isClosed());
+            assertFalse(slab.isLive(h));
+            assertEquals(0, slab.liveCount());
+            box.close();
+            assertEquals(0, slab.liveCount());
+            assertThrows(InvalidHandleException.class, box::x);
+            try (ParticleSlab.Box scoped = slab.box()) {
+                scoped.z(4);
+                assertEquals(1, slab.liveCount());
+            }
+            assertEquals(0, slab.liveCount());
+        }
+    }
+
+    static void boxAfterCacheClose() {
+        ParticleSlab slab = ParticleSlab.create();
+        ParticleSlab.Box box = slab.box();
+        slab.close();
+        box.close();
+        assertTrue(box.isClosed());
+    }
+
+    static void boxOtherThread() {
+        try (ParticleSlab slab = ParticleSlab.builder().sync(SlabSync.LOCKED).build()) {
+            ParticleSlab.Box box = slab.box();
+            CompletableFuture.runAsync(box::close).join();
+            assertEquals(0, slab.liveCount());
+        }
+    }
+
+    static void staleHandle() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            long h = slab.allocate();
+            slab.free(h);
+            assertThrows(InvalidHandleException.class, () -> slab.x(h));
+            assertThrows(InvalidHandleException.class, () -> slab.x(h, 1));
+            assertThrows(InvalidHandleException.class, () -> slab.get(h));
+            assertThrows(InvalidHandleException.class, () -> slab.set(h, new Particle(1, 2, 3, 4, 5)));
+            assertThrows(InvalidHandleException.class, () -> slab.ref(h).id());
+            assertThrows(InvalidHandleException.class, () -> slab.ref(h).flags(1));
+            assertThrows(InvalidHandleException.class, () -> slab.ref(h).toRecord());
+            assertThrows(InvalidHandleException.class, () -> slab.segment(h));
+            assertThrows(InvalidHandleException.class, () -> slab.free(h));
+            long reused = slab.allocate();
+            assertThrows(InvalidHandleException.class, () -> slab.x(h));
+            assertEquals(0, slab.x(reused));
+            assertFalse(slab.isLive(h));
+            assertFalse(slab.isLive(12345));
+        }
+    }
+
+    static void layoutMatches() {
+        assertEquals(ParticleSlab.SLOT_SIZE, ParticleSlab.LAYOUT.byteSize());
+        assertEquals(ParticleSlab.SLOT_ALIGNMENT, ParticleSlab.LAYOUT.byteAlignment());
+        assertEquals(32, ParticleSlab.SLOT_SIZE);
+        assertEquals(8, ParticleSlab.SLOT_ALIGNMENT);
+        assertEquals(4096, ParticleSlab.SLAB_SIZE);
+        assertEquals(112, ParticleSlab.SLOTS_PER_SLAB);
+        assertEquals("Particle", ParticleSlab.LAYOUT.name().orElseThrow());
+        for (String field : new String[] {"x", "y", "z", "id", "flags"}) {
+            assertEquals(ParticleSlab.LAYOUT.byteOffset(PathElement.groupElement(field)),
+                    privateLong(ParticleSlab.class, field.toUpperCase() + "_OFFSET"), field);
+        }
+        assertEquals(MixedSlab.SLOT_SIZE, MixedSlab.LAYOUT.byteSize());
+        assertEquals(MixedSlab.SLOT_ALIGNMENT, MixedSlab.LAYOUT.byteAlignment());
+        assertEquals(8, MixedSlab.LAYOUT.byteOffset(PathElement.groupElement("b")));
+        assertEquals(16, MixedSlab.LAYOUT.byteOffset(PathElement.groupElement("c")));
+        // usable as a sequence element: size is a multiple of the alignment
+        assertEquals(240, java.lang.foreign.MemoryLayout.sequenceLayout(10, MixedSlab.LAYOUT).byteSize());
+    }
+
+    static void segmentMatchesLayout() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            long h = slab.allocate(new Particle(1, 2, 3, 4, 5));
+            MemorySegment slot = slab.segment(h);
+            assertEquals(ParticleSlab.SLOT_SIZE, slot.byteSize());
+            assertEquals(0, slot.address() % ParticleSlab.SLOT_ALIGNMENT);
+            assertEquals(2.0, slot.get(ValueLayout.JAVA_DOUBLE,
+                    ParticleSlab.LAYOUT.byteOffset(PathElement.groupElement("y"))));
+            slot.set(ValueLayout.JAVA_INT, ParticleSlab.LAYOUT.byteOffset(PathElement.groupElement("flags")), 77);
+            assertEquals(77, slab.flags(h));
+        }
+    }
+
+    static void capacity() {
+        try (ParticleSlab slab = ParticleSlab.builder().maxBytes(3 * ParticleSlab.SLAB_SIZE).build()) {
+            for (int i = 0; i < 3 * ParticleSlab.SLOTS_PER_SLAB; i++) {
+                slab.allocate();
+            }
+            assertEquals(0, slab.tryAllocate());
+            assertThrows(SlabOutOfMemoryException.class, slab::allocate);
+            assertThrows(SlabOutOfMemoryException.class, () -> slab.allocate(new Particle(1, 1, 1, 1, 1)));
+            assertThrows(SlabOutOfMemoryException.class, slab::box);
+            assertEquals(3L * ParticleSlab.SLOTS_PER_SLAB, slab.liveCount());
+        }
+    }
+
+    static void iteration() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            for (int i = 0; i < 300; i++) {
+                slab.allocate(new Particle(0, 0, 0, i, 0));
+            }
+            long[] sum = {0};
+            slab.forEach(h -> sum[0] += slab.id(h));
+            assertEquals(299 * 300 / 2, sum[0]);
+            assertEquals(300, slab.liveCount());
+            assertEquals(300, slab.stats().liveObjects());
+            assertEquals(ParticleSlab.SLOT_SIZE, slab.stats().slotSize());
+        }
+    }
+
+    static void confined() {
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            long h = slab.allocate();
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> CompletableFuture.supplyAsync(() -> slab.x(h)).get());
+            assertTrue(e.getCause() instanceof WrongThreadException, e.getCause().toString());
+        }
+    }
+
+    static void useAfterClose() {
+        ParticleSlab slab = ParticleSlab.create();
+        long h = slab.allocate();
+        slab.close();
+        slab.close();
+        assertThrows(IllegalStateException.class, slab::allocate);
+        assertThrows(IllegalStateException.class, () -> slab.x(h));
+    }
+
+    /**
+     * Bytes allocated on the heap by the calling thread during a flyweight walk over {@code count} slots, after
+     * a warm-up walk (so class loading, JIT compilation and lambda bootstraps are not counted).
+     */
+    public static long allocatedBytesOfWalk(int count) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (ParticleSlab slab = ParticleSlab.builder().sync(SlabSync.NONE).build()) {
+            long[] handles = new long[count];
+            for (int i = 0; i < count; i++) {
+                handles[i] = slab.allocate(new Particle(i, i, i, i, i));
+            }
+            ParticleSlab.Ref ref = slab.ref();
+            double expected = (double) count * (count - 1) / 2;
+            for (int round = 0; round < 20; round++) {
+                if (walk(ref, handles) != expected) {
+                    throw new AssertionError("wrong sum");
+                }
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            double sum = walk(ref, handles);
+            long after = threads.getCurrentThreadAllocatedBytes();
+            if (sum != expected) {
+                throw new AssertionError("wrong sum " + sum);
+            }
+            return after - before;
+        }
+    }
+
+    private static double walk(ParticleSlab.Ref ref, long[] handles) {
+        double sum = 0;
+        for (long h : handles) {
+            sum += ref.wrap(h).x();
+        }
+        return sum;
+    }
+
+    private static long privateLong(Class<?> type, String name) {
+        try {
+            java.lang.reflect.Field field = type.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.getLong(null);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package com.example;
+
+import io.slabforge.SlabType;
+
+@SlabType
+public record WithBig(Big big, int x) {}
