@@ -67,8 +67,8 @@ public abstract class SlabBox implements AutoCloseable {
     public final void close() {
         engine.checkThread();
         long owned = (long) HANDLE.getAndSet(this, 0L);
-        if (owned != 0 && !engine.isClosed()) {
-            engine.free(owned);
+        if (owned != 0) {
+            engine.freeUnlessClosed(owned);
         }
     }
 }

@@ -83,12 +83,20 @@ public final class SlabEngine implements AutoCloseable {
     static final long SLOTS_OFFSET_OFFSET = 28;
     static final int MAGIC = 0x51AB_F0A6;
     static final int NO_SLOT = -1;
+    /**
+     * A free slot's link (the next free slot, or {@link #NO_SLOT}) is stored XOR this key. Stale writes most often
+     * leave zeros, small numbers or -1 in a slot's first bytes; encoded, these decode to slot numbers far out of
+     * range, so the next pop reports them instead of following them.
+     */
+    static final int LINK_KEY = 0x5A17_C0DE;
 
     private static final byte HELD = 1;
     private static final byte PARTIAL = 2;
     private static final byte EMPTY = 3;
     private static final byte CURRENT = 4;
     private static final int NONE = -1;
+    /** Stands for "some other thread" when asking whether a provider's segment is confined to one thread. */
+    private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
     private final SlabGeometry geometry;
     private final long slabSize;
@@ -289,8 +297,9 @@ public final class SlabEngine implements AutoCloseable {
 
     private long allocate0() {
         MemorySegment slab = current;
-        if (slab == null || slab.get(JAVA_INT, FREE_HEAD_OFFSET) == NO_SLOT
-                && slab.get(JAVA_INT, CARVED_OFFSET) == slotsPerSlab) {
+        // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
+        // stale segment must not make a slab with free slots look full (takeSlot detects and repairs the damage).
+        if (slab == null || slab.get(JAVA_INT, LIVE_COUNT_OFFSET) == slotsPerSlab) {
             slab = switchCurrent();
         }
         int slot = takeSlot(slab, currentIndex);
@@ -308,7 +317,7 @@ public final class SlabEngine implements AutoCloseable {
         int head = slab.get(JAVA_INT, FREE_HEAD_OFFSET);
         int carved = slab.get(JAVA_INT, CARVED_OFFSET);
         if (head == NO_SLOT) {
-            if (slab.get(JAVA_INT, FREE_COUNT_OFFSET) != 0) {
+            if (slab.get(JAVA_INT, FREE_COUNT_OFFSET) != 0 || carved >= slotsPerSlab) {
                 throw freeListCorrupted(slab, index, "the free list ended with "
                         + slab.get(JAVA_INT, FREE_COUNT_OFFSET) + " slots still counted free");
             }
@@ -318,7 +327,7 @@ public final class SlabEngine implements AutoCloseable {
         if (!isFreeSlot(slab, head, carved)) {
             throw freeListCorrupted(slab, index, "its head " + head + " is not a free slot");
         }
-        int link = slab.get(JAVA_INT, slotsOffset + head * slotSize);
+        int link = slab.get(JAVA_INT, slotsOffset + head * slotSize) ^ LINK_KEY;
         if (link != NO_SLOT && !isFreeSlot(slab, link, carved)) {
             throw freeListCorrupted(slab, index, "free slot " + head + " links to " + link
                     + ", which is not a free slot (was a freed slot written through a stale segment?)");
@@ -342,7 +351,7 @@ public final class SlabEngine implements AutoCloseable {
         int free = 0;
         for (int slot = carved - 1; slot >= 0; slot--) {
             if ((slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0) {
-                slab.set(JAVA_INT, slotsOffset + slot * slotSize, head);
+                slab.set(JAVA_INT, slotsOffset + slot * slotSize, head ^ LINK_KEY);
                 head = slot;
                 free++;
             }
@@ -358,9 +367,6 @@ public final class SlabEngine implements AutoCloseable {
         if (closed) {
             throw closedException();
         }
-        if (currentIndex != NONE) {
-            state[currentIndex] = HELD;
-        }
         int index;
         if (partialHead != NONE) {
             index = partialHead;
@@ -369,7 +375,12 @@ public final class SlabEngine implements AutoCloseable {
             index = emptyHead;
             unlink(index);
         } else {
+            // May throw; the full slab must then stay CURRENT: marked HELD while still current, a free would put
+            // it on the partial list as well, and a later switch would pick it again and carve past its end.
             index = acquireSlab();
+        }
+        if (currentIndex != NONE) {
+            state[currentIndex] = HELD;
         }
         state[index] = CURRENT;
         currentIndex = index;
@@ -406,7 +417,7 @@ public final class SlabEngine implements AutoCloseable {
         int slot = (int) (handle & slotMask);
         long generationOffset = geometry.generationOffset(slot);
         slab.set(JAVA_INT, generationOffset, (slab.get(JAVA_INT, generationOffset) + 1) & GENERATION_MASK);
-        slab.set(JAVA_INT, slotsOffset + slot * slotSize, slab.get(JAVA_INT, FREE_HEAD_OFFSET));
+        slab.set(JAVA_INT, slotsOffset + slot * slotSize, slab.get(JAVA_INT, FREE_HEAD_OFFSET) ^ LINK_KEY);
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, slot);
         slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) + 1);
         int live = slab.get(JAVA_INT, LIVE_COUNT_OFFSET) - 1;
@@ -582,8 +593,12 @@ public final class SlabEngine implements AutoCloseable {
 
     private void forEach0(LongConsumer action) {
         checkOpen();
+        // Slab and carve count are re-read per slot: the action may free (releasing a slab), allocate, or close.
         for (int index = 0; index < highWater; index++) {
             for (int slot = 0; ; slot++) {
+                if (closed) {
+                    return;
+                }
                 MemorySegment slab = slabs[index];
                 if (slab == null || slot >= slab.get(JAVA_INT, CARVED_OFFSET)) {
                     break;
@@ -598,17 +613,26 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * Live objects right now.
+     * Live objects right now; 0 once closed.
      *
      * @return the number of allocated slots
      */
     public long liveCount() {
+        if (lock != null) {
+            lock.lock();
+            try {
+                return liveCount;
+            } finally {
+                lock.unlock();
+            }
+        }
         checkThread();
         return liveCount;
     }
 
     /**
-     * A consistent snapshot of occupancy and activity.
+     * A consistent snapshot of occupancy and activity. Once closed, the cache holds no slabs and no live objects;
+     * the allocation and free counts stay as they were.
      *
      * @return the statistics
      */
@@ -668,6 +692,7 @@ public final class SlabEngine implements AutoCloseable {
         closed = true;
         MemorySegment[] held = slabs;
         slabs = new MemorySegment[0];
+        savedGenerations = new int[0][];
         current = null;
         currentIndex = NONE;
         CacheTags.release(tag);
@@ -745,6 +770,11 @@ public final class SlabEngine implements AutoCloseable {
         }
         if (slab.isReadOnly()) {
             return "a read-only segment";
+        }
+        if (!slab.isAccessibleBy(owner != null ? owner : ANY_OTHER_THREAD)) {
+            return "a segment confined to another thread (a confined arena's), but "
+                    + (owner != null ? "this cache belongs to thread " + owner.getName()
+                                     : "this " + sync + " cache may be used by any thread");
         }
         if (slab.byteSize() != slabSize) {
             return slab.byteSize() + " bytes instead of " + slabSize;
@@ -845,6 +875,28 @@ public final class SlabEngine implements AutoCloseable {
             emptyCount--;
         }
         state[index] = HELD;
+    }
+
+    /**
+     * Frees a handle unless the cache is closed, atomically with respect to {@link #close()} on a locked cache:
+     * {@link SlabBox#close()}, which must be a no-op once its cache is closed, even when the two race.
+     */
+    void freeUnlessClosed(long handle) {
+        if (lock != null) {
+            lock.lock();
+            try {
+                if (!closed) {
+                    free0(handle);
+                }
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        checkThread();
+        if (!closed) {
+            free0(handle);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
