@@ -147,6 +147,8 @@ public final class Report {
         row(md, "run took", env.getProperty("duration"));
         md.append('\n');
         md.append("![ratios against the floor](").append(chart.getFileName()).append(")\n\n");
+        md.append("Chart: green the floor, blue Slabforge, grey the other peers; the first four panels are ratios "
+                + "to the floor on a log scale.\n\n");
 
         md.append("## Medians and ratios against the floor\n\n");
         md.append("Median over every measurement iteration of every fork; in brackets the ratio to `floor` "
@@ -323,10 +325,13 @@ public final class Report {
             if (bench == null) {
                 continue;
             }
-            CategoryChart chart = chart(b.label, "× floor (log)");
+            CategoryChart chart = chart(b.label, "× floor (log scale)");
             chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setDecimalPattern("#,##0.0#");
+            chart.getStyler().setDecimalPattern("#,##0.###");
             Result floor = floor(bench);
+            double lowest = bench.values().stream().mapToDouble(r -> r.median / floor.median).min().orElse(1);
+            // A log axis needs an explicit bottom when some series have gaps (null) at some categories.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest * 0.9))));
             addGroups(chart, new ArrayList<>(bench.keySet()), peer -> bench.get(peer).median / floor.median);
             charts.add(chart);
         }
@@ -337,10 +342,12 @@ public final class Report {
             rows.forEach(f -> byPeer.put(f[0], f));
             CategoryChart bytes = chart("bytes per live particle (" + footprint.get(1)[1] + " live)", "bytes");
             bytes.getStyler().setDecimalPattern("#,##0.0");
+            bytes.getStyler().setYAxisMin(0.0);
             addGroups(bytes, peers, peer -> Double.parseDouble(byPeer.get(peer)[4]));
             charts.add(bytes);
             CategoryChart gc = chart("GC pause during churn", "ms");
             gc.getStyler().setDecimalPattern("#,##0");
+            gc.getStyler().setYAxisMin(0.0);
             addGroups(gc, peers, peer -> Double.parseDouble(byPeer.get(peer)[9]));
             charts.add(gc);
         }
@@ -352,7 +359,7 @@ public final class Report {
         CategoryChart chart = new CategoryChartBuilder().width(560).height(420).title(title).yAxisTitle(yTitle)
                 .build();
         Styler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        styler.setLegendVisible(false); // colours are explained in RESULTS.md: green floor, blue Slabforge, grey peers
         styler.setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(60);
         chart.getStyler().setOverlapped(true);
@@ -360,7 +367,6 @@ public final class Report {
         chart.getStyler().setLabelsRotation(90);
         chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
         chart.getStyler().setLabelsFontColor(Color.BLACK);
-        chart.getStyler().setSeriesColors(new Color[] {FLOOR, SLABFORGE, PEER});
         return chart;
     }
 
@@ -375,7 +381,8 @@ public final class Report {
                 ys.add(g.equals(group) ? value.applyAsDouble(peer) : null);
             }
             if (ys.stream().anyMatch(y -> y != null)) {
-                chart.addSeries(group, peers, ys);
+                chart.addSeries(group, peers, ys).setFillColor(
+                        group.equals("floor") ? FLOOR : group.equals("slabforge") ? SLABFORGE : PEER);
             }
         }
     }

@@ -15,14 +15,7 @@ final class Slabforge64KStore implements ParticleStore {
 
     @Override
     public void allocate(int slot, double x, double y, double z, int id, int flags) {
-        Particle64KSlab s = slab;
-        long h = s.allocate();
-        s.x(h, x);
-        s.y(h, y);
-        s.z(h, z);
-        s.id(h, id);
-        s.flags(h, flags);
-        handles[slot] = h;
+        handles[slot] = slab.allocate(new Particle64K(x, y, z, id, flags));
     }
 
     @Override
