@@ -26,6 +26,11 @@ final class CacheTags {
         return tag;
     }
 
+    /** Tags currently handed out. */
+    static synchronized int inUse() {
+        return IN_USE.cardinality();
+    }
+
     static synchronized void release(int tag) {
         IN_USE.clear(tag);
     }

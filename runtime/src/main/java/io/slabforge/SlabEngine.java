@@ -232,7 +232,10 @@ public final class SlabEngine implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public long allocate() {
-        long handle = allocateUninitialized();
+        return zero(allocateUninitialized());
+    }
+
+    private long zero(long handle) {
         MemorySegment slab = slabs[slabIndex(handle)];
         long offset = geometry.slotOffset(handle);
         long end = offset + slotSize;
@@ -246,32 +249,36 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * Allocates a zero-filled slot, or returns 0 when out of memory.
+     * Allocates a zero-filled slot, or returns 0 when out of memory. Cheap when full: no exception is made.
      *
      * @return a live handle, or 0 when no slot can be had
      * @throws SlabException when the memory provider misbehaves or a free list was found corrupted
+     * @throws IllegalStateException after {@link #close()}
      */
     public long tryAllocate() {
-        try {
-            return allocate();
-        } catch (SlabOutOfMemoryException e) {
-            return 0;
-        }
+        long handle = tryAllocateUninitialized();
+        return handle == 0 ? 0 : zero(handle);
     }
 
     /**
      * Allocates a slot whose content is unspecified (the caller writes all of it), or returns 0 when out of
-     * memory.
+     * memory. Cheap when full: no exception is made.
      *
      * @return a live handle, or 0 when no slot can be had
      * @throws SlabException when the memory provider misbehaves or a free list was found corrupted
+     * @throws IllegalStateException after {@link #close()}
      */
     public long tryAllocateUninitialized() {
-        try {
-            return allocateUninitialized();
-        } catch (SlabOutOfMemoryException e) {
-            return 0;
+        if (lock != null) {
+            lock.lock();
+            try {
+                return allocate0(true);
+            } finally {
+                lock.unlock();
+            }
         }
+        checkThread();
+        return allocate0(true);
     }
 
     /**
@@ -286,21 +293,25 @@ public final class SlabEngine implements AutoCloseable {
         if (lock != null) {
             lock.lock();
             try {
-                return allocate0();
+                return allocate0(false);
             } finally {
                 lock.unlock();
             }
         }
         checkThread();
-        return allocate0();
+        return allocate0(false);
     }
 
-    private long allocate0() {
+    /** Takes a slot; out of memory, returns 0 if {@code orZero}, else throws SlabOutOfMemoryException. */
+    private long allocate0(boolean orZero) {
         MemorySegment slab = current;
         // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
         // stale segment must not make a slab with free slots look full (takeSlot detects and repairs the damage).
         if (slab == null || slab.get(JAVA_INT, LIVE_COUNT_OFFSET) == slotsPerSlab) {
-            slab = switchCurrent();
+            slab = switchCurrent(orZero);
+            if (slab == null) {
+                return 0;
+            }
         }
         int slot = takeSlot(slab, currentIndex);
         long generationOffset = geometry.generationOffset(slot);
@@ -362,8 +373,8 @@ public final class SlabEngine implements AutoCloseable {
                 + "; the list was rebuilt from the generation words and the allocation can be retried");
     }
 
-    /** The current slab is full (or absent): make a partial, empty or new slab current. */
-    private MemorySegment switchCurrent() {
+    /** The current slab is full (or absent): make a partial, empty or new slab current; null if none (orZero). */
+    private MemorySegment switchCurrent(boolean orZero) {
         if (closed) {
             throw closedException();
         }
@@ -377,7 +388,10 @@ public final class SlabEngine implements AutoCloseable {
         } else {
             // May throw; the full slab must then stay CURRENT: marked HELD while still current, a free would put
             // it on the partial list as well, and a later switch would pick it again and carve past its end.
-            index = acquireSlab();
+            index = acquireSlab(orZero);
+            if (index == NONE) {
+                return null;
+            }
         }
         if (currentIndex != NONE) {
             state[currentIndex] = HELD;
@@ -720,13 +734,20 @@ public final class SlabEngine implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
     // Slabs from and to the provider
 
-    private int acquireSlab() {
+    /** A new slab's index, or NONE when out of memory and {@code orZero}. */
+    private int acquireSlab(boolean orZero) {
         if (releasedCount == 0 && highWater >= maxSlabs) {
+            if (orZero) {
+                return NONE;
+            }
             throw new SlabOutOfMemoryException("handle space exhausted: a cache of " + slotsPerSlab
                     + "-slot slabs holds at most " + maxSlabs + " slabs (" + (long) maxSlabs * slotsPerSlab
                     + " objects); use a larger slabSize for more");
         }
         if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
+            if (orZero) {
+                return NONE;
+            }
             throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
                     + slabSize + " bytes held (" + liveCount + " live objects)");
         }
@@ -734,11 +755,17 @@ public final class SlabEngine implements AutoCloseable {
         try {
             slab = memory.allocate(slabSize, slabSize);
         } catch (OutOfMemoryError e) {
+            if (orZero) {
+                return NONE;
+            }
             throw new SlabOutOfMemoryException("memory provider " + memory + " ran out of memory", e);
         } catch (RuntimeException e) {
             throw providerFailed("allocate", e);
         }
         if (slab == null) {
+            if (orZero) {
+                return NONE;
+            }
             throw new SlabOutOfMemoryException("memory provider " + memory + " has no memory left for a "
                     + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveCount + " live objects)");
         }

@@ -250,6 +250,8 @@ class HandleValidationTest {
     @Test
     void openCacheLimit() {
         List<SlabEngine> open = new ArrayList<>();
+        // Process-wide engines (SlabAllocator.global(), the shared byte-chunk engine) may hold tags for good.
+        int alreadyOpen = CacheTags.inUse();
         try {
             SlabException e = null;
             while (e == null) {
@@ -261,7 +263,7 @@ class HandleValidationTest {
             }
             assertEquals(SlabException.class, e.getClass());
             assertTrue(e.getMessage().contains("too many open caches"), e.getMessage());
-            assertEquals(SlabEngine.MAX_OPEN_CACHES, open.size(), "no other test left a cache open");
+            assertEquals(SlabEngine.MAX_OPEN_CACHES - alreadyOpen, open.size(), "every free tag was handed out");
             open.remove(open.size() / 2).close();
             open.add(SlabEngine.builder(GEOMETRY).build());
             assertThrowsExactly(SlabException.class, () -> SlabEngine.builder(GEOMETRY).build());
@@ -270,7 +272,7 @@ class HandleValidationTest {
                 String text = engine.toString(); // SlabEngine[tag=N, ...]
                 tags.add(text.substring(text.indexOf("tag="), text.indexOf(',')));
             }
-            assertEquals(SlabEngine.MAX_OPEN_CACHES, tags.size(), "every open cache has its own tag");
+            assertEquals(open.size(), tags.size(), "every open cache has its own tag");
         } finally {
             open.forEach(SlabEngine::close);
         }

@@ -27,7 +27,7 @@ class SlabEngineCapacityTest {
     @ParameterizedTest(name = "slot {0}/{1}, slab {2}, {3} slabs")
     @CsvSource({"8, 8, 4096, 1", "32, 8, 4096, 7", "24, 8, 65536, 3", "4, 4, 64, 50", "4096, 4096, 8192, 5",
                 "64, 64, 4096, 16"})
-    void sealContainerTest(long slotSize, long align, long slabSize, int slabs) {
+    void seedContainerTest(long slotSize, long align, long slabSize, int slabs) {
         SlabGeometry g = SlabGeometry.of(slotSize, align, slabSize);
         long capacity = (long) slabs * g.slotsPerSlab();
         Random random = new Random(slotSize * 31 + slabs);

@@ -20,6 +20,7 @@ import java.lang.invoke.VarHandle;
  * <p>Downcalls and upcalls are restricted FFM methods: run it with {@code --enable-native-access=ALL-UNNAMED}
  * (the samples module's {@code verify} does). The Slabforge runtime itself needs no such flag.
  */
+@SuppressWarnings("restricted") // downcalls and upcalls are the point of this sample; run with native access enabled
 public final class NativeInterop {
     private static final VarHandle X = ParticleSlab.LAYOUT.varHandle(groupElement("x"));
 

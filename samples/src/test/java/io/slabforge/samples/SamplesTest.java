@@ -26,4 +26,14 @@ class SamplesTest {
     void producerConsumer() {
         assertDoesNotThrow(() -> ProducerConsumer.main(new String[] {"200000"}));
     }
+
+    @Test
+    void allocatorSample() {
+        assertDoesNotThrow(() -> AllocatorSample.main(new String[] {"5000"}));
+    }
+
+    @Test
+    void byteQueueSample() {
+        assertDoesNotThrow(() -> ByteQueueSample.main(new String[] {"50000"}));
+    }
 }
