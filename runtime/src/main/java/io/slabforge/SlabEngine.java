@@ -123,6 +123,14 @@ public final class SlabEngine implements AutoCloseable {
     private byte[] state = new byte[4];
     private int[] next = new int[4];
     private int[] prev = new int[4];
+    // Per-slab hot counters, authoritative on the heap: a field access costs less than an FFM access to the slab
+    // header (bounds and liveness checks). The header copies are written back by writeHeader(); see ARCHITECTURE.
+    /** Free-list head by slab index: the first free slot, or NO_SLOT. */
+    private int[] freeHead = new int[4];
+    /** Slots ever handed out (the carve bump index) by slab index; carved - live slots are on the free list. */
+    private int[] carved = new int[4];
+    /** Allocated slots by slab index. */
+    private int[] live = new int[4];
     private int partialHead = NONE;
     private int emptyHead = NONE;
     private int emptyCount;
@@ -304,52 +312,73 @@ public final class SlabEngine implements AutoCloseable {
 
     /** Takes a slot; out of memory, returns 0 if {@code orZero}, else throws SlabOutOfMemoryException. */
     private long allocate0(boolean orZero) {
-        MemorySegment slab = current;
+        int index = currentIndex;
         // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
         // stale segment must not make a slab with free slots look full (takeSlot detects and repairs the damage).
-        if (slab == null || slab.get(JAVA_INT, LIVE_COUNT_OFFSET) == slotsPerSlab) {
-            slab = switchCurrent(orZero);
-            if (slab == null) {
+        if (index == NONE || live[index] == slotsPerSlab) {
+            if (switchCurrent(orZero) == null) {
                 return 0;
             }
+            index = currentIndex;
         }
-        int slot = takeSlot(slab, currentIndex);
-        long generationOffset = geometry.generationOffset(slot);
+        MemorySegment slab = current;
+        int slot = takeSlot(slab, index);
+        long generationOffset = generationOffset(slot);
         int generation = slab.get(JAVA_INT, generationOffset);
         slab.set(JAVA_INT, generationOffset, generation | LIVE);
-        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, slab.get(JAVA_INT, LIVE_COUNT_OFFSET) + 1);
+        live[index]++;
         liveCount++;
         allocations++;
-        return tagBits | (long) generation << GENERATION_SHIFT | (long) currentIndex << slotBits | slot;
+        return tagBits | (long) generation << GENERATION_SHIFT | (long) index << slotBits | slot;
     }
 
     /** Pops the free list, or carves the next never-used slot. The slab has room. */
     private int takeSlot(MemorySegment slab, int index) {
-        int head = slab.get(JAVA_INT, FREE_HEAD_OFFSET);
-        int carved = slab.get(JAVA_INT, CARVED_OFFSET);
+        int head = freeHead[index];
+        int carvedSlots = carved[index];
         if (head == NO_SLOT) {
-            if (slab.get(JAVA_INT, FREE_COUNT_OFFSET) != 0 || carved >= slotsPerSlab) {
-                throw freeListCorrupted(slab, index, "the free list ended with "
-                        + slab.get(JAVA_INT, FREE_COUNT_OFFSET) + " slots still counted free");
+            int free = carvedSlots - live[index];
+            if (free != 0 || carvedSlots >= slotsPerSlab) {
+                throw freeListCorrupted(slab, index, "the free list ended with " + free
+                        + " slots still counted free");
             }
-            slab.set(JAVA_INT, CARVED_OFFSET, carved + 1);
-            return carved;
+            carved[index] = carvedSlots + 1;
+            return carvedSlots;
         }
-        if (!isFreeSlot(slab, head, carved)) {
+        if (!isFreeSlot(slab, head, carvedSlots)) {
             throw freeListCorrupted(slab, index, "its head " + head + " is not a free slot");
         }
         int link = slab.get(JAVA_INT, slotsOffset + head * slotSize) ^ LINK_KEY;
-        if (link != NO_SLOT && !isFreeSlot(slab, link, carved)) {
+        if (link != NO_SLOT && !isFreeSlot(slab, link, carvedSlots)) {
             throw freeListCorrupted(slab, index, "free slot " + head + " links to " + link
                     + ", which is not a free slot (was a freed slot written through a stale segment?)");
         }
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, link);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) - 1);
+        freeHead[index] = link;
         return head;
     }
 
-    private boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
-        return slot >= 0 && slot < carved && (slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0;
+    private static boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
+        return slot >= 0 && slot < carved && (slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0;
+    }
+
+    /** Same as {@link SlabGeometry#generationOffset}, static so the JIT folds it without loading the geometry. */
+    private static long generationOffset(int slot) {
+        return SlabGeometry.HEADER_FIXED_BYTES + (long) slot * SlabGeometry.GENERATION_WORD_BYTES;
+    }
+
+    /**
+     * Writes a slab's counters (kept on the heap while the engine runs) into its header. Done whenever a slab
+     * leaves the engine (released, or given back by close) and after a free-list rebuild: see ARCHITECTURE.md.
+     */
+    private void writeHeader(int index) {
+        writeHeader(slabs[index], index);
+    }
+
+    private void writeHeader(MemorySegment slab, int index) {
+        slab.set(JAVA_INT, CARVED_OFFSET, carved[index]);
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, freeHead[index]);
+        slab.set(JAVA_INT, FREE_COUNT_OFFSET, carved[index] - live[index]);
+        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live[index]);
     }
 
     /**
@@ -357,18 +386,15 @@ public final class SlabEngine implements AutoCloseable {
      * the corruption. The cache stays consistent: every free slot is on the new list exactly once.
      */
     private SlabException freeListCorrupted(MemorySegment slab, int index, String what) {
-        int carved = slab.get(JAVA_INT, CARVED_OFFSET);
         int head = NO_SLOT;
-        int free = 0;
-        for (int slot = carved - 1; slot >= 0; slot--) {
-            if ((slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0) {
+        for (int slot = carved[index] - 1; slot >= 0; slot--) {
+            if ((slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0) {
                 slab.set(JAVA_INT, slotsOffset + slot * slotSize, head ^ LINK_KEY);
                 head = slot;
-                free++;
             }
         }
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, head);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, free);
+        freeHead[index] = head;
+        writeHeader(index);
         return new SlabException("free list of slab " + index + " was corrupted: " + what
                 + "; the list was rebuilt from the generation words and the allocation can be retried");
     }
@@ -429,13 +455,11 @@ public final class SlabEngine implements AutoCloseable {
         MemorySegment slab = validate(handle);
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
-        long generationOffset = geometry.generationOffset(slot);
+        long generationOffset = generationOffset(slot);
         slab.set(JAVA_INT, generationOffset, (slab.get(JAVA_INT, generationOffset) + 1) & GENERATION_MASK);
-        slab.set(JAVA_INT, slotsOffset + slot * slotSize, slab.get(JAVA_INT, FREE_HEAD_OFFSET) ^ LINK_KEY);
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, slot);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) + 1);
-        int live = slab.get(JAVA_INT, LIVE_COUNT_OFFSET) - 1;
-        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live);
+        slab.set(JAVA_INT, slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
+        freeHead[index] = slot;
+        int live = --this.live[index];
         liveCount--;
         frees++;
         byte was = state[index];
@@ -449,7 +473,7 @@ public final class SlabEngine implements AutoCloseable {
             if (was == PARTIAL) {
                 unlink(index);
             }
-            if (emptyCount + (current != null && current.get(JAVA_INT, LIVE_COUNT_OFFSET) == 0 ? 1 : 0)
+            if (emptyCount + (currentIndex != NONE && this.live[currentIndex] == 0 ? 1 : 0)
                     < reserveSlabs) {
                 push(index, EMPTY);
             } else {
@@ -493,7 +517,7 @@ public final class SlabEngine implements AutoCloseable {
                 }
                 int slot = (int) (handle & slotMask);
                 if ((handle & TAG_MASK) == tagBits && slot < slotsPerSlab
-                        && slab.get(JAVA_INT, geometry.generationOffset(slot)) == liveWord(handle)) {
+                        && slab.get(JAVA_INT, generationOffset(slot)) == liveWord(handle)) {
                     return slab;
                 }
             }
@@ -522,7 +546,7 @@ public final class SlabEngine implements AutoCloseable {
             return null;
         }
         MemorySegment slab = all[index];
-        if (slab == null || slab.get(JAVA_INT, geometry.generationOffset(slot)) != liveWord(handle)) {
+        if (slab == null || slab.get(JAVA_INT, generationOffset(slot)) != liveWord(handle)) {
             return null;
         }
         return slab;
@@ -614,10 +638,10 @@ public final class SlabEngine implements AutoCloseable {
                     return;
                 }
                 MemorySegment slab = slabs[index];
-                if (slab == null || slot >= slab.get(JAVA_INT, CARVED_OFFSET)) {
+                if (slab == null || slot >= carved[index]) {
                     break;
                 }
-                int word = slab.get(JAVA_INT, geometry.generationOffset(slot));
+                int word = slab.get(JAVA_INT, generationOffset(slot));
                 if ((word & LIVE) != 0) {
                     action.accept(tagBits | (long) (word & GENERATION_MASK) << GENERATION_SHIFT
                             | (long) index << slotBits | slot);
@@ -714,6 +738,9 @@ public final class SlabEngine implements AutoCloseable {
         for (int index = 0; index < highWater; index++) {
             if (held[index] != null) {
                 try {
+                    if (held[index].scope().isAlive()) {
+                        writeHeader(held[index], index);
+                    }
                     memory.free(held[index]);
                 } catch (RuntimeException e) {
                     if (failure == null) {
@@ -819,16 +846,19 @@ public final class SlabEngine implements AutoCloseable {
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, NO_SLOT);
         slab.set(JAVA_INT, FREE_COUNT_OFFSET, 0);
         slab.set(JAVA_INT, LIVE_COUNT_OFFSET, 0);
+        carved[index] = 0;
+        freeHead[index] = NO_SLOT;
+        live[index] = 0;
         slab.set(JAVA_INT, TAG_OFFSET, tag);
         slab.set(JAVA_INT, SLOTS_OFFSET_OFFSET, (int) slotsOffset);
         int[] saved = savedGenerations[index];
         if (saved != null) {
-            MemorySegment.copy(saved, 0, slab, JAVA_INT, geometry.generationOffset(0), slotsPerSlab);
+            MemorySegment.copy(saved, 0, slab, JAVA_INT, generationOffset(0), slotsPerSlab);
             savedGenerations[index] = null;
         } else {
             int start = ThreadLocalRandom.current().nextInt() & GENERATION_MASK;
             for (int slot = 0; slot < slotsPerSlab; slot++) {
-                slab.set(JAVA_INT, geometry.generationOffset(slot), start);
+                slab.set(JAVA_INT, generationOffset(slot), start);
             }
         }
     }
@@ -836,7 +866,8 @@ public final class SlabEngine implements AutoCloseable {
     private void releaseSlab(int index) {
         MemorySegment slab = slabs[index];
         int[] generations = new int[slotsPerSlab];
-        MemorySegment.copy(slab, JAVA_INT, geometry.generationOffset(0), generations, 0, slotsPerSlab);
+        MemorySegment.copy(slab, JAVA_INT, generationOffset(0), generations, 0, slotsPerSlab);
+        writeHeader(slab, index);
         savedGenerations[index] = generations;
         slabs[index] = null;
         state[index] = 0;
@@ -861,6 +892,9 @@ public final class SlabEngine implements AutoCloseable {
             state = Arrays.copyOf(state, length);
             next = Arrays.copyOf(next, length);
             prev = Arrays.copyOf(prev, length);
+            freeHead = Arrays.copyOf(freeHead, length);
+            carved = Arrays.copyOf(carved, length);
+            live = Arrays.copyOf(live, length);
             releasedIndices = Arrays.copyOf(releasedIndices, length);
             slabs = Arrays.copyOf(slabs, length);
         }
@@ -972,7 +1006,7 @@ public final class SlabEngine implements AutoCloseable {
             } else if (slot >= slotsPerSlab) {
                 why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
             } else {
-                int word = all[index].get(JAVA_INT, geometry.generationOffset(slot));
+                int word = all[index].get(JAVA_INT, generationOffset(slot));
                 int generation = (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK;
                 if ((word & LIVE) == 0 && (word & GENERATION_MASK) == ((generation + 1) & GENERATION_MASK)) {
                     why = "it was freed (use after free or double free)";
