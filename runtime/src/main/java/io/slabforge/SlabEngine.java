@@ -278,12 +278,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public long tryAllocateUninitialized() {
         if (lock != null) {
-            lock.lock();
-            try {
-                return allocate0(true);
-            } finally {
-                lock.unlock();
-            }
+            return allocateLocked(true);
         }
         checkThread();
         return allocate0(true);
@@ -299,15 +294,22 @@ public final class SlabEngine implements AutoCloseable {
      */
     public long allocateUninitialized() {
         if (lock != null) {
-            lock.lock();
-            try {
-                return allocate0(false);
-            } finally {
-                lock.unlock();
-            }
+            return allocateLocked(false);
         }
         checkThread();
         return allocate0(false);
+    }
+
+    // The public hot methods stay under the JIT's MaxInlineSize (35 bytecodes) so that they inline at every call
+    // site, hot or not yet; the lock and every rare case live in separate methods.
+
+    private long allocateLocked(boolean orZero) {
+        lock.lock();
+        try {
+            return allocate0(orZero);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Takes a slot; out of memory, returns 0 if {@code orZero}, else throws SlabOutOfMemoryException. */
@@ -439,16 +441,20 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void free(long handle) {
         if (lock != null) {
-            lock.lock();
-            try {
-                free0(handle);
-            } finally {
-                lock.unlock();
-            }
+            freeLocked(handle);
             return;
         }
         checkThread();
         free0(handle);
+    }
+
+    private void freeLocked(long handle) {
+        lock.lock();
+        try {
+            free0(handle);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void free0(long handle) {
@@ -462,6 +468,13 @@ public final class SlabEngine implements AutoCloseable {
         int live = --this.live[index];
         liveCount--;
         frees++;
+        if (live == 0 || state[index] != CURRENT) {
+            slabFreed(index, live);
+        }
+    }
+
+    /** After a free that may change the slab's state: it left the full state or became empty. */
+    private void slabFreed(int index, int live) {
         byte was = state[index];
         if (was == CURRENT) {
             if (live == 0 && emptyCount + 1 > reserveSlabs) {
