@@ -1,9 +1,11 @@
 package io.slabforge;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Lock;
@@ -89,6 +91,12 @@ public final class SlabEngine implements AutoCloseable {
      * range, so the next pop reports them instead of following them.
      */
     static final int LINK_KEY = 0x5A17_C0DE;
+
+    /**
+     * Generation words and free-list links. Unaligned only to skip FFM's per-access alignment check: slabs are
+     * aligned to their size and both sit at multiples of 4, so every such access is in fact aligned.
+     */
+    private static final ValueLayout.OfInt WORD = JAVA_INT_UNALIGNED;
 
     private static final byte HELD = 1;
     private static final byte PARTIAL = 2;
@@ -324,43 +332,48 @@ public final class SlabEngine implements AutoCloseable {
             index = currentIndex;
         }
         MemorySegment slab = current;
-        int slot = takeSlot(slab, index);
-        long generationOffset = generationOffset(slot);
-        int generation = slab.get(JAVA_INT, generationOffset);
-        slab.set(JAVA_INT, generationOffset, generation | LIVE);
+        int slot = freeHead[index];
+        int carvedSlots = carved[index];
+        int word;
+        if (slot == NO_SLOT) {
+            slot = carvedSlots;
+            if (carvedSlots - live[index] != 0 || slot >= slotsPerSlab) {
+                throw listEndedEarly(slab, index);
+            }
+            carved[index] = slot + 1;
+            word = slab.get(WORD, generationOffset(slot));
+        } else {
+            // The head came from a link checked when it was popped, yet a link to itself passes that check: the
+            // head's word, which the handle needs anyway, must still be free.
+            word = slab.get(WORD, generationOffset(slot));
+            if ((word & LIVE) != 0) {
+                throw freeListCorrupted(slab, index, "its head " + slot + " is not a free slot");
+            }
+            int link = slab.get(WORD, slotsOffset + slot * slotSize) ^ LINK_KEY;
+            if (link != NO_SLOT && !isFreeSlot(slab, link, carvedSlots)) {
+                throw badLink(slab, index, slot, link);
+            }
+            freeHead[index] = link;
+        }
+        slab.set(WORD, generationOffset(slot), word | LIVE);
         live[index]++;
         liveCount++;
         allocations++;
-        return tagBits | (long) generation << GENERATION_SHIFT | (long) index << slotBits | slot;
+        return tagBits | (long) word << GENERATION_SHIFT | (long) index << slotBits | slot;
     }
 
-    /** Pops the free list, or carves the next never-used slot. The slab has room. */
-    private int takeSlot(MemorySegment slab, int index) {
-        int head = freeHead[index];
-        int carvedSlots = carved[index];
-        if (head == NO_SLOT) {
-            int free = carvedSlots - live[index];
-            if (free != 0 || carvedSlots >= slotsPerSlab) {
-                throw freeListCorrupted(slab, index, "the free list ended with " + free
-                        + " slots still counted free");
-            }
-            carved[index] = carvedSlots + 1;
-            return carvedSlots;
-        }
-        if (!isFreeSlot(slab, head, carvedSlots)) {
-            throw freeListCorrupted(slab, index, "its head " + head + " is not a free slot");
-        }
-        int link = slab.get(JAVA_INT, slotsOffset + head * slotSize) ^ LINK_KEY;
-        if (link != NO_SLOT && !isFreeSlot(slab, link, carvedSlots)) {
-            throw freeListCorrupted(slab, index, "free slot " + head + " links to " + link
-                    + ", which is not a free slot (was a freed slot written through a stale segment?)");
-        }
-        freeHead[index] = link;
-        return head;
+    private SlabException listEndedEarly(MemorySegment slab, int index) {
+        return freeListCorrupted(slab, index, "the free list ended with " + (carved[index] - live[index])
+                + " slots still counted free");
+    }
+
+    private SlabException badLink(MemorySegment slab, int index, int slot, int link) {
+        return freeListCorrupted(slab, index, "free slot " + slot + " links to " + link
+                + ", which is not a free slot (was a freed slot written through a stale segment?)");
     }
 
     private static boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
-        return slot >= 0 && slot < carved && (slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0;
+        return slot >= 0 && slot < carved && (slab.get(WORD, generationOffset(slot)) & LIVE) == 0;
     }
 
     /** Same as {@link SlabGeometry#generationOffset}, static so the JIT folds it without loading the geometry. */
@@ -458,12 +471,21 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void free0(long handle) {
-        MemorySegment slab = validate(handle);
+        MemorySegment[] all = slabs;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
+        if ((handle & TAG_MASK) != tagBits || index >= all.length || slot >= slotsPerSlab) {
+            throw invalid(handle);
+        }
+        MemorySegment slab = all[index];
         long generationOffset = generationOffset(slot);
-        slab.set(JAVA_INT, generationOffset, (slab.get(JAVA_INT, generationOffset) + 1) & GENERATION_MASK);
-        slab.set(JAVA_INT, slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
+        // One read of the word both validates the handle and gives the generation to bump.
+        int word;
+        if (slab == null || (word = slab.get(WORD, generationOffset)) != liveWord(handle)) {
+            throw invalid(handle);
+        }
+        slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
+        slab.set(WORD, slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
         freeHead[index] = slot;
         int live = --this.live[index];
         liveCount--;
@@ -530,7 +552,7 @@ public final class SlabEngine implements AutoCloseable {
                 }
                 int slot = (int) (handle & slotMask);
                 if ((handle & TAG_MASK) == tagBits && slot < slotsPerSlab
-                        && slab.get(JAVA_INT, generationOffset(slot)) == liveWord(handle)) {
+                        && slab.get(WORD, generationOffset(slot)) == liveWord(handle)) {
                     return slab;
                 }
             }
@@ -559,7 +581,7 @@ public final class SlabEngine implements AutoCloseable {
             return null;
         }
         MemorySegment slab = all[index];
-        if (slab == null || slab.get(JAVA_INT, generationOffset(slot)) != liveWord(handle)) {
+        if (slab == null || slab.get(WORD, generationOffset(slot)) != liveWord(handle)) {
             return null;
         }
         return slab;
