@@ -59,7 +59,7 @@ import java.util.function.LongConsumer;
 public final class SlabEngine implements AutoCloseable {
 
     /** Version of the contract between generated code and this engine; generated code states the one it needs. */
-    public static final int CONTRACT_VERSION = 1;
+    public static final int CONTRACT_VERSION = 2;
     /** How many caches can be open at the same time. */
     public static final int MAX_OPEN_CACHES = (1 << 12) - 1;
     /** How many times a slot is reused before its generation repeats. */
@@ -148,6 +148,12 @@ public final class SlabEngine implements AutoCloseable {
 
     private MemorySegment current;
     private int currentIndex = NONE;
+    /**
+     * The handle the last allocation returned and its slab, for {@link #allocatedSlab}; 0 once anything was freed
+     * since (or the cache closed), so a match proves the handle is still live without reading its word.
+     */
+    private long lastAllocated;
+    private MemorySegment lastSlab;
 
     private int heldSlabs;
     private long liveCount;
@@ -359,7 +365,10 @@ public final class SlabEngine implements AutoCloseable {
         live[index]++;
         liveCount++;
         allocations++;
-        return tagBits | (long) word << GENERATION_SHIFT | (long) index << slotBits | slot;
+        long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << slotBits | slot;
+        lastSlab = slab;
+        lastAllocated = handle;
+        return handle;
     }
 
     private SlabException listEndedEarly(MemorySegment slab, int index) {
@@ -484,6 +493,7 @@ public final class SlabEngine implements AutoCloseable {
         if (slab == null || (word = slab.get(WORD, generationOffset)) != liveWord(handle)) {
             throw invalid(handle);
         }
+        lastAllocated = 0;
         slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
         slab.set(WORD, slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
         freeHead[index] = slot;
@@ -558,6 +568,25 @@ public final class SlabEngine implements AutoCloseable {
             }
         }
         throw invalid(handle);
+    }
+
+    /**
+     * {@link #slabOf} for a handle just returned by {@link #allocateUninitialized()} or {@link #allocate()}:
+     * generated {@code allocate(value)} writes the new slot through it. If {@code handle} is the one the last
+     * allocation returned and nothing was freed since, it is live by construction and its slab is known, so the
+     * generation word is not read again; any other handle (and every handle on a {@link SlabSync#LOCKED} cache,
+     * where another thread may have allocated since) gets the full {@link #slabOf} checks.
+     *
+     * @param handle a live handle of this cache, normally the one the last allocation returned
+     * @return the slab segment; the slot is at {@code geometry().slotOffset(handle)}
+     * @throws InvalidHandleException as {@link #slabOf} does
+     */
+    public MemorySegment allocatedSlab(long handle) {
+        if (handle == lastAllocated && lock == null && handle != 0) {
+            checkThread();
+            return lastSlab;
+        }
+        return slabOf(handle);
     }
 
     private static int liveWord(long handle) {
@@ -763,6 +792,8 @@ public final class SlabEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        lastAllocated = 0;
+        lastSlab = null;
         MemorySegment[] held = slabs;
         slabs = new MemorySegment[0];
         savedGenerations = new int[0][];
