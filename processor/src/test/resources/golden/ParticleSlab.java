@@ -74,7 +74,7 @@ public final class ParticleSlab implements AutoCloseable {
     public static final int SLOTS_PER_SLAB = 112;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            1, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            2, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = 0L;
 
@@ -127,7 +127,7 @@ public final class ParticleSlab implements AutoCloseable {
     public long allocate(Particle value) {
         Objects.requireNonNull(value, "value");
         long handle = engine.allocateUninitialized();
-        MemorySegment slab = engine.slabOf(handle);
+        MemorySegment slab = engine.allocatedSlab(handle);
         long base = GEOMETRY.slotOffset(handle);
         writeSlot(slab, base, value);
         return handle;

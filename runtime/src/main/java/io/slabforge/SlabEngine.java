@@ -1,9 +1,11 @@
 package io.slabforge;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Lock;
@@ -57,7 +59,7 @@ import java.util.function.LongConsumer;
 public final class SlabEngine implements AutoCloseable {
 
     /** Version of the contract between generated code and this engine; generated code states the one it needs. */
-    public static final int CONTRACT_VERSION = 1;
+    public static final int CONTRACT_VERSION = 2;
     /** How many caches can be open at the same time. */
     public static final int MAX_OPEN_CACHES = (1 << 12) - 1;
     /** How many times a slot is reused before its generation repeats. */
@@ -89,6 +91,12 @@ public final class SlabEngine implements AutoCloseable {
      * range, so the next pop reports them instead of following them.
      */
     static final int LINK_KEY = 0x5A17_C0DE;
+
+    /**
+     * Generation words and free-list links. Unaligned only to skip FFM's per-access alignment check: slabs are
+     * aligned to their size and both sit at multiples of 4, so every such access is in fact aligned.
+     */
+    private static final ValueLayout.OfInt WORD = JAVA_INT_UNALIGNED;
 
     private static final byte HELD = 1;
     private static final byte PARTIAL = 2;
@@ -123,6 +131,14 @@ public final class SlabEngine implements AutoCloseable {
     private byte[] state = new byte[4];
     private int[] next = new int[4];
     private int[] prev = new int[4];
+    // Per-slab hot counters, authoritative on the heap: a field access costs less than an FFM access to the slab
+    // header (bounds and liveness checks). The header copies are written back by writeHeader(); see ARCHITECTURE.
+    /** Free-list head by slab index: the first free slot, or NO_SLOT. */
+    private int[] freeHead = new int[4];
+    /** Slots ever handed out (the carve bump index) by slab index; carved - live slots are on the free list. */
+    private int[] carved = new int[4];
+    /** Allocated slots by slab index. */
+    private int[] live = new int[4];
     private int partialHead = NONE;
     private int emptyHead = NONE;
     private int emptyCount;
@@ -132,6 +148,12 @@ public final class SlabEngine implements AutoCloseable {
 
     private MemorySegment current;
     private int currentIndex = NONE;
+    /**
+     * The handle the last allocation returned and its slab, for {@link #allocatedSlab}; 0 once anything was freed
+     * since (or the cache closed), so a match proves the handle is still live without reading its word.
+     */
+    private long lastAllocated;
+    private MemorySegment lastSlab;
 
     private int heldSlabs;
     private long liveCount;
@@ -270,12 +292,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public long tryAllocateUninitialized() {
         if (lock != null) {
-            lock.lock();
-            try {
-                return allocate0(true);
-            } finally {
-                lock.unlock();
-            }
+            return allocateLocked(true);
         }
         checkThread();
         return allocate0(true);
@@ -291,65 +308,101 @@ public final class SlabEngine implements AutoCloseable {
      */
     public long allocateUninitialized() {
         if (lock != null) {
-            lock.lock();
-            try {
-                return allocate0(false);
-            } finally {
-                lock.unlock();
-            }
+            return allocateLocked(false);
         }
         checkThread();
         return allocate0(false);
     }
 
+    // The public hot methods stay under the JIT's MaxInlineSize (35 bytecodes) so that they inline at every call
+    // site, hot or not yet; the lock and every rare case live in separate methods.
+
+    private long allocateLocked(boolean orZero) {
+        lock.lock();
+        try {
+            return allocate0(orZero);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes a slot; out of memory, returns 0 if {@code orZero}, else throws SlabOutOfMemoryException. */
     private long allocate0(boolean orZero) {
-        MemorySegment slab = current;
+        int index = currentIndex;
         // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
         // stale segment must not make a slab with free slots look full (takeSlot detects and repairs the damage).
-        if (slab == null || slab.get(JAVA_INT, LIVE_COUNT_OFFSET) == slotsPerSlab) {
-            slab = switchCurrent(orZero);
-            if (slab == null) {
+        if (index == NONE || live[index] == slotsPerSlab) {
+            if (switchCurrent(orZero) == null) {
                 return 0;
             }
+            index = currentIndex;
         }
-        int slot = takeSlot(slab, currentIndex);
-        long generationOffset = geometry.generationOffset(slot);
-        int generation = slab.get(JAVA_INT, generationOffset);
-        slab.set(JAVA_INT, generationOffset, generation | LIVE);
-        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, slab.get(JAVA_INT, LIVE_COUNT_OFFSET) + 1);
+        MemorySegment slab = current;
+        int slot = freeHead[index];
+        int carvedSlots = carved[index];
+        int word;
+        if (slot == NO_SLOT) {
+            slot = carvedSlots;
+            if (carvedSlots - live[index] != 0 || slot >= slotsPerSlab) {
+                throw listEndedEarly(slab, index);
+            }
+            carved[index] = slot + 1;
+            word = slab.get(WORD, generationOffset(slot));
+        } else {
+            // The head came from a link checked when it was popped, yet a link to itself passes that check: the
+            // head's word, which the handle needs anyway, must still be free.
+            word = slab.get(WORD, generationOffset(slot));
+            if ((word & LIVE) != 0) {
+                throw freeListCorrupted(slab, index, "its head " + slot + " is not a free slot");
+            }
+            int link = slab.get(WORD, slotsOffset + slot * slotSize) ^ LINK_KEY;
+            if (link != NO_SLOT && !isFreeSlot(slab, link, carvedSlots)) {
+                throw badLink(slab, index, slot, link);
+            }
+            freeHead[index] = link;
+        }
+        slab.set(WORD, generationOffset(slot), word | LIVE);
+        live[index]++;
         liveCount++;
         allocations++;
-        return tagBits | (long) generation << GENERATION_SHIFT | (long) currentIndex << slotBits | slot;
+        long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << slotBits | slot;
+        lastSlab = slab;
+        lastAllocated = handle;
+        return handle;
     }
 
-    /** Pops the free list, or carves the next never-used slot. The slab has room. */
-    private int takeSlot(MemorySegment slab, int index) {
-        int head = slab.get(JAVA_INT, FREE_HEAD_OFFSET);
-        int carved = slab.get(JAVA_INT, CARVED_OFFSET);
-        if (head == NO_SLOT) {
-            if (slab.get(JAVA_INT, FREE_COUNT_OFFSET) != 0 || carved >= slotsPerSlab) {
-                throw freeListCorrupted(slab, index, "the free list ended with "
-                        + slab.get(JAVA_INT, FREE_COUNT_OFFSET) + " slots still counted free");
-            }
-            slab.set(JAVA_INT, CARVED_OFFSET, carved + 1);
-            return carved;
-        }
-        if (!isFreeSlot(slab, head, carved)) {
-            throw freeListCorrupted(slab, index, "its head " + head + " is not a free slot");
-        }
-        int link = slab.get(JAVA_INT, slotsOffset + head * slotSize) ^ LINK_KEY;
-        if (link != NO_SLOT && !isFreeSlot(slab, link, carved)) {
-            throw freeListCorrupted(slab, index, "free slot " + head + " links to " + link
-                    + ", which is not a free slot (was a freed slot written through a stale segment?)");
-        }
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, link);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) - 1);
-        return head;
+    private SlabException listEndedEarly(MemorySegment slab, int index) {
+        return freeListCorrupted(slab, index, "the free list ended with " + (carved[index] - live[index])
+                + " slots still counted free");
     }
 
-    private boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
-        return slot >= 0 && slot < carved && (slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0;
+    private SlabException badLink(MemorySegment slab, int index, int slot, int link) {
+        return freeListCorrupted(slab, index, "free slot " + slot + " links to " + link
+                + ", which is not a free slot (was a freed slot written through a stale segment?)");
+    }
+
+    private static boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
+        return slot >= 0 && slot < carved && (slab.get(WORD, generationOffset(slot)) & LIVE) == 0;
+    }
+
+    /** Same as {@link SlabGeometry#generationOffset}, static so the JIT folds it without loading the geometry. */
+    private static long generationOffset(int slot) {
+        return SlabGeometry.HEADER_FIXED_BYTES + (long) slot * SlabGeometry.GENERATION_WORD_BYTES;
+    }
+
+    /**
+     * Writes a slab's counters (kept on the heap while the engine runs) into its header. Done whenever a slab
+     * leaves the engine (released, or given back by close) and after a free-list rebuild: see ARCHITECTURE.md.
+     */
+    private void writeHeader(int index) {
+        writeHeader(slabs[index], index);
+    }
+
+    private void writeHeader(MemorySegment slab, int index) {
+        slab.set(JAVA_INT, CARVED_OFFSET, carved[index]);
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, freeHead[index]);
+        slab.set(JAVA_INT, FREE_COUNT_OFFSET, carved[index] - live[index]);
+        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live[index]);
     }
 
     /**
@@ -357,18 +410,15 @@ public final class SlabEngine implements AutoCloseable {
      * the corruption. The cache stays consistent: every free slot is on the new list exactly once.
      */
     private SlabException freeListCorrupted(MemorySegment slab, int index, String what) {
-        int carved = slab.get(JAVA_INT, CARVED_OFFSET);
         int head = NO_SLOT;
-        int free = 0;
-        for (int slot = carved - 1; slot >= 0; slot--) {
-            if ((slab.get(JAVA_INT, geometry.generationOffset(slot)) & LIVE) == 0) {
+        for (int slot = carved[index] - 1; slot >= 0; slot--) {
+            if ((slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0) {
                 slab.set(JAVA_INT, slotsOffset + slot * slotSize, head ^ LINK_KEY);
                 head = slot;
-                free++;
             }
         }
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, head);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, free);
+        freeHead[index] = head;
+        writeHeader(index);
         return new SlabException("free list of slab " + index + " was corrupted: " + what
                 + "; the list was rebuilt from the generation words and the allocation can be retried");
     }
@@ -413,31 +463,50 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void free(long handle) {
         if (lock != null) {
-            lock.lock();
-            try {
-                free0(handle);
-            } finally {
-                lock.unlock();
-            }
+            freeLocked(handle);
             return;
         }
         checkThread();
         free0(handle);
     }
 
+    private void freeLocked(long handle) {
+        lock.lock();
+        try {
+            free0(handle);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void free0(long handle) {
-        MemorySegment slab = validate(handle);
+        MemorySegment[] all = slabs;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
-        long generationOffset = geometry.generationOffset(slot);
-        slab.set(JAVA_INT, generationOffset, (slab.get(JAVA_INT, generationOffset) + 1) & GENERATION_MASK);
-        slab.set(JAVA_INT, slotsOffset + slot * slotSize, slab.get(JAVA_INT, FREE_HEAD_OFFSET) ^ LINK_KEY);
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, slot);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, slab.get(JAVA_INT, FREE_COUNT_OFFSET) + 1);
-        int live = slab.get(JAVA_INT, LIVE_COUNT_OFFSET) - 1;
-        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live);
+        if ((handle & TAG_MASK) != tagBits || index >= all.length || slot >= slotsPerSlab) {
+            throw invalid(handle);
+        }
+        MemorySegment slab = all[index];
+        long generationOffset = generationOffset(slot);
+        // One read of the word both validates the handle and gives the generation to bump.
+        int word;
+        if (slab == null || (word = slab.get(WORD, generationOffset)) != liveWord(handle)) {
+            throw invalid(handle);
+        }
+        lastAllocated = 0;
+        slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
+        slab.set(WORD, slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
+        freeHead[index] = slot;
+        int live = --this.live[index];
         liveCount--;
         frees++;
+        if (live == 0 || state[index] != CURRENT) {
+            slabFreed(index, live);
+        }
+    }
+
+    /** After a free that may change the slab's state: it left the full state or became empty. */
+    private void slabFreed(int index, int live) {
         byte was = state[index];
         if (was == CURRENT) {
             if (live == 0 && emptyCount + 1 > reserveSlabs) {
@@ -449,7 +518,7 @@ public final class SlabEngine implements AutoCloseable {
             if (was == PARTIAL) {
                 unlink(index);
             }
-            if (emptyCount + (current != null && current.get(JAVA_INT, LIVE_COUNT_OFFSET) == 0 ? 1 : 0)
+            if (emptyCount + (currentIndex != NONE && this.live[currentIndex] == 0 ? 1 : 0)
                     < reserveSlabs) {
                 push(index, EMPTY);
             } else {
@@ -493,12 +562,31 @@ public final class SlabEngine implements AutoCloseable {
                 }
                 int slot = (int) (handle & slotMask);
                 if ((handle & TAG_MASK) == tagBits && slot < slotsPerSlab
-                        && slab.get(JAVA_INT, geometry.generationOffset(slot)) == liveWord(handle)) {
+                        && slab.get(WORD, generationOffset(slot)) == liveWord(handle)) {
                     return slab;
                 }
             }
         }
         throw invalid(handle);
+    }
+
+    /**
+     * {@link #slabOf} for a handle just returned by {@link #allocateUninitialized()} or {@link #allocate()}:
+     * generated {@code allocate(value)} writes the new slot through it. If {@code handle} is the one the last
+     * allocation returned and nothing was freed since, it is live by construction and its slab is known, so the
+     * generation word is not read again; any other handle (and every handle on a {@link SlabSync#LOCKED} cache,
+     * where another thread may have allocated since) gets the full {@link #slabOf} checks.
+     *
+     * @param handle a live handle of this cache, normally the one the last allocation returned
+     * @return the slab segment; the slot is at {@code geometry().slotOffset(handle)}
+     * @throws InvalidHandleException as {@link #slabOf} does
+     */
+    public MemorySegment allocatedSlab(long handle) {
+        if (handle == lastAllocated && lock == null && handle != 0) {
+            checkThread();
+            return lastSlab;
+        }
+        return slabOf(handle);
     }
 
     private static int liveWord(long handle) {
@@ -522,7 +610,7 @@ public final class SlabEngine implements AutoCloseable {
             return null;
         }
         MemorySegment slab = all[index];
-        if (slab == null || slab.get(JAVA_INT, geometry.generationOffset(slot)) != liveWord(handle)) {
+        if (slab == null || slab.get(WORD, generationOffset(slot)) != liveWord(handle)) {
             return null;
         }
         return slab;
@@ -614,10 +702,10 @@ public final class SlabEngine implements AutoCloseable {
                     return;
                 }
                 MemorySegment slab = slabs[index];
-                if (slab == null || slot >= slab.get(JAVA_INT, CARVED_OFFSET)) {
+                if (slab == null || slot >= carved[index]) {
                     break;
                 }
-                int word = slab.get(JAVA_INT, geometry.generationOffset(slot));
+                int word = slab.get(JAVA_INT, generationOffset(slot));
                 if ((word & LIVE) != 0) {
                     action.accept(tagBits | (long) (word & GENERATION_MASK) << GENERATION_SHIFT
                             | (long) index << slotBits | slot);
@@ -704,6 +792,8 @@ public final class SlabEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        lastAllocated = 0;
+        lastSlab = null;
         MemorySegment[] held = slabs;
         slabs = new MemorySegment[0];
         savedGenerations = new int[0][];
@@ -714,6 +804,9 @@ public final class SlabEngine implements AutoCloseable {
         for (int index = 0; index < highWater; index++) {
             if (held[index] != null) {
                 try {
+                    if (held[index].scope().isAlive()) {
+                        writeHeader(held[index], index);
+                    }
                     memory.free(held[index]);
                 } catch (RuntimeException e) {
                     if (failure == null) {
@@ -819,16 +912,19 @@ public final class SlabEngine implements AutoCloseable {
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, NO_SLOT);
         slab.set(JAVA_INT, FREE_COUNT_OFFSET, 0);
         slab.set(JAVA_INT, LIVE_COUNT_OFFSET, 0);
+        carved[index] = 0;
+        freeHead[index] = NO_SLOT;
+        live[index] = 0;
         slab.set(JAVA_INT, TAG_OFFSET, tag);
         slab.set(JAVA_INT, SLOTS_OFFSET_OFFSET, (int) slotsOffset);
         int[] saved = savedGenerations[index];
         if (saved != null) {
-            MemorySegment.copy(saved, 0, slab, JAVA_INT, geometry.generationOffset(0), slotsPerSlab);
+            MemorySegment.copy(saved, 0, slab, JAVA_INT, generationOffset(0), slotsPerSlab);
             savedGenerations[index] = null;
         } else {
             int start = ThreadLocalRandom.current().nextInt() & GENERATION_MASK;
             for (int slot = 0; slot < slotsPerSlab; slot++) {
-                slab.set(JAVA_INT, geometry.generationOffset(slot), start);
+                slab.set(JAVA_INT, generationOffset(slot), start);
             }
         }
     }
@@ -836,7 +932,8 @@ public final class SlabEngine implements AutoCloseable {
     private void releaseSlab(int index) {
         MemorySegment slab = slabs[index];
         int[] generations = new int[slotsPerSlab];
-        MemorySegment.copy(slab, JAVA_INT, geometry.generationOffset(0), generations, 0, slotsPerSlab);
+        MemorySegment.copy(slab, JAVA_INT, generationOffset(0), generations, 0, slotsPerSlab);
+        writeHeader(slab, index);
         savedGenerations[index] = generations;
         slabs[index] = null;
         state[index] = 0;
@@ -861,6 +958,9 @@ public final class SlabEngine implements AutoCloseable {
             state = Arrays.copyOf(state, length);
             next = Arrays.copyOf(next, length);
             prev = Arrays.copyOf(prev, length);
+            freeHead = Arrays.copyOf(freeHead, length);
+            carved = Arrays.copyOf(carved, length);
+            live = Arrays.copyOf(live, length);
             releasedIndices = Arrays.copyOf(releasedIndices, length);
             slabs = Arrays.copyOf(slabs, length);
         }
@@ -972,7 +1072,7 @@ public final class SlabEngine implements AutoCloseable {
             } else if (slot >= slotsPerSlab) {
                 why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
             } else {
-                int word = all[index].get(JAVA_INT, geometry.generationOffset(slot));
+                int word = all[index].get(JAVA_INT, generationOffset(slot));
                 int generation = (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK;
                 if ((word & LIVE) == 0 && (word & GENERATION_MASK) == ((generation + 1) & GENERATION_MASK)) {
                     why = "it was freed (use after free or double free)";

@@ -173,7 +173,7 @@ final class CacheWriter {
                         + "@throws io.slabforge.SlabOutOfMemoryException when no slot can be had\n")
                 .addCode(requireValid())
                 .addStatement("long handle = engine.allocateUninitialized()")
-                .addStatement("$T slab = engine.slabOf(handle)", MEMORY_SEGMENT)
+                .addStatement("$T slab = engine.allocatedSlab(handle)", MEMORY_SEGMENT)
                 .addStatement("long base = GEOMETRY.slotOffset(handle)")
                 .addCode(plan.gaps.isEmpty() ? CodeBlock.of("") : CodeBlock.of("zeroPadding(slab, base);\n"))
                 .addStatement("writeSlot(slab, base, value)")

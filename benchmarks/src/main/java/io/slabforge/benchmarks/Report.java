@@ -1,0 +1,389 @@
+package io.slabforge.benchmarks;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Turns one run of {@code benchmarks/run.sh} into {@code RESULTS.md} (medians, ratios against the floor of the
+ * same run, the targets of issue 4 met or missed, the footprint table, the run's date, JDK, machine and load) and
+ * a PNG chart.
+ *
+ * <pre>
+ * java -cp benchmarks.jar io.slabforge.benchmarks.Report RESULTS_DIR OUT.md CHART.png FLOOR_SOURCE
+ * </pre>
+ * {@code RESULTS_DIR} holds {@code jmh.json} (JMH's {@code -rf json}), {@code env.properties} and, optionally,
+ * {@code footprint.tsv} from {@link Footprint}.
+ */
+public final class Report {
+
+    /** One benchmark of the report: JMH name, title, and how a score becomes the reported number. */
+    private record Bench(String key, String label, String unit, boolean perObject) {}
+
+    private static final List<Bench> BENCHES = List.of(
+            new Bench("AllocFreeBenchmark.allocWriteReadFree", "(a) allocate + write all + read one + free",
+                    "ns/op", false),
+            new Bench("ChurnBenchmark.churn", "(b) churn: free a random live one, allocate a replacement",
+                    "ns/op", false),
+            new Bench("ScanBenchmark.scan", "(c) scan: sum x over all live through a flyweight", "ns/object",
+                    true),
+            new Bench("SharedAllocFreeBenchmark.allocWriteReadFree", "(d) (a) from 2 threads on one shared cache",
+                    "ns/op per thread", false));
+
+    /** A peer's result in one benchmark. */
+    record Result(String peer, double median, double min, double max, int samples) {}
+
+    private Report() {}
+
+    /**
+     * Writes the report and the chart.
+     *
+     * @param args results directory, output markdown file, output PNG, path of {@code Floor.java}
+     * @throws IOException if a file cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: Report RESULTS_DIR OUT.md CHART.png FLOOR_SOURCE");
+        }
+        Path dir = Path.of(args[0]);
+        Map<String, Map<String, Result>> results = read(dir.resolve("jmh.json"));
+        Properties env = new Properties();
+        try (Reader in = Files.newBufferedReader(dir.resolve("env.properties"))) {
+            env.load(in);
+        }
+        Path footprintFile = dir.resolve("footprint.tsv");
+        List<String[]> footprint = Files.exists(footprintFile)
+                ? Files.readAllLines(footprintFile).stream().filter(l -> !l.isBlank()).map(l -> l.split("\t"))
+                        .toList()
+                : List.of();
+        Path chart = Path.of(args[2]);
+        writeChart(results, footprint, chart);
+        Files.writeString(Path.of(args[1]), markdown(results, footprint, env, dir, chart,
+                Files.readString(Path.of(args[3]))));
+    }
+
+    /** Medians per benchmark and peer, over every measurement iteration of every fork. */
+    static Map<String, Map<String, Result>> read(Path json) throws IOException {
+        Map<String, Map<String, Result>> byBench = new LinkedHashMap<>();
+        JsonArray runs;
+        try (Reader in = Files.newBufferedReader(json)) {
+            runs = JsonParser.parseReader(in).getAsJsonArray();
+        }
+        for (JsonElement element : runs) {
+            JsonObject run = element.getAsJsonObject();
+            String name = run.get("benchmark").getAsString();
+            String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            Bench bench = BENCHES.stream().filter(b -> b.key.equals(key)).findFirst().orElse(null);
+            if (bench == null) {
+                continue;
+            }
+            JsonObject params = run.getAsJsonObject("params");
+            String peer = params.get("peer").getAsString();
+            double scale = scale(run.getAsJsonObject("primaryMetric").get("scoreUnit").getAsString());
+            if (bench.perObject) {
+                scale /= params.get("live").getAsDouble();
+            }
+            List<Double> samples = new ArrayList<>();
+            for (JsonElement fork : run.getAsJsonObject("primaryMetric").getAsJsonArray("rawData")) {
+                for (JsonElement score : fork.getAsJsonArray()) {
+                    samples.add(score.getAsDouble() * scale);
+                }
+            }
+            samples.sort(null);
+            int n = samples.size();
+            double median = n % 2 == 1 ? samples.get(n / 2) : (samples.get(n / 2 - 1) + samples.get(n / 2)) / 2;
+            byBench.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), n));
+        }
+        return byBench;
+    }
+
+    /** Factor from a JMH average-time unit to nanoseconds. */
+    private static double scale(String unit) {
+        return switch (unit) {
+            case "ns/op" -> 1;
+            case "us/op" -> 1e3;
+            case "ms/op" -> 1e6;
+            case "s/op" -> 1e9;
+            default -> throw new IllegalArgumentException("unexpected unit " + unit);
+        };
+    }
+
+    private static Result floor(Map<String, Result> bench) {
+        return bench.values().iterator().next(); // the first @Param value is the floor (checked by the smoke test)
+    }
+
+    static String markdown(Map<String, Map<String, Result>> results, List<String[]> footprint, Properties env,
+                           Path dir, Path chart, String floorSource) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Performance\n\n");
+        md.append("Generated by `benchmarks/run.sh` (`io.slabforge.benchmarks.Report`) from the raw results in `")
+                .append(dir.getFileName()).append("/`. Every number below comes from one run on one machine; "
+                + "ratios are against the floor **of the same run**. Lower is better everywhere.\n\n");
+        md.append("| | |\n|---|---|\n");
+        row(md, "date", env.getProperty("date"));
+        row(md, "JDK", env.getProperty("java"));
+        row(md, "JMH", env.getProperty("jmh"));
+        row(md, "machine", env.getProperty("machine"));
+        row(md, "OS", env.getProperty("os"));
+        row(md, "load before (uptime)", env.getProperty("load.before"));
+        row(md, "load after (uptime)", env.getProperty("load.after"));
+        row(md, "run took", env.getProperty("duration"));
+        md.append('\n');
+        md.append("![ratios against the floor](").append(chart.getFileName()).append(")\n\n");
+        md.append("Chart: green the floor, blue Slabforge, grey the other peers; the first four panels are ratios "
+                + "to the floor on a log scale.\n\n");
+
+        md.append("## Medians and ratios against the floor\n\n");
+        md.append("Median over every measurement iteration of every fork; in brackets the ratio to `floor` "
+                + "(for (d): to `floorLocked`, the floor with one `ReentrantLock` around allocate and free).\n\n");
+        md.append("| peer |");
+        for (Bench b : BENCHES) {
+            md.append(' ').append(b.label.substring(0, 3)).append(' ').append(b.unit).append(" |");
+        }
+        md.append("\n|---|");
+        md.append("---:|".repeat(BENCHES.size()));
+        md.append('\n');
+        List<String> peers = new ArrayList<>(Peers.SINGLE);
+        peers.add(1, "floorLocked");
+        for (String peer : peers) {
+            md.append("| `").append(peer).append("` |");
+            for (Bench b : BENCHES) {
+                Map<String, Result> bench = results.getOrDefault(b.key, Map.of());
+                Result r = bench.get(peer);
+                md.append(' ').append(r == null ? "–" : fmt(r.median) + " (" + ratio(r, floor(bench)) + ")")
+                        .append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("\n");
+        md.append("Benchmarks: ");
+        for (Bench b : BENCHES) {
+            md.append(b.label).append("; ");
+        }
+        md.setLength(md.length() - 2);
+        md.append(".\n\n");
+
+        md.append("## Targets (issue 4)\n\n| target | measured | |\n|---|---|---|\n");
+        for (String[] t : targets(results, footprint)) {
+            md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
+        }
+        md.append('\n');
+
+        if (!footprint.isEmpty()) {
+            md.append("## Footprint and GC (").append(footprint.get(1)[1]).append(" live particles)\n\n");
+            md.append("`io.slabforge.benchmarks.Footprint`, one fresh JVM per peer (`")
+                    .append(String.join(" ", Footprint.CHILD_JVM_OPTIONS)).append("`, G1). Bytes per live "
+                    + "particle: Java heap growth after a full GC plus resident native growth (`VmRSS`; the heap "
+                    + "is pre-touched, so RSS grows only by native memory). *Table* is the benchmark's own handle "
+                    + "or reference array, not counted in the total. *Reserved* is what the cache holds from its "
+                    + "memory provider. Then churn operations (free a random particle, allocate and fill a "
+                    + "replacement), and one `System.gc()` with everything alive.\n\n");
+            md.append("| peer | heap B | resident native B | **total B** | table B | reserved B | churn ns/op "
+                    + "| churn GCs | churn GC pause ms | full GC ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String[] f : footprint.subList(1, footprint.size())) {
+                md.append("| `").append(f[0]).append("` | ").append(f[2]).append(" | ").append(f[3]).append(" | **")
+                        .append(f[4]).append("** | ").append(f[5]).append(" | ").append(f[6]).append(" | ")
+                        .append(f[7]).append(" | ").append(f[8]).append(" | ").append(f[9]).append(" | ")
+                        .append(f[10]).append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## Per benchmark: spread\n\n");
+        for (Bench b : BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench == null) {
+                continue;
+            }
+            md.append("### ").append(b.label).append(" (").append(b.unit).append(")\n\n");
+            md.append("| peer | median | × floor | min | max | samples |\n|---|---:|---:|---:|---:|---:|\n");
+            for (Result r : bench.values()) {
+                md.append("| `").append(r.peer).append("` | ").append(fmt(r.median)).append(" | ")
+                        .append(ratio(r, floor(bench))).append(" | ").append(fmt(r.min)).append(" | ")
+                        .append(fmt(r.max)).append(" | ").append(r.samples).append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## The floor\n\nThe number Slabforge chases: one segment, an intrusive free list, no checks "
+                + "(`benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java`).\n\n```java\n")
+                .append(floorSource.strip()).append("\n```\n");
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String key, String value) {
+        md.append("| ").append(key).append(" | ").append(value == null ? "?" : value.replace("|", "/"))
+                .append(" |\n");
+    }
+
+    /** Each target of issue 4: what it asks, what this run measured, met or missed. */
+    static List<String[]> targets(Map<String, Map<String, Result>> results, List<String[]> footprint) {
+        List<String[]> rows = new ArrayList<>();
+        Map<String, Result> a = results.getOrDefault(BENCHES.get(0).key, Map.of());
+        Map<String, Result> b = results.getOrDefault(BENCHES.get(1).key, Map.of());
+        Map<String, Result> c = results.getOrDefault(BENCHES.get(2).key, Map.of());
+        Map<String, Result> d = results.getOrDefault(BENCHES.get(3).key, Map.of());
+        atMost(rows, "(a) `slabforgeNone` (checked) ≤ 1.5× floor", a, "slabforgeNone", 1.5);
+        faster(rows, "(a) `slabforgeNone` faster than `onheap`", a, "slabforgeNone", "onheap", 1);
+        atMost(rows, "(a) `slabforgeNoneUnchecked` ≤ 1.2× floor", a, "slabforgeNoneUnchecked", 1.2);
+        for (String peer : List.of("slabforgeConfined", "slabforgeNone")) {
+            atMost(rows, "(b) `" + peer + "` ≤ 1.3× floor", b, peer, 1.3);
+            faster(rows, "(b) `" + peer + "` ≥ 1.5× faster than `onheap`", b, peer, "onheap", 1.5);
+            atMost(rows, "(c) `" + peer + "` ≤ 1.2× floor", c, peer, 1.2);
+            faster(rows, "(c) `" + peer + "` faster than `onheap`", c, peer, "onheap", 1);
+        }
+        faster(rows, "(d) `slabforgeLocked` faster than `nettyPooled`", d, "slabforgeLocked", "nettyPooled", 1);
+        for (Bench bench : BENCHES.subList(0, 3)) {
+            Map<String, Result> m = results.getOrDefault(bench.key, Map.of());
+            Result none = m.get("slabforgeNone");
+            Result confined = m.get("slabforgeConfined");
+            if (none != null && confined != null) {
+                double r = confined.median / none.median;
+                rows.add(new String[] {bench.label.substring(0, 3) + " `slabforgeConfined` within 10% of "
+                        + "`slabforgeNone`", String.format(Locale.ROOT, "%.2f×", r), verdict(r <= 1.10)});
+            }
+        }
+        for (String[] f : footprint) {
+            if (f[0].equals("slabforgeConfined")) {
+                double total = Double.parseDouble(f[4]);
+                rows.add(new String[] {"footprint ≤ 36.5 B per live particle (default 4 KiB slabs, checked)",
+                        f[4] + " B (reserved " + f[6] + " B)", verdict(total <= 36.5)});
+                rows.add(new String[] {"zero GC time caused by slab contents (churn)",
+                        f[8] + " GCs, " + f[9] + " ms", verdict(f[8].equals("0") && f[9].equals("0"))});
+            }
+            if (f[0].equals("slabforge64k")) {
+                rows.add(new String[] {"footprint with 64 KiB slabs (for comparison)",
+                        f[4] + " B (reserved " + f[6] + " B)", verdict(Double.parseDouble(f[4]) <= 36.5)});
+            }
+        }
+        return rows;
+    }
+
+    private static void atMost(List<String[]> rows, String what, Map<String, Result> bench, String peer,
+                               double limit) {
+        Result r = bench.get(peer);
+        if (r == null || bench.isEmpty()) {
+            rows.add(new String[] {what, "not measured", "–"});
+            return;
+        }
+        double ratio = r.median / floor(bench).median;
+        rows.add(new String[] {what, String.format(Locale.ROOT, "%.2f×", ratio), verdict(ratio <= limit)});
+    }
+
+    private static void faster(List<String[]> rows, String what, Map<String, Result> bench, String peer,
+                               String than, double factor) {
+        Result r = bench.get(peer);
+        Result other = bench.get(than);
+        if (r == null || other == null) {
+            rows.add(new String[] {what, "not measured", "–"});
+            return;
+        }
+        double speedup = other.median / r.median;
+        rows.add(new String[] {what, String.format(Locale.ROOT, "%s vs %s ns: %.2f× as fast", fmt(r.median),
+                fmt(other.median), speedup), verdict(factor == 1 ? speedup > 1 : speedup >= factor)});
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "**missed**";
+    }
+
+    private static String fmt(double ns) {
+        return ns >= 100 ? String.format(Locale.ROOT, "%,.0f", ns) : String.format(Locale.ROOT, "%.2f", ns);
+    }
+
+    private static String ratio(Result r, Result floor) {
+        return String.format(Locale.ROOT, "%.2f×", r.median / floor.median);
+    }
+
+    private static final Color SLABFORGE = new Color(0x1f77b4);
+    private static final Color FLOOR = new Color(0x2ca02c);
+    private static final Color PEER = new Color(0x999999);
+
+    /** One bar chart per benchmark (ratio to the floor, log scale), plus footprint and churn GC pauses. */
+    static void writeChart(Map<String, Map<String, Result>> results, List<String[]> footprint, Path png)
+            throws IOException {
+        List<CategoryChart> charts = new ArrayList<>();
+        for (Bench b : BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench == null) {
+                continue;
+            }
+            CategoryChart chart = chart(b.label, "× floor (log scale)");
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setDecimalPattern("#,##0.###");
+            Result floor = floor(bench);
+            double lowest = bench.values().stream().mapToDouble(r -> r.median / floor.median).min().orElse(1);
+            // A log axis needs an explicit bottom when some series have gaps (null) at some categories.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest * 0.9))));
+            addGroups(chart, new ArrayList<>(bench.keySet()), peer -> bench.get(peer).median / floor.median);
+            charts.add(chart);
+        }
+        if (!footprint.isEmpty()) {
+            List<String[]> rows = footprint.subList(1, footprint.size());
+            List<String> peers = rows.stream().map(f -> f[0]).toList();
+            Map<String, String[]> byPeer = new LinkedHashMap<>();
+            rows.forEach(f -> byPeer.put(f[0], f));
+            CategoryChart bytes = chart("bytes per live particle (" + footprint.get(1)[1] + " live)", "bytes");
+            bytes.getStyler().setDecimalPattern("#,##0.0");
+            bytes.getStyler().setYAxisMin(0.0);
+            addGroups(bytes, peers, peer -> Double.parseDouble(byPeer.get(peer)[4]));
+            charts.add(bytes);
+            CategoryChart gc = chart("GC pause during churn", "ms");
+            gc.getStyler().setDecimalPattern("#,##0");
+            gc.getStyler().setYAxisMin(0.0);
+            addGroups(gc, peers, peer -> Double.parseDouble(byPeer.get(peer)[9]));
+            charts.add(gc);
+        }
+        BitmapEncoder.saveBitmap(charts, (charts.size() + 2) / 3, 3, png.toString().replaceFirst("\\.png$", ""),
+                BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static CategoryChart chart(String title, String yTitle) {
+        CategoryChart chart = new CategoryChartBuilder().width(560).height(420).title(title).yAxisTitle(yTitle)
+                .build();
+        Styler styler = chart.getStyler();
+        styler.setLegendVisible(false); // colours are explained in RESULTS.md: green floor, blue Slabforge, grey peers
+        styler.setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsRotation(90);
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
+        chart.getStyler().setLabelsFontColor(Color.BLACK);
+        return chart;
+    }
+
+    /** Adds the floor, Slabforge and the other peers as three overlapped series, so each gets its colour. */
+    private static void addGroups(CategoryChart chart, List<String> peers,
+                                  java.util.function.ToDoubleFunction<String> value) {
+        String[] groups = {"floor", "slabforge", "peers"};
+        for (String group : groups) {
+            List<Double> ys = new ArrayList<>();
+            for (String peer : peers) {
+                String g = peer.startsWith("floor") ? "floor" : peer.startsWith("slabforge") ? "slabforge" : "peers";
+                ys.add(g.equals(group) ? value.applyAsDouble(peer) : null);
+            }
+            if (ys.stream().anyMatch(y -> y != null)) {
+                chart.addSeries(group, peers, ys).setFillColor(
+                        group.equals("floor") ? FLOOR : group.equals("slabforge") ? SLABFORGE : PEER);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.slabforge.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The CI smoke pass: every benchmark runs once for every peer, in this JVM, for 100 ms, on a small live set. It
+ * proves the benchmarks run and the peers work; it judges no timing. The real run is {@code benchmarks/run.sh}.
+ */
+class BenchmarksSmokeTest {
+
+    @Test
+    void everyBenchmarkRunsOnceForEveryPeer() throws RunnerException {
+        Options options = new OptionsBuilder()
+                .include("io\\.slabforge\\.benchmarks\\..*Benchmark\\..*")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(100))
+                .param("live", "10000")
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+
+        Map<String, TreeSet<String>> peersRun = new TreeMap<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            String peer = result.getParams().getParam("peer");
+            double score = result.getPrimaryResult().getScore();
+            assertTrue(Double.isFinite(score) && score > 0, benchmark + " " + peer + " scored " + score);
+            peersRun.computeIfAbsent(benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1)
+                    + 1), b -> new TreeSet<>()).add(peer);
+        }
+        assertEquals(Map.of(
+                "AllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SINGLE),
+                "ChurnBenchmark.churn", new TreeSet<>(Peers.SINGLE),
+                "ScanBenchmark.scan", new TreeSet<>(Peers.SINGLE),
+                "SharedAllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SHARED)), peersRun);
+        assertEquals(3 * Peers.SINGLE.size() + Peers.SHARED.size(), results.size());
+        assertEquals("floor", Peers.SINGLE.getFirst(), "the report takes the first peer as the floor");
+        assertEquals("floorLocked", Peers.SHARED.getFirst(), "the report takes the first peer as the floor");
+    }
+}
