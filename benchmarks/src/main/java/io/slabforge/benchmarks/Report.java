@@ -50,9 +50,9 @@ public final class Report {
     /** Issue 5's allocator benchmarks: reported in their own table, against {@code malloc} (they have no floor). */
     private static final List<Bench> ALLOCATOR_BENCHES = List.of(
             new Bench("AllocatorBenchmark.allocWriteFree",
-                    "(e) mixed sizes 16..4096: allocate + write first and last byte + free", "ns/op", false),
+                    "(e) sizes 16..4096: allocate, write 2 bytes, free", "ns/op", false),
             new Bench("AllocatorBenchmark.window",
-                    "(f) mixed sizes 16..4096, 1024 live: free the oldest, allocate a new one", "ns/op", false));
+                    "(f) sizes 16..4096, 1024 live: free oldest, allocate", "ns/op", false));
 
     /** A peer's result in one benchmark. */
     record Result(String peer, double median, double min, double max, int samples) {}
@@ -157,7 +157,7 @@ public final class Report {
         md.append('\n');
         md.append("![ratios against the floor](").append(chart.getFileName()).append(")\n\n");
         md.append("Chart: green the floor, blue Slabforge, grey the other peers; the first four panels are ratios "
-                + "to the floor on a log scale.\n\n");
+                + "to the floor on a log scale; the allocator panels (e), (f), last, are ratios to `malloc`.\n\n");
 
         md.append("## Medians and ratios against the floor\n\n");
         md.append("Median over every measurement iteration of every fork; in brackets the ratio to `floor` "
@@ -380,15 +380,7 @@ public final class Report {
             if (bench == null) {
                 continue;
             }
-            CategoryChart chart = chart(b.label, "× floor (log scale)");
-            chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setDecimalPattern("#,##0.###");
-            Result floor = floor(bench);
-            double lowest = bench.values().stream().mapToDouble(r -> r.median / floor.median).min().orElse(1);
-            // A log axis needs an explicit bottom when some series have gaps (null) at some categories.
-            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest * 0.9))));
-            addGroups(chart, new ArrayList<>(bench.keySet()), peer -> bench.get(peer).median / floor.median);
-            charts.add(chart);
+            charts.add(ratioChart(b, bench, "× floor (log scale)"));
         }
         if (!footprint.isEmpty()) {
             List<String[]> rows = footprint.subList(1, footprint.size());
@@ -406,8 +398,33 @@ public final class Report {
             addGroups(gc, peers, peer -> Double.parseDouble(byPeer.get(peer)[9]));
             charts.add(gc);
         }
-        BitmapEncoder.saveBitmap(charts, (charts.size() + 2) / 3, 3, png.toString().replaceFirst("\\.png$", ""),
+        for (Bench b : ALLOCATOR_BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench != null) {
+                charts.add(ratioChart(b, bench, "× malloc (log scale)")); // malloc is the first peer
+            }
+        }
+        if (charts.isEmpty()) {
+            return;
+        }
+        // XChart fills exactly rows x columns panels: pick the column count that divides the panel count.
+        int n = charts.size();
+        int columns = n % 3 == 0 ? 3 : n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1;
+        BitmapEncoder.saveBitmap(charts, n / columns, columns, png.toString().replaceFirst("\\.png$", ""),
                 BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Each peer's median over the first peer's (the floor, or malloc for the allocator benchmarks), log scale. */
+    private static CategoryChart ratioChart(Bench b, Map<String, Result> bench, String yTitle) {
+        CategoryChart chart = chart(b.label, yTitle);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setDecimalPattern("#,##0.###");
+        Result floor = floor(bench);
+        double lowest = bench.values().stream().mapToDouble(r -> r.median / floor.median).min().orElse(1);
+        // A log axis needs an explicit bottom when some series have gaps (null) at some categories.
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest * 0.9))));
+        addGroups(chart, new ArrayList<>(bench.keySet()), peer -> bench.get(peer).median / floor.median);
+        return chart;
     }
 
     private static CategoryChart chart(String title, String yTitle) {
