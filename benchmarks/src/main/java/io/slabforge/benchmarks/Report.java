@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -45,6 +46,13 @@ public final class Report {
                     true),
             new Bench("SharedAllocFreeBenchmark.allocWriteReadFree", "(d) (a) from 2 threads on one shared cache",
                     "ns/op per thread", false));
+
+    /** Issue 5's allocator benchmarks: reported in their own table, against {@code malloc} (they have no floor). */
+    private static final List<Bench> ALLOCATOR_BENCHES = List.of(
+            new Bench("AllocatorBenchmark.allocWriteFree",
+                    "(e) sizes 16..4096: allocate, write 2 bytes, free", "ns/op", false),
+            new Bench("AllocatorBenchmark.window",
+                    "(f) sizes 16..4096, 1024 live: free oldest, allocate", "ns/op", false));
 
     /** A peer's result in one benchmark. */
     record Result(String peer, double median, double min, double max, int samples) {}
@@ -89,7 +97,8 @@ public final class Report {
             JsonObject run = element.getAsJsonObject();
             String name = run.get("benchmark").getAsString();
             String key = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-            Bench bench = BENCHES.stream().filter(b -> b.key.equals(key)).findFirst().orElse(null);
+            Bench bench = Stream.concat(BENCHES.stream(), ALLOCATOR_BENCHES.stream())
+                    .filter(b -> b.key.equals(key)).findFirst().orElse(null);
             if (bench == null) {
                 continue;
             }
@@ -148,7 +157,7 @@ public final class Report {
         md.append('\n');
         md.append("![ratios against the floor](").append(chart.getFileName()).append(")\n\n");
         md.append("Chart: green the floor, blue Slabforge, grey the other peers; the first four panels are ratios "
-                + "to the floor on a log scale.\n\n");
+                + "to the floor on a log scale; the allocator panels (e), (f), last, are ratios to `malloc`.\n\n");
 
         md.append("## Medians and ratios against the floor\n\n");
         md.append("Median over every measurement iteration of every fork; in brackets the ratio to `floor` "
@@ -179,6 +188,8 @@ public final class Report {
         }
         md.setLength(md.length() - 2);
         md.append(".\n\n");
+
+        allocatorTable(md, results);
 
         md.append("## Targets (issue 4)\n\n| target | measured | |\n|---|---|---|\n");
         for (String[] t : targets(results, footprint)) {
@@ -226,6 +237,50 @@ public final class Report {
                 + "(`benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java`).\n\n```java\n")
                 .append(floorSource.strip()).append("\n```\n");
         return md.toString();
+    }
+
+    /** Issue 5: the mixed-size allocator benchmarks, medians and ratios against {@code malloc} of the same run. */
+    private static void allocatorTable(StringBuilder md, Map<String, Map<String, Result>> results) {
+        if (ALLOCATOR_BENCHES.stream().noneMatch(b -> results.containsKey(b.key))) {
+            return;
+        }
+        md.append("## Allocator (issue 5): medians and ratios against `malloc`\n\n");
+        md.append("`AllocatorBenchmark`, one thread, block sizes log-uniform 16..4096 from a fixed pre-generated "
+                + "sequence. `slabforge` is `SlabAllocator.create()` (confined, zero-fills like `Arena.allocate`), "
+                + "`slabforgeNoZeroFill` the same with `zeroFill(false)`; `malloc` and `nettyPooled` do not zero. "
+                + "Median over every measurement iteration of every fork; in brackets the ratio to `malloc`.\n\n");
+        md.append("| peer |");
+        for (Bench b : ALLOCATOR_BENCHES) {
+            md.append(' ').append(b.label.substring(0, 3)).append(' ').append(b.unit).append(" |");
+        }
+        md.append("\n|---|").append("---:|".repeat(ALLOCATOR_BENCHES.size())).append('\n');
+        for (String peer : BlockStore.PEERS) {
+            md.append("| `").append(peer).append("` |");
+            for (Bench b : ALLOCATOR_BENCHES) {
+                Map<String, Result> bench = results.getOrDefault(b.key, Map.of());
+                Result r = bench.get(peer);
+                Result malloc = bench.get("malloc");
+                md.append(' ').append(r == null ? "–" : fmt(r.median)
+                        + (malloc == null ? "" : " (" + ratio(r, malloc) + ")")).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+        for (Bench b : ALLOCATOR_BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench == null) {
+                continue;
+            }
+            Result malloc = bench.get("malloc");
+            md.append("### ").append(b.label).append(" (").append(b.unit).append(")\n\n");
+            md.append("| peer | median | × malloc | min | max | samples |\n|---|---:|---:|---:|---:|---:|\n");
+            for (Result r : bench.values()) {
+                md.append("| `").append(r.peer).append("` | ").append(fmt(r.median)).append(" | ")
+                        .append(malloc == null ? "–" : ratio(r, malloc)).append(" | ").append(fmt(r.min))
+                        .append(" | ").append(fmt(r.max)).append(" | ").append(r.samples).append(" |\n");
+            }
+            md.append('\n');
+        }
     }
 
     private static void row(StringBuilder md, String key, String value) {
@@ -325,15 +380,7 @@ public final class Report {
             if (bench == null) {
                 continue;
             }
-            CategoryChart chart = chart(b.label, "× floor (log scale)");
-            chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setDecimalPattern("#,##0.###");
-            Result floor = floor(bench);
-            double lowest = bench.values().stream().mapToDouble(r -> r.median / floor.median).min().orElse(1);
-            // A log axis needs an explicit bottom when some series have gaps (null) at some categories.
-            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest * 0.9))));
-            addGroups(chart, new ArrayList<>(bench.keySet()), peer -> bench.get(peer).median / floor.median);
-            charts.add(chart);
+            charts.add(ratioChart(b, bench, "× floor (log scale)"));
         }
         if (!footprint.isEmpty()) {
             List<String[]> rows = footprint.subList(1, footprint.size());
@@ -351,8 +398,33 @@ public final class Report {
             addGroups(gc, peers, peer -> Double.parseDouble(byPeer.get(peer)[9]));
             charts.add(gc);
         }
-        BitmapEncoder.saveBitmap(charts, (charts.size() + 2) / 3, 3, png.toString().replaceFirst("\\.png$", ""),
+        for (Bench b : ALLOCATOR_BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench != null) {
+                charts.add(ratioChart(b, bench, "× malloc (log scale)")); // malloc is the first peer
+            }
+        }
+        if (charts.isEmpty()) {
+            return;
+        }
+        // XChart fills exactly rows x columns panels: pick the column count that divides the panel count.
+        int n = charts.size();
+        int columns = n % 3 == 0 ? 3 : n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1;
+        BitmapEncoder.saveBitmap(charts, n / columns, columns, png.toString().replaceFirst("\\.png$", ""),
                 BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Each peer's median over the first peer's (the floor, or malloc for the allocator benchmarks), log scale. */
+    private static CategoryChart ratioChart(Bench b, Map<String, Result> bench, String yTitle) {
+        CategoryChart chart = chart(b.label, yTitle);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setDecimalPattern("#,##0.###");
+        Result floor = floor(bench);
+        double lowest = bench.values().stream().mapToDouble(r -> r.median / floor.median).min().orElse(1);
+        // A log axis needs an explicit bottom when some series have gaps (null) at some categories.
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest * 0.9))));
+        addGroups(chart, new ArrayList<>(bench.keySet()), peer -> bench.get(peer).median / floor.median);
+        return chart;
     }
 
     private static CategoryChart chart(String title, String yTitle) {

@@ -44,12 +44,15 @@ class BenchmarksSmokeTest {
                     + 1), b -> new TreeSet<>()).add(peer);
         }
         assertEquals(Map.of(
+                "AllocatorBenchmark.allocWriteFree", new TreeSet<>(BlockStore.PEERS),
+                "AllocatorBenchmark.window", new TreeSet<>(BlockStore.PEERS),
                 "AllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SINGLE),
                 "ChurnBenchmark.churn", new TreeSet<>(Peers.SINGLE),
                 "ScanBenchmark.scan", new TreeSet<>(Peers.SINGLE),
                 "SharedAllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SHARED)), peersRun);
-        assertEquals(3 * Peers.SINGLE.size() + Peers.SHARED.size(), results.size());
+        assertEquals(3 * Peers.SINGLE.size() + Peers.SHARED.size() + 2 * BlockStore.PEERS.size(), results.size());
         assertEquals("floor", Peers.SINGLE.getFirst(), "the report takes the first peer as the floor");
         assertEquals("floorLocked", Peers.SHARED.getFirst(), "the report takes the first peer as the floor");
+        assertEquals("malloc", BlockStore.PEERS.getFirst(), "the allocator report takes malloc as the baseline");
     }
 }
