@@ -17,8 +17,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #MIN_REGION_BYTES} bytes holding many equal blocks; it is closed, and its memory goes back to the
  * operating system, the moment its last block is freed. A new region is as large as all open regions of its block
  * size together (at least {@value #MIN_REGION_BYTES}, at most {@value #MAX_REGION_BYTES} bytes), so a small
- * cache stays small, a large one needs few regions, and at large sizes the C library maps and unmaps them
- * directly.
+ * cache stays small and a large one needs few regions.
+ *
+ * <p>Why regions below {@value #DIRECT_MAP_BYTES} bytes are requested with that alignment: the arena's memory comes
+ * from {@code malloc}. glibc serves a request directly with {@code mmap} (and gives it back with {@code munmap})
+ * only above its mmap threshold, which rises to the size of the largest directly mapped block freed so far, up to
+ * 32 MiB. After the first region was freed, regions of the same size would come from the C heap, and freed C heap
+ * memory mostly stays with the process: filling and freeing a few hundred MiB left 30+ MiB resident. The JDK
+ * asks for {@code size + alignment - 1} bytes and touches only {@code size} of them, so a 32 MiB alignment makes
+ * every request at least 32 MiB, always mapped directly and unmapped on close; the extra is address space only
+ * (it does count as committed memory where the kernel does strict overcommit accounting).
  *
  * <p>Thread-safe: one lock guards the region tables. It is taken only when a cache takes or returns a whole slab.
  */
@@ -27,6 +35,8 @@ final class RegionSlabMemory implements SlabMemory {
 
     static final long MIN_REGION_BYTES = 2L << 20;
     static final long MAX_REGION_BYTES = 64L << 20;
+    /** Requests of at least this many bytes are always mapped directly by glibc's malloc (its largest threshold). */
+    static final long DIRECT_MAP_BYTES = 32L << 20;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Regions with at least one free block, per (size, alignment). */
@@ -106,7 +116,9 @@ final class RegionSlabMemory implements SlabMemory {
         Arena arena = Arena.ofShared();
         MemorySegment memory;
         try {
-            memory = arena.allocate(blocks * stride, shape.alignment);
+            long bytes = blocks * stride;
+            memory = arena.allocate(bytes, bytes < DIRECT_MAP_BYTES ? Math.max(shape.alignment, DIRECT_MAP_BYTES)
+                                                                   : shape.alignment);
         } catch (OutOfMemoryError | IllegalArgumentException e) {
             arena.close();
             return null;

@@ -38,7 +38,8 @@ public @interface SlabType {
 
     /**
      * Slot alignment in bytes: a power of two, at least 4 and at least the record's natural alignment;
-     * 0 means the record's natural alignment (raised to 4 where it is smaller).
+     * 0 means the record's natural alignment. A record whose natural alignment is below 4 (only bytes, shorts,
+     * chars, booleans) needs {@code align = 4}: the free-list link in a free slot is an aligned int.
      *
      * @return the slot alignment, or 0 for the natural one
      */

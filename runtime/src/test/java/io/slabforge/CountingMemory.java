@@ -29,7 +29,8 @@ final class CountingMemory implements SlabMemory {
         allocateCalls++;
         MemorySegment segment = delegate.allocate(byteSize, byteAlignment);
         if (segment != null && outstanding.put(segment.address(), segment) != null) {
-            throw new AssertionError(name + ": delegate handed out 0x" + Long.toHexString(segment.address()) + " twice");
+            throw new AssertionError(name + ": delegate handed out 0x" + Long.toHexString(segment.address())
+                    + " twice");
         }
         return segment;
     }

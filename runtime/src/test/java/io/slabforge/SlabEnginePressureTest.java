@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -31,7 +32,7 @@ class SlabEnginePressureTest {
 
         void add(long h) {
             if (size == handles.length) {
-                handles = java.util.Arrays.copyOf(handles, size * 2);
+                handles = Arrays.copyOf(handles, size * 2);
             }
             handles[size++] = h;
         }
@@ -59,6 +60,8 @@ class SlabEnginePressureTest {
     @CsvSource({"32, 8, 4096, 1, 1", "24, 8, 16384, 0, 2", "8, 8, 1024, 2, 3", "256, 64, 65536, 1, 4"})
     void pressure(long slotSize, long align, long slabSize, int reserve, long defaultSeed) {
         long seed = seed(defaultSeed);
+        System.out.println("pressure " + slotSize + "/" + align + "/" + slabSize + " reserve " + reserve
+                + ": seed " + seed);
         try (PoolMemory pool = new PoolMemory()) {
             SlabMemory provider = reserve == 0 ? pool : SlabMemory.ofArena();
             runPressure(SlabGeometry.of(slotSize, align, slabSize), reserve, provider, seed, 1_500_000);

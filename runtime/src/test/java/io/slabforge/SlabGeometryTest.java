@@ -87,7 +87,8 @@ class SlabGeometryTest {
             "8 | 8 | 0 | slab size 0 is not a power of two",
             "8 | 8 | -4096 | slab size -4096 is not a power of two",
             "8 | 8 | 33554432 | slab size 33554432 is above the maximum 16777216",
-            "4096 | 8 | 4096 | slab size 4096 is too small: the slab header and one 4096-byte slot need 4136 bytes; use 8192",
+            "4096 | 8 | 4096 | slab size 4096 is too small: the slab header and one 4096-byte slot need 4136 bytes;"
+                    + " use 8192",
             "16 | 16 | 32 | slab size 32 is too small: the slab header and one 16-byte slot need 64 bytes; use 64",
             "4 | 4 | 32 | slab size 32 is too small: the slab header and one 4-byte slot need 40 bytes; use 64",
     })

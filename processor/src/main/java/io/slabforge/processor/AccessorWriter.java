@@ -42,7 +42,7 @@ final class AccessorWriter {
         this.code = new SlotCode(plan);
         this.target = target;
         this.self = self;
-        this.record = plan.model.simpleName();
+        this.record = String.join(".", plan.model.recordType().simpleNames());
     }
 
     /** The accessors of every node, depth first. */

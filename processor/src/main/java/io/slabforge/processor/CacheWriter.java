@@ -96,7 +96,50 @@ final class CacheWriter {
                         + " owner, or\n{@code InvalidHandleException}, never memory outside the cache. Hand a handle"
                         + " to another thread\nthrough a happens-before edge (a queue, a lock, a volatile or"
                         + " {@code @Atomic} release write) and it\nsees the slot as the sender left it.\n")
+                .add(kindNotes())
                 .build();
+    }
+
+    /** A paragraph per kind of component the record has, naming its accessors by an example of the record. */
+    private CodeBlock kindNotes() {
+        CodeBlock.Builder notes = CodeBlock.builder();
+        CachePlan.Node embedded = first(ComponentType.Embedded.class);
+        if (embedded != null) {
+            CachePlan.Node field = embedded.children().get(0);
+            notes.add("\n<p>Embedded records are stored inline, like C struct members. {@code $L(handle)} and"
+                    + " {@code $L(handle, value)}\ncopy one out and in whole; the flattened accessors (component"
+                    + " name, then the capitalised field name,\nsuch as {@code $L(handle)}) read and write one field"
+                    + " without allocating.\n", embedded.accessor(), embedded.accessor(), field.accessor());
+        }
+        CachePlan.Node array = first(ComponentType.ArrayType.class);
+        if (array != null) {
+            notes.add("\n<p>{@code @Length} arrays are stored inline: {@code $L(handle, index)} reads one element"
+                    + " (bounds-checked),\n{@code $L(handle)} copies the array out, {@code $L(handle, array)}"
+                    + " copies one of exactly the declared\nlength in, and {@code $L$L(handle)} is a view of the"
+                    + " array's bytes in the slot.\n", array.accessor(), array.accessor(), array.accessor(),
+                    array.accessor(), AccessorWriter.SEGMENT_SUFFIX);
+        }
+        CachePlan.Node enumNode = first(ComponentType.EnumType.class);
+        if (enumNode != null) {
+            notes.add("\n<p>Enums are stored as their ordinal, unsigned, in the fewest bytes that hold every"
+                    + " constant; null cannot\nbe stored, and reading an ordinal outside the enum (written by"
+                    + " native code or through\n{@code segment}) raises {@link io.slabforge.SlabException}.\n");
+        }
+        CachePlan.Node atomic = plan.allNodes().stream().filter(n -> n.atomicHandle() != null).findFirst()
+                .orElse(null);
+        if (atomic != null) {
+            notes.add("\n<p>{@code @Atomic} components also have {@code $LVolatile}, {@code $LAcquire},"
+                    + " {@code $LRelease},\n{@code $LCompareAndSet} and {@code $LGetAndAdd}: atomic"
+                    + " with respect to each other from any thread, through\n{@code VarHandle}s of {@link"
+                    + " #LAYOUT}. They order accesses to the field, not the slot's allocation and free.\n",
+                    atomic.accessor(), atomic.accessor(), atomic.accessor(), atomic.accessor(),
+                    atomic.accessor());
+        }
+        return notes.build();
+    }
+
+    private CachePlan.Node first(Class<? extends ComponentType> kind) {
+        return plan.allNodes().stream().filter(n -> kind.isInstance(n.type())).findFirst().orElse(null);
     }
 
     private void addFactories(TypeSpec.Builder type) {

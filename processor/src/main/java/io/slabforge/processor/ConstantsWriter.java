@@ -29,7 +29,7 @@ final class ConstantsWriter {
 
     ConstantsWriter(CachePlan plan) {
         this.plan = plan;
-        this.record = plan.model.simpleName();
+        this.record = String.join(".", plan.model.recordType().simpleNames());
     }
 
     void writeTo(TypeSpec.Builder type) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -31,6 +32,7 @@ import javax.lang.model.util.Types;
 final class ModelReader {
     static final String LENGTH = "io.slabforge.Length";
     static final String ATOMIC = "io.slabforge.Atomic";
+    private static final String CANNOT_LAY_OUT = ", which cannot be laid out: ";
 
     private static final Set<String> BOXED = Set.of("java.lang.Boolean", "java.lang.Byte", "java.lang.Short",
             "java.lang.Character", "java.lang.Integer", "java.lang.Float", "java.lang.Long", "java.lang.Double");
@@ -83,6 +85,9 @@ final class ModelReader {
         }
         AnnotationMirror mirror = slabTypeMirror(type);
         SlabTypeAttributes attributes = SlabTypeAttributes.read(mirror);
+        if (!checkCacheName(type, attributes, diagnostics)) {
+            return null;
+        }
         context.path.addLast(type);
         List<ComponentModel> components = new ArrayList<>();
         int errorsBefore = diagnostics.errorCount();
@@ -116,6 +121,17 @@ final class ModelReader {
         };
         diagnostics.error(type, "@SlabType applies to records only; " + type.getSimpleName() + " is " + kind
                 + ": declare it as a record of primitives, enums, @Length arrays and @SlabType records");
+        return false;
+    }
+
+    /** An explicit {@code cacheName} must be usable as a class name. */
+    private static boolean checkCacheName(TypeElement type, SlabTypeAttributes attributes, Diagnostics diagnostics) {
+        String name = attributes.cacheName();
+        if (name.isEmpty() || SourceVersion.isIdentifier(name) && !SourceVersion.isKeyword(name)) {
+            return true;
+        }
+        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), "cacheName \"" + name
+                + "\" is not a valid Java class name; use a name such as " + type.getSimpleName() + "Cache");
         return false;
     }
 
@@ -277,8 +293,13 @@ final class ModelReader {
         RecordModel model = read(record, context, nested);
         if (model == null) {
             if (!context.cycleReported) {
+                String cause = nested.firstError();
+                int innermost = cause.lastIndexOf(CANNOT_LAY_OUT);
+                if (innermost >= 0) {
+                    cause = cause.substring(innermost + CANNOT_LAY_OUT.length());
+                }
                 diagnostics.error(component, "component " + name + " embeds " + record.getSimpleName()
-                        + ", which cannot be laid out: " + nested.firstError());
+                        + CANNOT_LAY_OUT + cause);
             }
             return null;
         }

@@ -3,8 +3,6 @@ package io.slabforge.processor;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
@@ -20,6 +21,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
@@ -45,17 +47,27 @@ public final class SlabProcessor extends AbstractProcessor {
     /** Generated class name to the record it was generated for, to report two records claiming one name. */
     private final Map<String, String> generated = new HashMap<>();
 
+    private final Consumer<TypeElement> beforeEach;
     private Elements elements;
     private ModelReader reader;
+    private LocalRecords localRecords;
 
     /** Creates the processor; javac calls {@link #init} before use. */
-    public SlabProcessor() {}
+    public SlabProcessor() {
+        this(type -> { });
+    }
+
+    /** For tests: {@code beforeEach} runs before each record is processed (a throwing one simulates a bug). */
+    SlabProcessor(Consumer<TypeElement> beforeEach) {
+        this.beforeEach = beforeEach;
+    }
 
     @Override
     public synchronized void init(ProcessingEnvironment processingEnv) {
         super.init(processingEnv);
         this.elements = processingEnv.getElementUtils();
         this.reader = new ModelReader(processingEnv);
+        this.localRecords = new LocalRecords(processingEnv);
     }
 
     @Override
@@ -91,6 +103,7 @@ public final class SlabProcessor extends AbstractProcessor {
                 onlyOurs &= round.getElementsAnnotatedWith(annotation).stream().allMatch(this::isOurOutput);
             }
         }
+        work.addAll(localRecords.find(List.copyOf(work)));
         for (TypeElement type : work) {
             processSafely(type);
         }
@@ -113,21 +126,25 @@ public final class SlabProcessor extends AbstractProcessor {
 
     private void processSafely(TypeElement type) {
         try {
+            beforeEach.accept(type);
             process(type);
         } catch (ModelReader.UnresolvedTypeException e) {
             deferred.put(type.getQualifiedName().toString(), e.getMessage());
         } catch (RuntimeException | LinkageError | AssertionError e) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
+            String where = Stream.of(e.getStackTrace()).limit(3).map(StackTraceElement::toString)
+                    .collect(Collectors.joining(" < "));
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, INTERNAL_ERROR + "could not process "
-                    + type.getQualifiedName() + ": " + e + "; please report this with the record's source.\n"
-                    + trace, type);
+                    + type.getQualifiedName() + ": " + e + " (at " + where + "); please report this with the"
+                    + " record's source", type);
         }
     }
 
     private void process(TypeElement type) {
         Diagnostics diagnostics = Diagnostics.of(processingEnv.getMessager());
         if (!Validator.checkRelease(processingEnv.getSourceVersion(), type, diagnostics)) {
+            return;
+        }
+        if (type.getKind() == ElementKind.RECORD && !Validator.checkReachable(type, diagnostics)) {
             return;
         }
         RecordModel model = reader.read(type, diagnostics);

@@ -55,7 +55,6 @@ final class Validator {
     /** Checks everything; returns whether the model may be generated. */
     boolean validate(RecordModel model) {
         int before = diagnostics.errorCount();
-        checkReachable(model);
         boolean alignOk = checkAlign(model);
         boolean slotOk = checkSlotSize(model) & checkSlotAlignment(model, alignOk);
         if (checkSlabSizeValue(model) && slotOk) {
@@ -95,25 +94,42 @@ final class Validator {
     // ---------------------------------------------------------------------------------------------------------
     // Visibility
 
-    /** The generated class lives in the record's package: the record and every enclosing class must be reachable. */
-    private void checkReachable(RecordModel model) {
-        TypeElement type = model.element();
-        String cache = model.cacheType().simpleName();
+    /**
+     * The generated class lives in the record's package: the record and every enclosing class must be reachable
+     * from there. Checked before the model is read (a local class has no name to generate from).
+     */
+    static boolean checkReachable(TypeElement type, Diagnostics diagnostics) {
         if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-            diagnostics.error(type, "record " + type.getSimpleName() + " is local; the generated " + cache
-                    + " cannot reach it: declare it at top level or as a member");
-            return;
+            diagnostics.error(type, "record " + type.getSimpleName() + " is local; the generated cache cannot"
+                    + " reach it: declare it at top level or as a member of a class");
+            return false;
         }
         for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
             if (e.getModifiers().contains(Modifier.PRIVATE)) {
                 String where = e == type ? "record " + type.getSimpleName() + " is private"
-                        : "record " + type.getSimpleName() + " is nested in the private " + kindName(e) + " "
+                        : type.getSimpleName() + " is nested in the private " + kindName(e) + " "
                         + e.getSimpleName();
-                diagnostics.error(type, where + "; the generated " + cache + " cannot reach it: make it"
-                        + " package-private or public");
-                return;
+                diagnostics.error(type, where + "; the generated " + cacheSimpleName(type)
+                        + " cannot reach it: make it package-private or public");
+                return false;
             }
         }
+        return true;
+    }
+
+    private static String cacheSimpleName(TypeElement type) {
+        javax.lang.model.element.AnnotationMirror mirror = ModelReader.slabTypeMirror(type);
+        if (mirror != null) {
+            String name = SlabTypeAttributes.read(mirror).cacheName();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+            names.add(0, e.getSimpleName().toString());
+        }
+        return String.join("_", names) + "Slab";
     }
 
     private static String kindName(Element e) {
@@ -244,15 +260,10 @@ final class Validator {
     // ---------------------------------------------------------------------------------------------------------
     // Names
 
-    /** The generated class name must be a Java identifier and must not name an existing type. */
+    /** The generated class name must not name an existing type (its syntax is the ModelReader's check). */
     private void checkCacheName(RecordModel model) {
         SlabTypeAttributes a = model.attributes();
         String name = model.cacheType().simpleName();
-        if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
-            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), "cacheName \"" + name
-                    + "\" is not a valid Java class name; use a name such as " + model.simpleName() + "Cache");
-            return;
-        }
         TypeElement existing = elements.getTypeElement(model.cacheType().canonicalName());
         if (existing != null && !isEarlierOutput(existing)) {
             String message = a.cacheNameValue() != null

@@ -161,4 +161,317 @@ class DiagnosticsTest {
         assertError(record("Named", "@SlabType", "long id", "String name"), 6,
                 "component name has type String, which has no fixed size; use @Length(n) byte[] or char[]");
     }
+
+    @Test
+    void boxedComponentIsAnErrorNamingThePrimitive() {
+        assertError(record("Boxed", "@SlabType", "long a", "Integer count"), 6,
+                "component count has type Integer, a boxed primitive, which may be null and has no inline layout;"
+                        + " use int instead");
+    }
+
+    @Test
+    void objectComponentIsAnError() {
+        assertError(record("Any", "@SlabType", "Object thing", "long a"), 5,
+                "component thing has type Object, a class, which has no fixed layout; use a primitive, an enum,"
+                        + " a @Length array or a @SlabType record");
+    }
+
+    @Test
+    void collectionComponentIsAnError() {
+        assertError(record("Listy", "@SlabType", "long a", "java.util.List<String> names"), 6,
+                "component names has type List<String>, a collection, which has no fixed size; use a @Length(n)"
+                        + " primitive array");
+    }
+
+    @Test
+    void interfaceComponentIsAnError() {
+        assertError(record("Task", "@SlabType", "long a", "Runnable action"), 6,
+                "component action has type Runnable, an interface, whose implementations have no fixed layout");
+    }
+
+    @Test
+    void arrayWithoutLengthIsAnError() {
+        assertError(record("NoLength", "@SlabType", "long a", "int[] values"), 6,
+                "array component values needs @Length(n)");
+    }
+
+    @Test
+    void arrayOfNonPrimitivesIsAnError() {
+        assertError(record("Strings", "@SlabType", "long a", "@Length(4) String[] names"), 6,
+                "component names has type String[], an array of String; only arrays of primitives can be stored"
+                        + " inline");
+    }
+
+    @Test
+    void multiDimensionalArrayIsAnError() {
+        assertError(record("Grid", "@SlabType", "long a", "@Length(4) int[][] cells"), 6,
+                "component cells has type int[][], a multi-dimensional array; use one @Length(rows * columns)"
+                        + " array");
+    }
+
+    @Test
+    void recordWithoutSlabTypeIsAnErrorOnTheComponent() {
+        JavaFileObject plain = source("test.Plain", "package test;", "public record Plain(long a) {}");
+        JavaFileObject file = record("Holder", "@SlabType", "long a", "Plain p");
+        Compilation compilation = compile(file, plain);
+        assertThat(compilation).hadErrorContaining("component p has type Plain, a record without @SlabType;"
+                + " annotate Plain with @SlabType to embed it").inFile(file).onLine(6);
+    }
+
+    // --- @Length
+
+    @Test
+    void lengthZeroIsAnErrorOnTheValue() {
+        assertError(record("ZeroLength", "@SlabType", "long a", "@Length(0) byte[] bytes"), 6,
+                "@Length(0) on component bytes must be at least 1");
+    }
+
+    @Test
+    void lengthNegativeIsAnError() {
+        assertError(record("NegativeLength", "@SlabType", "long a", "@Length(-3) byte[] bytes"), 6,
+                "@Length(-3) on component bytes must be at least 1");
+    }
+
+    @Test
+    void lengthOnNonArrayIsAnErrorOnTheComponent() {
+        assertError(record("LengthOnLong", "@SlabType", "@Length(4) long a"), 5,
+                "@Length applies to array components only; component a has type long: remove @Length");
+    }
+
+    // --- generics and reachability
+
+    @Test
+    void genericRecordIsAnErrorOnTheRecord() {
+        assertError(source("test.Box", "package test;", "import io.slabforge.SlabType;", "@SlabType",
+                        "public record Box<T>(T value, long a) {}"), 4,
+                "generic record Box<T> is not supported: type parameters have no fixed layout");
+    }
+
+    @Test
+    void privateRecordIsAnError() {
+        assertError(source("test.Host", "package test;", "import io.slabforge.SlabType;", "class Host {",
+                        "    @SlabType", "    private record Hidden(long a) {}", "}"), 5,
+                "record Hidden is private; the generated Host_HiddenSlab cannot reach it");
+    }
+
+    @Test
+    void recordNestedInPrivateClassIsAnError() {
+        assertError(source("test.Host2", "package test;", "import io.slabforge.SlabType;", "class Host2 {",
+                        "    private static class Inner {", "        @SlabType",
+                        "        record Deep(long a) {}", "    }", "}"), 6,
+                "Deep is nested in the private class Inner; the generated Host2_Inner_DeepSlab cannot reach it");
+    }
+
+    @Test
+    void localRecordIsAnError() {
+        // found because the same file declares a member @SlabType record (see package-info for the limit)
+        JavaFileObject file = source("test.Host3", "package test;", "import io.slabforge.SlabType;", "class Host3 {",
+                "    void m() {", "        @SlabType record Local(long a) {}", "    }",
+                "    @SlabType record Member(long a) {}", "}");
+        Compilation compilation = compile(file);
+        assertThat(compilation).hadErrorContaining("record Local is local; the generated cache cannot reach it")
+                .inFile(file).onLine(5);
+    }
+
+    // --- embedding cycles
+
+    @Test
+    void recordEmbeddingItselfIsAnErrorOnTheRecord() {
+        assertError(record("Node", "@SlabType", "long a", "Node next"), 4, "Node embeds itself: Node -> Node");
+    }
+
+    @Test
+    void embeddingCycleIsReportedOnEveryRecordInIt() {
+        JavaFileObject a = record("A", "@SlabType", "long x", "B b");
+        JavaFileObject b = record("B", "@SlabType", "long y", "A a");
+        Compilation compilation = compile(a, b);
+        assertThat(compilation).hadErrorContaining("A embeds itself: A -> B -> A").inFile(a).onLine(4);
+        assertThat(compilation).hadErrorContaining("B embeds itself: B -> A -> B").inFile(b).onLine(4);
+    }
+
+    @Test
+    void embeddingACyclicRecordIsAnErrorOnTheComponent() {
+        JavaFileObject a = record("Outside", "@SlabType", "long x", "C c");
+        JavaFileObject c = record("C", "@SlabType", "long y", "D d");
+        JavaFileObject d = record("D", "@SlabType", "long z", "C c");
+        Compilation compilation = compile(a, c, d);
+        assertThat(compilation).hadErrorContaining("component c embeds C, which cannot be laid out: C embeds"
+                + " itself: C -> D -> C").inFile(a).onLine(6);
+    }
+
+    // --- names
+
+    @Test
+    void cacheNameClashingWithExistingTypeIsAnErrorOnTheValue() {
+        JavaFileObject vec = source("corpus.Vec3", "package corpus;", "public class Vec3 {}");
+        JavaFileObject file = source("corpus.Point", "package corpus;", "import io.slabforge.SlabType;",
+                "@SlabType(slabSize = 4096,", "        cacheName = \"Vec3\")", "public record Point(long a) {}");
+        Compilation compilation = compile(file, vec);
+        assertThat(compilation).hadErrorContaining("cacheName Vec3 clashes with the existing type corpus.Vec3")
+                .inFile(file).onLine(4);
+    }
+
+    @Test
+    void defaultCacheNameClashingWithExistingTypeIsAnErrorOnTheRecord() {
+        JavaFileObject existing = source("test.PointSlab", "package test;", "public class PointSlab {}");
+        JavaFileObject file = record("Point", "@SlabType", "long a");
+        Compilation compilation = compile(file, existing);
+        assertThat(compilation).hadErrorContaining("the generated class name PointSlab clashes with the existing"
+                + " type test.PointSlab; set @SlabType(cacheName = \"...\")").inFile(file).onLine(4);
+    }
+
+    @Test
+    void twoRecordsWithTheSameCacheNameIsAnError() {
+        JavaFileObject a = record("First", "@SlabType(cacheName = \"Shared\")", "long a");
+        JavaFileObject b = record("Second", "@SlabType(cacheName = \"Shared\")", "long a");
+        Compilation compilation = compile(a, b);
+        assertThat(compilation).hadErrorContaining("the generated class name test.Shared is already taken by the"
+                + " cache of test.First").inFile(b).onLine(3);
+    }
+
+    @Test
+    void cacheNameNotAnIdentifierIsAnError() {
+        assertError(record("BadName", "@SlabType(cacheName = \"9lives\")", "long a"), 3,
+                "cacheName \"9lives\" is not a valid Java class name");
+    }
+
+    @Test
+    void componentNameClashingWithGeneratedMemberIsAnErrorOnTheComponent() {
+        assertError(record("Clash", "@SlabType", "long id", "int free"), 6,
+                "component free needs an accessor free (for free), which clashes with the generated member"
+                        + " ClashSlab.free; rename the component");
+    }
+
+    @Test
+    void flattenedAccessorClashingWithComponentIsAnError() {
+        JavaFileObject vec = record("V2", "@SlabType", "double x", "double y");
+        JavaFileObject file = record("Body", "@SlabType", "V2 pos", "double posX");
+        Compilation compilation = compile(file, vec);
+        assertThat(compilation).hadErrorContaining("component posX needs an accessor posX (for posX), which"
+                + " clashes with the accessor generated for pos.x").inFile(file).onLine(6);
+    }
+
+    // --- @Atomic
+
+    @Test
+    void atomicOnDoubleIsAnErrorOnTheComponent() {
+        assertError(record("AtomicDouble", "@SlabType", "long a", "@Atomic double d"), 6,
+                "@Atomic applies to int and long components only; component d has type double");
+    }
+
+    // --- reordering warning
+
+    @Test
+    void reorderingThatSavesBytesIsAWarning() {
+        JavaFileObject file = record("Loose", "@SlabType", "byte a", "long b", "byte c");
+        Compilation compilation = compile(file);
+        assertThat(compilation).succeeded();
+        assertThat(compilation).hadWarningContaining("reordering the components of Loose as (long b, byte a,"
+                + " byte c) would make each slot 16 bytes instead of 24 (8 bytes saved per slot); reorder them,"
+                + " or add @SuppressWarnings(\"slabforge.layout\")").inFile(file).onLine(4);
+    }
+
+    @Test
+    void reorderingWarningIsSilencedBySuppressWarnings() {
+        JavaFileObject file = record("Quiet", "@SuppressWarnings(\"slabforge.layout\") @SlabType", "byte a",
+                "long b", "byte c");
+        assertThat(compile(file)).succeededWithoutWarnings();
+    }
+
+    @Test
+    void paddingThatOnlyMovesIsNoWarning() {
+        // 4 + 4 (padding) + 8 = 16 either way: reordering to (long, int) still rounds up to 16
+        assertThat(compile(record("Tight", "@SlabType", "int a", "long b"))).succeededWithoutWarnings();
+    }
+
+    // --- source level, broken code, internal errors
+
+    @Test
+    void releaseBelow22IsAnError() {
+        JavaFileObject file = record("Old", "@SlabType", "long a");
+        Compilation compilation = com.google.testing.compile.Compiler.javac()
+                .withProcessors(new SlabProcessor()).withOptions("--release", "21").compile(file);
+        assertThat(compilation).hadErrorContaining("Slabforge caches use the FFM API (java.lang.foreign) of Java"
+                + " 22+, but this compilation targets Java 21; compile with --release 22 or later")
+                .inFile(file).onLine(4);
+    }
+
+    @Test
+    void unresolvedComponentTypeFailsCleanly() {
+        JavaFileObject file = record("Broken", "@SlabType", "long a", "Missing m");
+        Compilation compilation = compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("cannot find symbol");
+        assertThat(compilation).hadErrorContaining("no slab cache was generated for test.Broken: the type of"
+                + " component m cannot be resolved").inFile(file).onLine(4);
+    }
+
+    @Test
+    void componentTypeGeneratedByAnotherProcessorIsWaitedFor() {
+        // Colour does not exist until EnumGenerator writes it in round 1: the record is deferred, not rejected.
+        JavaFileObject file = record("Paint", "@SlabType", "long a", "Colour colour");
+        Compilation compilation = com.google.testing.compile.Compiler.javac()
+                .withProcessors(new EnumGenerator(), new SlabProcessor()).compile(file);
+        assertThat(compilation).succeeded();
+        assertThat(compilation).generatedSourceFile("test.PaintSlab");
+    }
+
+    /** Writes {@code enum test.Colour} in its first round, as another annotation processor might. */
+    @javax.annotation.processing.SupportedAnnotationTypes("*")
+    static final class EnumGenerator extends javax.annotation.processing.AbstractProcessor {
+        private boolean done;
+
+        @Override
+        public javax.lang.model.SourceVersion getSupportedSourceVersion() {
+            return javax.lang.model.SourceVersion.latestSupported();
+        }
+
+        @Override
+        public boolean process(java.util.Set<? extends javax.lang.model.element.TypeElement> annotations,
+                               javax.annotation.processing.RoundEnvironment round) {
+            if (!done) {
+                done = true;
+                try (java.io.Writer out = processingEnv.getFiler().createSourceFile("test.Colour").openWriter()) {
+                    out.write("package test; public enum Colour { RED, GREEN }");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return false;
+        }
+    }
+
+    @Test
+    void malformedAnnotationValuesAreLeftToJavac() {
+        JavaFileObject file = record("Malformed", "@SlabType(slabSize = \"big\")", "long a", "@Length byte[] b");
+        Compilation compilation = compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("incompatible types").inFile(file).onLine(3);
+        for (var d : compilation.errors()) {
+            org.junit.jupiter.api.Assertions.assertFalse(d.getMessage(null).contains("slabforge internal error"),
+                    d.toString());
+        }
+    }
+
+    @Test
+    void embeddingARecordWithErrorsIsAnErrorOnTheComponent() {
+        JavaFileObject bad = record("BadPart", "@SlabType", "String s");
+        JavaFileObject file = record("Whole", "@SlabType", "long a", "BadPart part");
+        Compilation compilation = compile(file, bad);
+        assertThat(compilation).hadErrorContaining("component part embeds BadPart, which cannot be laid out:"
+                + " component s has type String").inFile(file).onLine(6);
+        assertThat(compilation).hadErrorContaining("component s has type String").inFile(bad).onLine(5);
+    }
+
+    @Test
+    void internalFailureIsACompilerErrorWithPrefix() {
+        JavaFileObject file = record("Fine", "@SlabType", "long a");
+        Compilation compilation = com.google.testing.compile.Compiler.javac()
+                .withProcessors(new SlabProcessor(type -> {
+                    throw new IllegalStateException("simulated bug");
+                }))
+                .compile(file);
+        assertThat(compilation).hadErrorContaining("[slabforge internal error] could not process test.Fine:"
+                + " java.lang.IllegalStateException: simulated bug").inFile(file).onLine(4);
+    }
 }

@@ -40,6 +40,8 @@ public final class TypesChecks {
         checks.put("LAYOUT nests structs and sequences at the generated offsets", TypesChecks::nestedLayout);
         checks.put("@Atomic accessors on cache, Ref and Box", TypesChecks::atomicAccessors);
         checks.put("@Atomic getAndAdd from 4 threads on a LOCKED cache", TypesChecks::atomicThreads);
+        checks.put("@Atomic fields of an embedded record", TypesChecks::embeddedAtomic);
+        checks.put("align above natural alignment, alone and embedded", TypesChecks::overAligned);
         checks.put("nested records get Outer_RecordSlab, cacheName is honoured", TypesChecks::names);
         return checks;
     }
@@ -317,6 +319,34 @@ public final class TypesChecks {
             workers.forEach(CompletableFuture::join);
             assertEquals(40_000, slab.hits(h));
             assertEquals(40_000, slab.missesAcquire(h));
+        }
+    }
+
+    static void embeddedAtomic() {
+        try (MeterSlab slab = MeterSlab.create()) {
+            long h = slab.allocate(new Meter(1, new Counter(10, 20, 30)));
+            assertEquals(10, slab.counterHitsGetAndAdd(h, 5));
+            assertTrue(slab.ref(h).counterMissesCompareAndSet(20, 21));
+            assertEquals(new Meter(1, new Counter(15, 21, 30)), slab.get(h));
+            assertEquals(15, slab.counterHitsAcquire(h));
+        }
+    }
+
+    static void overAligned() {
+        assertEquals(16, Wide16Slab.SLOT_SIZE);
+        assertEquals(16, Wide16Slab.SLOT_ALIGNMENT);
+        assertEquals(16, Wide16Slab.LAYOUT.byteAlignment());
+        assertEquals(16, Wide16Slab.LAYOUT.byteSize());
+        assertEquals(32, HoldsWideSlab.SLOT_SIZE);
+        assertEquals(16, HoldsWideSlab.SLOT_ALIGNMENT);
+        assertEquals(HoldsWideSlab.SLOT_ALIGNMENT, HoldsWideSlab.LAYOUT.byteAlignment());
+        assertEquals(16, HoldsWideSlab.LAYOUT.byteOffset(PathElement.groupElement("inner")));
+        assertEquals(320, MemoryLayout.sequenceLayout(10, HoldsWideSlab.LAYOUT).byteSize());
+        try (HoldsWideSlab slab = HoldsWideSlab.create()) {
+            long h = slab.allocate(new HoldsWide(3, new Wide16(4)));
+            assertEquals(0, slab.segment(h).address() % 16);
+            assertEquals(new HoldsWide(3, new Wide16(4)), slab.get(h));
+            assertEquals(4, slab.innerA(h));
         }
     }
 

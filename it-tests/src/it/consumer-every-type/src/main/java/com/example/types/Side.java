@@ -1,0 +1,3 @@
+package com.example.types;
+
+public enum Side { BUY, SELL }

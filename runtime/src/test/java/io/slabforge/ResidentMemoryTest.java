@@ -1,0 +1,91 @@
+package io.slabforge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resident memory goes back to the operating system: fill a few hundred MiB of slots from
+ * {@link SlabMemory#ofArena()}, free them all, close; VmRSS returns to within 10% of where it started.
+ *
+ * <p>Runs in its own JVM (surefire execution {@code resident-memory} in runtime/pom.xml) with a fixed, pre-touched
+ * heap, so that what moves VmRSS is native memory, not the heap growing or other tests' leftovers. Small rounds
+ * (one region per slab size) run the same code before the start is measured, because JIT compilation keeps some
+ * native memory (compiler arenas). Then two big rounds: the second is the hard case for glibc, whose mmap
+ * threshold has risen while the first round's regions were freed, so that blocks of the sizes freed come from the C
+ * heap and mostly stay in the process when freed (see {@link RegionSlabMemory}).
+ */
+@Tag("resident-memory")
+class ResidentMemoryTest {
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    static long vmRssKiB() throws IOException {
+        for (String line : Files.readAllLines(STATUS)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D+", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS in " + STATUS);
+    }
+
+    /**
+     * Fills about {@code bytes} of slots in two caches of different slab sizes, frees all, closes; returns peak RSS.
+     * Every 1 MiB of slots it also takes a small block of native memory from {@code others} and keeps it, as the
+     * rest of a real process does: the C library cannot give back memory below a block still in use.
+     */
+    static long fillAndFree(long bytes, Arena others) throws IOException {
+        try (SlabEngine small = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).build();
+             SlabEngine large = SlabEngine.builder(SlabGeometry.of(256, 64, 65536)).build()) {
+            for (long i = 0, n = bytes * 2 / 3 / 32; i < n; i++) {
+                small.allocate();
+                if (i % ((1 << 20) / 32) == 0) {
+                    others.allocate(4096);
+                }
+            }
+            for (long i = 0, n = bytes / 3 / 256; i < n; i++) {
+                large.allocate();
+                if (i % ((1 << 20) / 256) == 0) {
+                    others.allocate(4096);
+                }
+            }
+            long peak = vmRssKiB();
+            small.forEach(small::free);
+            large.forEach(large::free);
+            assertEquals(0, small.liveCount() + large.liveCount());
+            return peak;
+        }
+    }
+
+    @Test
+    void residentMemoryReturnsAfterFillingAndFreeing() throws IOException {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux") && Files.isReadable(STATUS),
+                "VmRSS is read from /proc/self/status, which only Linux has");
+        long start;
+        long peak;
+        long end;
+        try (Arena others = Arena.ofShared()) {
+            for (int i = 0; i < 10; i++) {
+                fillAndFree(1L << 20, others);
+            }
+            System.gc();
+            start = vmRssKiB();
+            peak = fillAndFree(300L << 20, others);
+            peak = Math.max(peak, fillAndFree(300L << 20, others));
+            System.gc();
+            end = vmRssKiB();
+        }
+        String figures = "VmRSS start " + start / 1024 + " MiB, full " + peak / 1024 + " MiB, end " + end / 1024
+                + " MiB";
+        System.out.println(figures);
+        assertTrue(peak - start > 280L * 1024, "the slots really were resident: " + figures);
+        assertTrue(end <= start * 1.10, "VmRSS back within 10% of its start: " + figures);
+        assertEquals(0, RegionSlabMemory.SHARED.openRegions(), "every region closed");
+    }
+}
