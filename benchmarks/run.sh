@@ -70,5 +70,5 @@ else
   REPORT=$OUT/RESULTS.md CHART=$OUT/performance.png
 fi
 "$JAVA_BIN" -cp "$JAR" io.slabforge.benchmarks.Report "$OUT" "$REPORT" "$CHART" \
-  benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java
+  benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java benchmarks/ANALYSIS.md
 echo "wrote $REPORT and $CHART from $OUT/"
