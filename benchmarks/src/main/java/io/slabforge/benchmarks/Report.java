@@ -48,7 +48,7 @@ public final class Report {
                     "ns/op per thread", false));
 
     /** A peer's result in one benchmark. */
-    record Result(String peer, double median, double min, double max, int samples) {}
+    record Result(String peer, double median, double min, double max, int samples, double heapBytesPerOp) {}
 
     private Report() {}
 
@@ -110,8 +110,11 @@ public final class Report {
             samples.sort(null);
             int n = samples.size();
             double median = n % 2 == 1 ? samples.get(n / 2) : (samples.get(n / 2 - 1) + samples.get(n / 2)) / 2;
+            JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
+            double heap = secondary != null && secondary.has("gc.alloc.rate.norm")
+                    ? secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble() : Double.NaN;
             byBench.computeIfAbsent(key, k -> new LinkedHashMap<>())
-                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), n));
+                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), n, heap));
         }
         return byBench;
     }
@@ -211,18 +214,23 @@ public final class Report {
             md.append('\n');
         }
 
-        md.append("## Per benchmark: spread\n\n");
+        md.append("## Per benchmark: spread and heap allocation\n\n");
+        md.append("*heap B/op*: bytes allocated on the Java heap per operation (JMH `-prof gc`, "
+                + "`gc.alloc.rate.norm`; for (c) per whole scan).\n\n");
         for (Bench b : BENCHES) {
             Map<String, Result> bench = results.get(b.key);
             if (bench == null) {
                 continue;
             }
             md.append("### ").append(b.label).append(" (").append(b.unit).append(")\n\n");
-            md.append("| peer | median | × floor | min | max | samples |\n|---|---:|---:|---:|---:|---:|\n");
+            md.append("| peer | median | × floor | min | max | samples | heap B/op |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|\n");
             for (Result r : bench.values()) {
                 md.append("| `").append(r.peer).append("` | ").append(fmt(r.median)).append(" | ")
                         .append(ratio(r, floor(bench))).append(" | ").append(fmt(r.min)).append(" | ")
-                        .append(fmt(r.max)).append(" | ").append(r.samples).append(" |\n");
+                        .append(fmt(r.max)).append(" | ").append(r.samples).append(" | ")
+                        .append(Double.isNaN(r.heapBytesPerOp) ? "–"
+                                : String.format(Locale.ROOT, "%.1f", r.heapBytesPerOp)).append(" |\n");
             }
             md.append('\n');
         }
