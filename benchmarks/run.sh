@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Fixed, documented JMH options: 3 forks x (3 x 1 s warm-up + 5 x 1 s measurement) per benchmark and peer.
+# Fixed, documented JMH options: 3 forks x (3 x 1 s warm-up + 5 x 1 s measurement) per benchmark and peer,
+# average time, with -prof gc (heap bytes per operation).
 FORKS=3 WARMUP_ITERATIONS=3 WARMUP_TIME=1s ITERATIONS=5 ITERATION_TIME=1s
 FOOTPRINT_ARGS=()
 OUT=benchmarks/results
@@ -46,7 +47,7 @@ start=$(date +%s)
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "java=$("$JAVA_BIN" -version 2>&1 | sed -n 2p)"
   echo "jmh=1.37; $FORKS forks x ($WARMUP_ITERATIONS x $WARMUP_TIME warm-up + $ITERATIONS x $ITERATION_TIME measurement), \
-average time; fork JVM options: $JVM_ARGS"
+average time, -prof gc; fork JVM options: $JVM_ARGS"
   echo "machine=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) cores, \
 $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "os=$(uname -sr)"
@@ -54,7 +55,7 @@ $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 } > "$OUT/env.properties"
 
 "$JAVA_BIN" -jar "$JAR" -f "$FORKS" -wi "$WARMUP_ITERATIONS" -w "$WARMUP_TIME" -i "$ITERATIONS" \
-  -r "$ITERATION_TIME" -jvmArgsAppend "$JVM_ARGS" -foe true -rf json -rff "$OUT/jmh.json" \
+  -r "$ITERATION_TIME" -jvmArgsAppend "$JVM_ARGS" -foe true -prof gc -rf json -rff "$OUT/jmh.json" \
   'io\.slabforge\.benchmarks\..*Benchmark' 2>&1 | tee "$OUT/jmh.log"
 
 "$JAVA_BIN" -cp "$JAR" io.slabforge.benchmarks.Footprint all "${FOOTPRINT_ARGS[@]}" --out "$OUT/footprint.tsv"
@@ -70,5 +71,5 @@ else
   REPORT=$OUT/RESULTS.md CHART=$OUT/performance.png
 fi
 "$JAVA_BIN" -cp "$JAR" io.slabforge.benchmarks.Report "$OUT" "$REPORT" "$CHART" \
-  benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java
+  benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java benchmarks/ANALYSIS.md
 echo "wrote $REPORT and $CHART from $OUT/"
