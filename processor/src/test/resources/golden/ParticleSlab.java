@@ -16,7 +16,7 @@ import javax.annotation.processing.Generated;
 
 /**
  * An off-heap slab cache of {@link Particle} records, generated from the record by the Slabforge processor.
- * Each record lives in a 32-byte slot of a 4096-byte slab (112 slots per slab), named by a {@code long}
+ * Each record lives in a 32-byte slot of a 4096-byte slab (113 slots per slab), named by a {@code long}
  * handle; accessors read and write the slot in place and allocate nothing.
  *
  * <pre>{@code
@@ -71,10 +71,10 @@ public final class ParticleSlab implements AutoCloseable {
     /**
      * {@link Particle} slots in every slab.
      */
-    public static final int SLOTS_PER_SLAB = 112;
+    public static final int SLOTS_PER_SLAB = 113;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            2, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            3, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = 0L;
 
@@ -128,7 +128,7 @@ public final class ParticleSlab implements AutoCloseable {
         Objects.requireNonNull(value, "value");
         long handle = engine.allocateUninitialized();
         MemorySegment slab = engine.allocatedSlab(handle);
-        long base = GEOMETRY.slotOffset(handle);
+        long base = engine.slotOffset(handle);
         writeSlot(slab, base, value);
         return handle;
     }
@@ -165,7 +165,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return a new Particle
      */
     public Particle get(long handle) {
-        return readSlot(engine.slabOf(handle), GEOMETRY.slotOffset(handle));
+        return readSlot(engine.slabOf(handle), engine.slotOffset(handle));
     }
 
     /**
@@ -175,7 +175,7 @@ public final class ParticleSlab implements AutoCloseable {
      */
     public void set(long handle, Particle value) {
         Objects.requireNonNull(value, "value");
-        writeSlot(engine.slabOf(handle), GEOMETRY.slotOffset(handle), value);
+        writeSlot(engine.slabOf(handle), engine.slotOffset(handle), value);
     }
 
     /**
@@ -184,7 +184,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code x}
      */
     public double x(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + X_OFFSET);
+        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET);
     }
 
     /**
@@ -193,7 +193,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void x(long handle, double value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + X_OFFSET, value);
+        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
     }
 
     /**
@@ -202,7 +202,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code y}
      */
     public double y(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Y_OFFSET);
+        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
     }
 
     /**
@@ -211,7 +211,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void y(long handle, double value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Y_OFFSET, value);
+        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
     }
 
     /**
@@ -220,7 +220,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code z}
      */
     public double z(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Z_OFFSET);
+        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
     }
 
     /**
@@ -229,7 +229,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void z(long handle, double value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Z_OFFSET, value);
+        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
     }
 
     /**
@@ -238,7 +238,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + ID_OFFSET);
+        return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET);
     }
 
     /**
@@ -247,7 +247,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + ID_OFFSET, value);
+        engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET, value);
     }
 
     /**
@@ -256,7 +256,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code flags}
      */
     public int flags(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + FLAGS_OFFSET);
+        return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET);
     }
 
     /**
@@ -265,7 +265,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void flags(long handle, int value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + FLAGS_OFFSET, value);
+        engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
     }
 
     /**
@@ -413,7 +413,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + X_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET);
         }
 
         /**
@@ -422,7 +422,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + X_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
             return this;
         }
 
@@ -431,7 +431,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Y_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
         }
 
         /**
@@ -440,7 +440,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Y_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
             return this;
         }
 
@@ -449,7 +449,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Z_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
         }
 
         /**
@@ -458,7 +458,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Z_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
             return this;
         }
 
@@ -467,7 +467,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + ID_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET);
         }
 
         /**
@@ -476,7 +476,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + ID_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET, value);
             return this;
         }
 
@@ -485,7 +485,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + FLAGS_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET);
         }
 
         /**
@@ -494,7 +494,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + FLAGS_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
             return this;
         }
 
@@ -503,7 +503,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return a new Particle
          */
         public Particle toRecord() {
-            return readSlot(engine.slabOf(handle), GEOMETRY.slotOffset(handle));
+            return readSlot(engine.slabOf(handle), engine.slotOffset(handle));
         }
     }
 
@@ -532,7 +532,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double x() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + X_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET);
         }
 
         /**
@@ -542,7 +542,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box x(double value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + X_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
             return this;
         }
 
@@ -552,7 +552,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double y() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Y_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
         }
 
         /**
@@ -562,7 +562,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box y(double value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Y_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
             return this;
         }
 
@@ -572,7 +572,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double z() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Z_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
         }
 
         /**
@@ -582,7 +582,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box z(double value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, GEOMETRY.slotOffset(handle) + Z_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
             return this;
         }
 
@@ -592,7 +592,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int id() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + ID_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET);
         }
 
         /**
@@ -602,7 +602,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + ID_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET, value);
             return this;
         }
 
@@ -612,7 +612,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int flags() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + FLAGS_OFFSET);
+            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET);
         }
 
         /**
@@ -622,7 +622,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box flags(int value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, GEOMETRY.slotOffset(handle) + FLAGS_OFFSET, value);
+            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
             return this;
         }
 
@@ -632,7 +632,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Particle toRecord() {
             long handle = handle();
-            return readSlot(engine.slabOf(handle), GEOMETRY.slotOffset(handle));
+            return readSlot(engine.slabOf(handle), engine.slotOffset(handle));
         }
     }
 }

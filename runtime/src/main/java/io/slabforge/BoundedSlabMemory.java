@@ -45,6 +45,11 @@ final class BoundedSlabMemory implements SlabMemory {
         heldBytes.addAndGet(-size);
     }
 
+    /** Where the memory comes from. */
+    SlabMemory delegate() {
+        return delegate;
+    }
+
     /** Bytes currently held from the delegate. */
     long heldBytes() {
         return heldBytes.get();

@@ -161,6 +161,26 @@ final class RegionSlabMemory implements SlabMemory {
         }
     }
 
+    /**
+     * The region segment a block this provider handed out was carved from, or {@code null} if {@code block} is
+     * not such a block. Engines access their slabs through it (see {@code SlabEngine.vias}); it stays valid until
+     * the region's last block is freed.
+     */
+    MemorySegment regionOf(MemorySegment block) {
+        lock.lock();
+        try {
+            var entry = byAddress.floorEntry(block.address());
+            if (entry == null) {
+                return null;
+            }
+            MemorySegment region = entry.getValue().memory;
+            long offset = block.address() - region.address();
+            return offset + block.byteSize() <= region.byteSize() ? region : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Regions currently open (for tests and diagnostics). */
     int openRegions() {
         lock.lock();

@@ -20,7 +20,7 @@ import java.util.function.LongConsumer;
  * <pre>{@code
  * try (SlabEngine slots = SlabEngine.builder(SlabGeometry.of(16, 8, 4096)).build()) {
  *     long h = slots.allocate();
- *     slots.slabOf(h).set(ValueLayout.JAVA_LONG, slots.geometry().slotOffset(h), 42L);
+ *     slots.slabOf(h).set(ValueLayout.JAVA_LONG, slots.slotOffset(h), 42L);
  *     slots.free(h);
  * }
  * }</pre>
@@ -54,12 +54,14 @@ import java.util.function.LongConsumer;
  * lock. A thread that reads a field while another frees the same slot may see the old value, the value written by
  * the next owner of the slot, or {@link InvalidHandleException}; never memory outside the cache's slabs. Hand a
  * handle to another thread through a happens-before edge (a queue, a lock, a volatile) and it sees the slot as the
- * sender left it. {@link SlabSync#NONE}: no checks; concurrent use is a bug but cannot crash the JVM.
+ * sender left it. {@link SlabSync#NONE}: no checks; the caller must not use the cache from two threads at once
+ * (handing it over through a happens-before edge is fine): on the {@linkplain #isDirect() direct} path a data race
+ * can touch memory the cache has given back.
  */
 public final class SlabEngine implements AutoCloseable {
 
     /** Version of the contract between generated code and this engine; generated code states the one it needs. */
-    public static final int CONTRACT_VERSION = 2;
+    public static final int CONTRACT_VERSION = 3;
     /** How many caches can be open at the same time. */
     public static final int MAX_OPEN_CACHES = (1 << 12) - 1;
     /** How many times a slot is reused before its generation repeats. */
@@ -79,10 +81,9 @@ public final class SlabEngine implements AutoCloseable {
     static final long INDEX_OFFSET = 4;
     static final long CARVED_OFFSET = 8;
     static final long FREE_HEAD_OFFSET = 12;
-    static final long FREE_COUNT_OFFSET = 16;
-    static final long LIVE_COUNT_OFFSET = 20;
-    static final long TAG_OFFSET = 24;
-    static final long SLOTS_OFFSET_OFFSET = 28;
+    static final long LIVE_COUNT_OFFSET = 16;
+    static final long TAG_OFFSET = 20;
+    static final long SLOTS_OFFSET_OFFSET = 24;
     static final int MAGIC = 0x51AB_F0A6;
     static final int NO_SLOT = -1;
     /**
@@ -105,6 +106,19 @@ public final class SlabEngine implements AutoCloseable {
     private static final int NONE = -1;
     /** Stands for "some other thread" when asking whether a provider's segment is confined to one thread. */
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
+    /** Whether this module may call restricted FFM methods: the direct path needs one (see {@link Everything}). */
+    private static final boolean NATIVE_ACCESS = SlabEngine.class.getModule().isNativeAccessEnabled();
+
+    /**
+     * All native memory as one segment. A {@linkplain #isDirect() direct} engine reads and writes its slabs
+     * through it at their addresses: a {@code static final} segment whose bounds, liveness and alignment checks
+     * the JIT folds away, so an access costs what an {@code Unsafe} access costs once the handle is validated.
+     * Made with a restricted method, so touched only when native access is enabled (else the JDK would warn in
+     * every program that uses Slabforge); a holder class, so that loading the engine calls nothing restricted.
+     */
+    private static final class Everything {
+        static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    }
 
     private final SlabGeometry geometry;
     private final long slabSize;
@@ -123,9 +137,22 @@ public final class SlabEngine implements AutoCloseable {
     private final SlabMemory memory;
     private final long maxBytes;
     private final int reserveSlabs;
+    /** The region provider behind {@link #memory}, or null for a custom provider. */
+    private final RegionSlabMemory regions;
+    /** Whether slabs are accessed through {@link Everything#MEMORY} at their addresses: see {@link #isDirect()}. */
+    private final boolean direct;
 
     /** Slab segments by slab index; {@code null} where no slab is held. Read without lock by field accesses. */
     private MemorySegment[] slabs = new MemorySegment[4];
+    /**
+     * What each held slab is read and written through, by slab index ({@code null} where none is held): the
+     * provider region the slab was carved from, or the slab's own segment. Field accesses load this instead of
+     * {@link #slabs}: a cache of thousands of slabs has only a few regions, so their segment objects and arena
+     * states stay in the CPU cache, where a segment object per slab is a dependent cache miss on every access.
+     */
+    private MemorySegment[] vias = new MemorySegment[4];
+    /** Where each held slab starts in its {@link #vias} segment, by slab index. */
+    private long[] bases = new long[4];
     /** Generation words of slabs given back to the provider, restored if their index is reused. */
     private int[][] savedGenerations = new int[4][];
     private byte[] state = new byte[4];
@@ -146,7 +173,9 @@ public final class SlabEngine implements AutoCloseable {
     private int releasedCount;
     private int highWater;
 
+    /** What the current slab is accessed through (see {@link #via}), and its offset in that. */
     private MemorySegment current;
+    private long currentBase;
     private int currentIndex = NONE;
     /**
      * The handle the last allocation returned and its slab, for {@link #allocatedSlab}; 0 once anything was freed
@@ -181,8 +210,18 @@ public final class SlabEngine implements AutoCloseable {
         this.memory = options.memory;
         this.maxBytes = options.maxBytes;
         this.reserveSlabs = options.reserveSlabs;
+        this.regions = regionsOf(options.memory);
+        this.direct = NATIVE_ACCESS && regions != null && sync != SlabSync.LOCKED;
         this.tag = CacheTags.acquire();
         this.tagBits = (long) tag << TAG_SHIFT;
+    }
+
+    /** The built-in region provider behind {@code memory}, if any: it can name the region of a slab. */
+    private static RegionSlabMemory regionsOf(SlabMemory memory) {
+        if (memory instanceof RegionSlabMemory regions) {
+            return regions;
+        }
+        return memory instanceof BoundedSlabMemory bounded ? regionsOf(bounded.delegate()) : null;
     }
 
     /**
@@ -258,8 +297,9 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private long zero(long handle) {
-        MemorySegment slab = slabs[slabIndex(handle)];
-        long offset = geometry.slotOffset(handle);
+        int index = slabIndex(handle);
+        MemorySegment slab = vias[index];
+        long offset = bases[index] + geometry.slotOffset(handle);
         long end = offset + slotSize;
         for (; offset + Long.BYTES <= end; offset += Long.BYTES) {
             slab.set(JAVA_LONG_UNALIGNED, offset, 0L);
@@ -337,31 +377,32 @@ public final class SlabEngine implements AutoCloseable {
             }
             index = currentIndex;
         }
-        MemorySegment slab = current;
+        MemorySegment slab = direct ? Everything.MEMORY : current;
+        long base = currentBase;
         int slot = freeHead[index];
         int carvedSlots = carved[index];
         int word;
         if (slot == NO_SLOT) {
             slot = carvedSlots;
             if (carvedSlots - live[index] != 0 || slot >= slotsPerSlab) {
-                throw listEndedEarly(slab, index);
+                throw listEndedEarly(index);
             }
             carved[index] = slot + 1;
-            word = slab.get(WORD, generationOffset(slot));
+            word = slab.get(WORD, base + generationOffset(slot));
         } else {
             // The head came from a link checked when it was popped, yet a link to itself passes that check: the
             // head's word, which the handle needs anyway, must still be free.
-            word = slab.get(WORD, generationOffset(slot));
+            word = slab.get(WORD, base + generationOffset(slot));
             if ((word & LIVE) != 0) {
-                throw freeListCorrupted(slab, index, "its head " + slot + " is not a free slot");
+                throw freeListCorrupted(index, "its head " + slot + " is not a free slot");
             }
-            int link = slab.get(WORD, slotsOffset + slot * slotSize) ^ LINK_KEY;
-            if (link != NO_SLOT && !isFreeSlot(slab, link, carvedSlots)) {
-                throw badLink(slab, index, slot, link);
+            int link = slab.get(WORD, base + slotsOffset + slot * slotSize) ^ LINK_KEY;
+            if (link != NO_SLOT && !isFreeSlot(slab, base, link, carvedSlots)) {
+                throw badLink(index, slot, link);
             }
             freeHead[index] = link;
         }
-        slab.set(WORD, generationOffset(slot), word | LIVE);
+        slab.set(WORD, base + generationOffset(slot), word | LIVE);
         live[index]++;
         liveCount++;
         allocations++;
@@ -371,18 +412,18 @@ public final class SlabEngine implements AutoCloseable {
         return handle;
     }
 
-    private SlabException listEndedEarly(MemorySegment slab, int index) {
-        return freeListCorrupted(slab, index, "the free list ended with " + (carved[index] - live[index])
+    private SlabException listEndedEarly(int index) {
+        return freeListCorrupted(index, "the free list ended with " + (carved[index] - live[index])
                 + " slots still counted free");
     }
 
-    private SlabException badLink(MemorySegment slab, int index, int slot, int link) {
-        return freeListCorrupted(slab, index, "free slot " + slot + " links to " + link
+    private SlabException badLink(int index, int slot, int link) {
+        return freeListCorrupted(index, "free slot " + slot + " links to " + link
                 + ", which is not a free slot (was a freed slot written through a stale segment?)");
     }
 
-    private static boolean isFreeSlot(MemorySegment slab, int slot, int carved) {
-        return slot >= 0 && slot < carved && (slab.get(WORD, generationOffset(slot)) & LIVE) == 0;
+    private static boolean isFreeSlot(MemorySegment slab, long base, int slot, int carved) {
+        return slot >= 0 && slot < carved && (slab.get(WORD, base + generationOffset(slot)) & LIVE) == 0;
     }
 
     /** Same as {@link SlabGeometry#generationOffset}, static so the JIT folds it without loading the geometry. */
@@ -398,10 +439,10 @@ public final class SlabEngine implements AutoCloseable {
         writeHeader(slabs[index], index);
     }
 
+    /** Header writes go through the slab's own segment: rare, and it stays right whichever path is in use. */
     private void writeHeader(MemorySegment slab, int index) {
         slab.set(JAVA_INT, CARVED_OFFSET, carved[index]);
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, freeHead[index]);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, carved[index] - live[index]);
         slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live[index]);
     }
 
@@ -409,7 +450,8 @@ public final class SlabEngine implements AutoCloseable {
      * Rebuilds a slab's free list from its generation words (which the free list cannot damage) and reports
      * the corruption. The cache stays consistent: every free slot is on the new list exactly once.
      */
-    private SlabException freeListCorrupted(MemorySegment slab, int index, String what) {
+    private SlabException freeListCorrupted(int index, String what) {
+        MemorySegment slab = slabs[index];
         int head = NO_SLOT;
         for (int slot = carved[index] - 1; slot >= 0; slot--) {
             if ((slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0) {
@@ -448,7 +490,8 @@ public final class SlabEngine implements AutoCloseable {
         }
         state[index] = CURRENT;
         currentIndex = index;
-        current = slabs[index];
+        current = vias[index];
+        currentBase = bases[index];
         return current;
     }
 
@@ -480,14 +523,18 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void free0(long handle) {
-        MemorySegment[] all = slabs;
+        MemorySegment[] through = vias;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
-        if ((handle & TAG_MASK) != tagBits || index >= all.length || slot >= slotsPerSlab) {
+        if ((handle & TAG_MASK) != tagBits || index >= through.length || slot >= slotsPerSlab) {
             throw invalid(handle);
         }
-        MemorySegment slab = all[index];
-        long generationOffset = generationOffset(slot);
+        MemorySegment slab = through[index];
+        if (direct && slab != null) {
+            slab = Everything.MEMORY;
+        }
+        long base = bases[index];
+        long generationOffset = base + generationOffset(slot);
         // One read of the word both validates the handle and gives the generation to bump.
         int word;
         if (slab == null || (word = slab.get(WORD, generationOffset)) != liveWord(handle)) {
@@ -495,7 +542,7 @@ public final class SlabEngine implements AutoCloseable {
         }
         lastAllocated = 0;
         slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
-        slab.set(WORD, slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
+        slab.set(WORD, base + slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
         freeHead[index] = slot;
         int live = --this.live[index];
         liveCount--;
@@ -511,6 +558,7 @@ public final class SlabEngine implements AutoCloseable {
         if (was == CURRENT) {
             if (live == 0 && emptyCount + 1 > reserveSlabs) {
                 current = null;
+                currentBase = 0;
                 currentIndex = NONE;
                 releaseSlab(index);
             }
@@ -537,12 +585,19 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * The slab segment holding a handle's slot, after the checks this cache was built with: the calling thread
-     * (if {@link SlabSync#CONFINED}) and, if checked, the cache tag and generation. The slot is at
-     * {@code geometry().slotOffset(handle)}. This is what every generated field accessor calls.
+     * The segment to access a handle's slot through, after the checks this cache was built with: the calling
+     * thread (if {@link SlabSync#CONFINED}) and, if checked, the cache tag and generation. The slot is at
+     * {@link #slotOffset(long) slotOffset(handle)} in it. This is what every generated field accessor calls:
+     * <pre>{@code
+     * double x = engine.slabOf(h).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(h) + X_OFFSET);
+     * }</pre>
+     * With {@link SlabMemory#ofArena()} the segment is the provider region the slab was carved from, shared with
+     * other slabs (and other caches); with another provider it is the slab's own segment. Use it for the access
+     * at hand only, at offsets within the slot: {@link #segment(long)} gives a segment of just the slot, to keep
+     * or pass on.
      *
      * @param handle a live handle of this cache
-     * @return the slab segment
+     * @return the segment to read and write the slot through
      * @throws InvalidHandleException if the handle is not live here (checked caches; an unchecked cache still
      *     rejects handles outside its slabs)
      * @throws IllegalStateException after {@link #close()}
@@ -552,22 +607,56 @@ public final class SlabEngine implements AutoCloseable {
         if (owner != null && Thread.currentThread() != owner) {
             throw wrongThread();
         }
-        MemorySegment[] all = slabs;
+        MemorySegment[] through = vias;
+        long[] starts = bases;
         int index = slabIndex(handle);
-        if (index < all.length) {
-            MemorySegment slab = all[index];
-            if (slab != null) {
-                if (!checked) {
-                    return slab;
-                }
-                int slot = (int) (handle & slotMask);
-                if ((handle & TAG_MASK) == tagBits && slot < slotsPerSlab
-                        && slab.get(WORD, generationOffset(slot)) == liveWord(handle)) {
-                    return slab;
-                }
+        int slot = (int) (handle & slotMask);
+        // The slot range is checked even unchecked: the region segment would let a wild slot reach other slabs.
+        if (index < through.length && index < starts.length && slot < slotsPerSlab) {
+            MemorySegment slab = through[index];
+            if (direct && slab != null) {
+                slab = Everything.MEMORY; // the same segment, but a constant the JIT folds the checks of
+            }
+            if (slab != null && (!checked || (handle & TAG_MASK) == tagBits
+                    && slab.get(WORD, starts[index] + generationOffset(slot)) == liveWord(handle))) {
+                return slab;
             }
         }
         throw invalid(handle);
+    }
+
+    /**
+     * Where a handle's slot starts in the segment {@link #slabOf} returned for it. Call it after {@code slabOf}
+     * (or {@link #allocatedSlab}) on the same handle: it does not validate the handle itself.
+     *
+     * @param handle a handle {@code slabOf} accepted
+     * @return the slot's offset in that segment
+     */
+    public long slotOffset(long handle) {
+        return bases[slabIndex(handle)] + slotsOffset + (handle & slotMask) * slotSize;
+    }
+
+    /**
+     * Whether this engine accesses its slabs at their addresses through one segment spanning all native memory,
+     * which the JIT treats as a constant, rather than through their regions' segments. It is the fast path (see
+     * README, Performance) and is taken when all of these hold:
+     * <ul>
+     *   <li>the runtime module has native access ({@code --enable-native-access=io.slabforge} on the module
+     *       path, {@code =ALL-UNNAMED} on the class path): making that segment is a restricted operation;</li>
+     *   <li>the memory provider is {@link SlabMemory#ofArena()}, possibly {@linkplain SlabMemory#bounded
+     *       bounded}, which unmaps memory only after the cache gave it back (a custom provider might close a
+     *       slab's arena under the cache, which its segment reports as {@link IllegalStateException});</li>
+     *   <li>the cache is not {@link SlabSync#LOCKED}: there field accesses run without the lock while another
+     *       thread may give an emptied slab back, and only a region's segment (whose arena closes with a thread
+     *       handshake) turns such a late access into an exception instead of a fault.</li>
+     * </ul>
+     * Handle validation is the same either way. A {@link SlabSync#NONE} cache used by two threads at once (a
+     * data race its contract forbids) can, on the direct path, touch memory the other thread just gave back.
+     *
+     * @return {@code true} on the direct path
+     */
+    public boolean isDirect() {
+        return direct;
     }
 
     /**
@@ -578,13 +667,14 @@ public final class SlabEngine implements AutoCloseable {
      * where another thread may have allocated since) gets the full {@link #slabOf} checks.
      *
      * @param handle a live handle of this cache, normally the one the last allocation returned
-     * @return the slab segment; the slot is at {@code geometry().slotOffset(handle)}
+     * @return the segment to access the slot through, as {@link #slabOf} returns; the slot is at
+     *     {@link #slotOffset(long) slotOffset(handle)}
      * @throws InvalidHandleException as {@link #slabOf} does
      */
     public MemorySegment allocatedSlab(long handle) {
         if (handle == lastAllocated && lock == null && handle != 0) {
             checkThread();
-            return lastSlab;
+            return direct ? Everything.MEMORY : lastSlab;
         }
         return slabOf(handle);
     }
@@ -796,8 +886,11 @@ public final class SlabEngine implements AutoCloseable {
         lastSlab = null;
         MemorySegment[] held = slabs;
         slabs = new MemorySegment[0];
+        // bases keeps its length: a LOCKED field access that raced with close and passed slabOf still finds it.
+        vias = new MemorySegment[0];
         savedGenerations = new int[0][];
         current = null;
+        currentBase = 0;
         currentIndex = NONE;
         CacheTags.release(tag);
         SlabException failure = null;
@@ -877,6 +970,14 @@ public final class SlabEngine implements AutoCloseable {
         ensureCapacity(index + 1);
         initialiseHeader(slab, index);
         slabs[index] = slab;
+        if (direct) {
+            vias[index] = Everything.MEMORY;
+            bases[index] = slab.address();
+        } else {
+            MemorySegment region = regions == null ? null : regions.regionOf(slab);
+            vias[index] = region != null ? region : slab;
+            bases[index] = region != null ? slab.address() - region.address() : 0;
+        }
         heldSlabs++;
         return index;
     }
@@ -910,7 +1011,6 @@ public final class SlabEngine implements AutoCloseable {
         slab.set(JAVA_INT, INDEX_OFFSET, index);
         slab.set(JAVA_INT, CARVED_OFFSET, 0);
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, NO_SLOT);
-        slab.set(JAVA_INT, FREE_COUNT_OFFSET, 0);
         slab.set(JAVA_INT, LIVE_COUNT_OFFSET, 0);
         carved[index] = 0;
         freeHead[index] = NO_SLOT;
@@ -936,6 +1036,8 @@ public final class SlabEngine implements AutoCloseable {
         writeHeader(slab, index);
         savedGenerations[index] = generations;
         slabs[index] = null;
+        // bases[index] stays: a LOCKED field access racing with this release then still lands in this slab.
+        vias[index] = null;
         state[index] = 0;
         releasedIndices[releasedCount++] = index;
         heldSlabs--;
@@ -963,6 +1065,8 @@ public final class SlabEngine implements AutoCloseable {
             live = Arrays.copyOf(live, length);
             releasedIndices = Arrays.copyOf(releasedIndices, length);
             slabs = Arrays.copyOf(slabs, length);
+            vias = Arrays.copyOf(vias, length);
+            bases = Arrays.copyOf(bases, length);
         }
     }
 

@@ -21,7 +21,7 @@ package io.slabforge;
  * <p>Build one with {@link #of}; the engine refuses a geometry whose numbers disagree with {@code of}.
  *
  * <pre>{@code
- * SlabGeometry g = SlabGeometry.of(32, 8, 4096);   // 112 slots of 32 bytes, slots at offset 480
+ * SlabGeometry g = SlabGeometry.of(32, 8, 4096);   // 113 slots of 32 bytes, slots at offset 480
  * }</pre>
  *
  * @param slotSize bytes per slot (at least 4, a multiple of 4)
@@ -35,7 +35,7 @@ public record SlabGeometry(
         long slotSize, long slotAlignment, long slabSize, int slotsPerSlab, long slotsOffset, int slotBits) {
 
     /** Bytes of fixed slab header before the generation words. */
-    public static final int HEADER_FIXED_BYTES = 32;
+    public static final int HEADER_FIXED_BYTES = 28;
     /** Bytes of one per-slot generation word. */
     public static final int GENERATION_WORD_BYTES = 4;
     /** Smallest slot: it must hold the 4-byte free-list link. */

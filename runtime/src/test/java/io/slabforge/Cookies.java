@@ -19,7 +19,7 @@ final class Cookies {
     /** Writes the cookie of {@code handle} through {@code slabOf}, as generated accessors do. */
     static void write(SlabEngine engine, long handle, long salt) {
         MemorySegment slab = engine.slabOf(handle);
-        long base = engine.geometry().slotOffset(handle);
+        long base = engine.slotOffset(handle);
         long size = engine.geometry().slotSize();
         long word = 0;
         for (; word * 8 + 8 <= size; word++) {

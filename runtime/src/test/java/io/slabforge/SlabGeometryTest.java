@@ -13,13 +13,13 @@ class SlabGeometryTest {
     @ParameterizedTest(name = "of({0}, {1}, {2}) = {3} slots at {4}, {5} bits")
     @CsvSource({
             // slotSize, slotAlignment, slabSize, slotsPerSlab, slotsOffset, slotBits
-            "32, 8, 4096, 112, 480, 7",           // (4096-32)/36 = 112; 32 + 112*4 = 480; 480 + 112*32 = 4064
-            "4, 4, 64, 4, 48, 2",                 // smallest slot: 32 + 4*4 = 48; 48 + 16 = 64 exactly
-            "64, 64, 4096, 59, 320, 6",           // 32 + 59*4 = 268, aligned up to 320; 320 + 59*64 = 4096
-            "24, 8, 65536, 2339, 9392, 12",       // 32 + 2339*4 = 9388 -> 9392; 9392 + 2339*24 = 65528
+            "32, 8, 4096, 113, 480, 7",           // (4096-28)/36 = 113; 28 + 113*4 = 480; 480 + 113*32 = 4096
+            "4, 4, 64, 4, 44, 2",                 // smallest slot: 28 + 4*4 = 44; 44 + 16 = 60
+            "64, 64, 4096, 59, 320, 6",           // 28 + 59*4 = 264, aligned up to 320; 320 + 59*64 = 4096
+            "24, 8, 65536, 2339, 9384, 12",       // 28 + 2339*4 = 9384; 9384 + 2339*24 = 65520
             "4096, 4096, 8192, 1, 4096, 0",       // one slot: header padded to the slot alignment
-            "4, 4, 16777216, 2097148, 8388624, 21", // the largest slab: 2^21 slot indices
-            "40, 8, 1024, 22, 120, 5",            // (1024-32)/44 = 22; 32 + 88 = 120; 120 + 880 = 1000
+            "4, 4, 16777216, 2097148, 8388620, 21", // the largest slab: 2^21 slot indices
+            "40, 8, 1024, 22, 120, 5",            // (1024-28)/44 = 22; 28 + 88 = 116 -> 120; 120 + 880 = 1000
     })
     void numbers(long slotSize, long slotAlignment, long slabSize, int slots, long offset, int bits) {
         SlabGeometry g = SlabGeometry.of(slotSize, slotAlignment, slabSize);
@@ -87,10 +87,10 @@ class SlabGeometryTest {
             "8 | 8 | 0 | slab size 0 is not a power of two",
             "8 | 8 | -4096 | slab size -4096 is not a power of two",
             "8 | 8 | 33554432 | slab size 33554432 is above the maximum 16777216",
-            "4096 | 8 | 4096 | slab size 4096 is too small: the slab header and one 4096-byte slot need 4136 bytes;"
+            "4096 | 8 | 4096 | slab size 4096 is too small: the slab header and one 4096-byte slot need 4128 bytes;"
                     + " use 8192",
-            "16 | 16 | 32 | slab size 32 is too small: the slab header and one 16-byte slot need 64 bytes; use 64",
-            "4 | 4 | 32 | slab size 32 is too small: the slab header and one 4-byte slot need 40 bytes; use 64",
+            "16 | 16 | 32 | slab size 32 is too small: the slab header and one 16-byte slot need 48 bytes; use 64",
+            "4 | 4 | 32 | slab size 32 is too small: the slab header and one 4-byte slot need 36 bytes; use 64",
     })
     void errorsNameTheValueTheLimitAndTheFix(long slotSize, long slotAlignment, long slabSize, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -100,7 +100,7 @@ class SlabGeometryTest {
 
     @Test
     void engineRefusesAGeometryThatDisagreesWithOf() {
-        SlabGeometry forged = new SlabGeometry(32, 8, 4096, 113, 480, 7);
+        SlabGeometry forged = new SlabGeometry(32, 8, 4096, 114, 480, 7);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SlabEngine.builder(forged).build());
         assertTrue(e.getMessage().contains("disagrees"), e.getMessage());
@@ -109,10 +109,10 @@ class SlabGeometryTest {
     @Test
     void requireContract() {
         assertEquals(SlabGeometry.of(32, 8, 4096),
-                SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION, "demo.PointSlab", 32, 8, 4096, 112));
+                SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION, "demo.PointSlab", 32, 8, 4096, 113));
 
         IllegalStateException version = assertThrows(IllegalStateException.class,
-                () -> SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION + 1, "demo.PointSlab", 32, 8, 4096, 112));
+                () -> SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION + 1, "demo.PointSlab", 32, 8, 4096, 113));
         assertTrue(version.getMessage().contains("demo.PointSlab"), version.getMessage());
         assertTrue(version.getMessage().contains("contract " + (SlabEngine.CONTRACT_VERSION + 1)),
                 version.getMessage());
@@ -122,9 +122,9 @@ class SlabGeometryTest {
         IllegalStateException slots = assertThrows(IllegalStateException.class,
                 () -> SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION, "demo.PointSlab", 32, 8, 4096, 111));
         assertTrue(slots.getMessage().contains("111 slots per slab")
-                && slots.getMessage().contains("lays out 112"), slots.getMessage());
+                && slots.getMessage().contains("lays out 113"), slots.getMessage());
 
         assertThrows(IllegalArgumentException.class,
-                () -> SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION, "demo.PointSlab", 32, 8, 3000, 112));
+                () -> SlabEngine.requireContract(SlabEngine.CONTRACT_VERSION, "demo.PointSlab", 32, 8, 3000, 113));
     }
 }

@@ -27,7 +27,7 @@ final class AccessorWriter {
     static final String SEGMENT_SUFFIX = "Segment";
 
     private static final CodeBlock SLAB = CodeBlock.of("engine.slabOf(handle)");
-    private static final CodeBlock BASE = CodeBlock.of("GEOMETRY.slotOffset(handle)");
+    private static final CodeBlock BASE = CodeBlock.of("engine.slotOffset(handle)");
     private static final CodeBlock LOCAL_SLAB = CodeBlock.of("slab");
     private static final CodeBlock LOCAL_BASE = CodeBlock.of("base");
 

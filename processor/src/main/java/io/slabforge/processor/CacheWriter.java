@@ -174,7 +174,7 @@ final class CacheWriter {
                 .addCode(requireValid())
                 .addStatement("long handle = engine.allocateUninitialized()")
                 .addStatement("$T slab = engine.allocatedSlab(handle)", MEMORY_SEGMENT)
-                .addStatement("long base = GEOMETRY.slotOffset(handle)")
+                .addStatement("long base = engine.slotOffset(handle)")
                 .addCode(plan.gaps.isEmpty() ? CodeBlock.of("") : CodeBlock.of("zeroPadding(slab, base);\n"))
                 .addStatement("writeSlot(slab, base, value)")
                 .addStatement("return handle")
@@ -203,7 +203,7 @@ final class CacheWriter {
                 .addParameter(long.class, "handle")
                 .addJavadoc("Copies the {@link $T} at {@code handle} into a new record.\n"
                         + "@param handle a live handle of this cache\n@return a new $L\n", record, recordName)
-                .addStatement("return readSlot(engine.slabOf(handle), GEOMETRY.slotOffset(handle))")
+                .addStatement("return readSlot(engine.slabOf(handle), engine.slotOffset(handle))")
                 .build());
         type.addMethod(method("set", void.class)
                 .addParameter(long.class, "handle")
@@ -212,7 +212,7 @@ final class CacheWriter {
                         + "@param handle a live handle of this cache\n@param value the record to copy, not null\n",
                         record)
                 .addCode(requireValid())
-                .addStatement("writeSlot(engine.slabOf(handle), GEOMETRY.slotOffset(handle), value)")
+                .addStatement("writeSlot(engine.slabOf(handle), engine.slotOffset(handle), value)")
                 .build());
     }
 

@@ -7,7 +7,7 @@ package io.slabforge.processor;
  */
 final class SlabGeometryMath {
     /** {@code SlabGeometry.HEADER_FIXED_BYTES}. */
-    static final long HEADER_FIXED_BYTES = 32;
+    static final long HEADER_FIXED_BYTES = 28;
     /** {@code SlabGeometry.GENERATION_WORD_BYTES}. */
     static final long GENERATION_WORD_BYTES = 4;
     /** {@code SlabGeometry.MIN_SLOT_SIZE}. */

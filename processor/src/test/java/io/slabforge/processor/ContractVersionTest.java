@@ -42,6 +42,6 @@ class ContractVersionTest {
     void generatedClassForThisContractInitialises() throws ReflectiveOperationException {
         ClassLoader loader = Sources.load(Sources.compileClean(GoldenSourceTest.PARTICLE));
         Class<?> cache = Class.forName("com.example.ParticleSlab", true, loader);
-        assertThat(cache.getField("SLOTS_PER_SLAB").getInt(null)).isEqualTo(112);
+        assertThat(cache.getField("SLOTS_PER_SLAB").getInt(null)).isEqualTo(113);
     }
 }

@@ -95,13 +95,13 @@ class DiagnosticsTest {
     void slabSizeTooSmallNamesBytesNeededAndPowerOfTwo() {
         assertError(record("Small", "@SlabType(slabSize = 16)", "double x", "double y", "double z", "int id",
                         "int flags"), 3,
-                "slabSize 16 is too small: the slab header and one 32-byte slot need 72 bytes; use 128");
+                "slabSize 16 is too small: the slab header and one 32-byte slot need 64 bytes; use 64");
     }
 
     @Test
     void defaultSlabSizeTooSmallIsAnErrorOnTheRecord() {
         assertError(record("Big", "@SlabType", "@Length(1000) long[] values"), 4,
-                "slabSize 4096 (the default) is too small: the slab header and one 8000-byte slot need 8040"
+                "slabSize 4096 (the default) is too small: the slab header and one 8000-byte slot need 8032"
                         + " bytes; use 8192");
     }
 

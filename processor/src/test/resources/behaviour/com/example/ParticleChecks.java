@@ -192,7 +192,7 @@ public final class ParticleChecks {
         assertEquals(32, ParticleSlab.SLOT_SIZE);
         assertEquals(8, ParticleSlab.SLOT_ALIGNMENT);
         assertEquals(4096, ParticleSlab.SLAB_SIZE);
-        assertEquals(112, ParticleSlab.SLOTS_PER_SLAB);
+        assertEquals(113, ParticleSlab.SLOTS_PER_SLAB);
         assertEquals("Particle", ParticleSlab.LAYOUT.name().orElseThrow());
         for (String field : new String[] {"x", "y", "z", "id", "flags"}) {
             assertEquals(ParticleSlab.LAYOUT.byteOffset(PathElement.groupElement(field)),
