@@ -142,7 +142,7 @@ final class RegionSlabMemory implements SlabMemory {
         long bytes = blocks * stride;
         Arena arena = Arena.ofShared();
         MemorySegment memory = mapped ? AnonymousMappings.map(bytes, shape.alignment, arena)
-                                      : allocate(arena, bytes, shape.alignment);
+                                      : allocateZeroed(arena, bytes, shape.alignment);
         if (memory == null) {
             arena.close();
             return null;
@@ -154,7 +154,7 @@ final class RegionSlabMemory implements SlabMemory {
     }
 
     /** A zero-filled region from the arena (malloc), or null when out of memory; see the class Javadoc. */
-    private static MemorySegment allocate(Arena arena, long bytes, long alignment) {
+    private static MemorySegment allocateZeroed(Arena arena, long bytes, long alignment) {
         try {
             return arena.allocate(bytes, bytes < DIRECT_MAP_BYTES ? Math.max(alignment, DIRECT_MAP_BYTES) : alignment);
         } catch (OutOfMemoryError | IllegalArgumentException e) {

@@ -171,7 +171,6 @@ class SlabMemoryTest {
         assertEquals(0, memory.openRegions());
     }
 
-    /** New regions grow with what is open: 2 MiB, 2 MiB, 4 MiB, 8 MiB ... 64 MiB at most. */
     /**
      * Freeing a mapped region's last block unmaps it while another thread is reading it: the reader's access fails
      * cleanly (the shared arena's close handshake), never touches unmapped memory. Fresh regions read as zero.
@@ -223,6 +222,7 @@ class SlabMemoryTest {
         assertEquals(0, memory.openRegions());
     }
 
+    /** New regions grow with what is open: 2 MiB, 2 MiB, 4 MiB, 8 MiB ... 64 MiB at most. */
     @ParameterizedTest(name = "mapped {0}")
     @ValueSource(booleans = {true, false})
     void regionsGrowWithTheCache(boolean mapped) {
