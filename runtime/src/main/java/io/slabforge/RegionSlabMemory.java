@@ -19,14 +19,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * size together (at least {@value #MIN_REGION_BYTES}, at most {@value #MAX_REGION_BYTES} bytes), so a small
  * cache stays small and a large one needs few regions.
  *
- * <p>Why regions below {@value #DIRECT_MAP_BYTES} bytes are requested with that alignment: the arena's memory comes
- * from {@code malloc}. glibc serves a request directly with {@code mmap} (and gives it back with {@code munmap})
- * only above its mmap threshold, which rises to the size of the largest directly mapped block freed so far, up to
- * 32 MiB. After the first region was freed, regions of the same size would come from the C heap, and freed C heap
- * memory mostly stays with the process: filling and freeing a few hundred MiB left 30+ MiB resident. The JDK
- * asks for {@code size + alignment - 1} bytes and touches only {@code size} of them, so a 32 MiB alignment makes
- * every request at least 32 MiB, always mapped directly and unmapped on close; the extra is address space only
- * (it does count as committed memory where the kernel does strict overcommit accounting).
+ * <p>Why regions are mapped with {@code mmap} when this module has native access ({@link AnonymousMappings}):
+ * {@code Arena.allocate} zero-fills what it returns, so a fresh 64 MiB region would be resident at once although
+ * its cache uses one slab of it. An anonymous mapping becomes resident page by page as slabs are handed out and
+ * written; closing the region's arena unmaps it. Without native access (the default, since mapping needs
+ * restricted methods) regions come from {@code Arena.allocate}: the same regions, resident in full.
+ *
+ * <p>Why arena regions below {@value #DIRECT_MAP_BYTES} bytes are requested with that alignment: the arena's memory
+ * comes from {@code malloc}. glibc serves a request directly with {@code mmap} (and gives it back with
+ * {@code munmap}) only above its mmap threshold, which rises to the size of the largest directly mapped block freed
+ * so far, up to 32 MiB. After the first region was freed, regions of the same size would come from the C heap, and
+ * freed C heap memory mostly stays with the process: filling and freeing a few hundred MiB left 30+ MiB resident.
+ * The JDK asks for {@code size + alignment - 1} bytes and touches only {@code size} of them, so a 32 MiB alignment
+ * makes every request at least 32 MiB, always mapped directly and unmapped on close; the extra is address space only
+ * (it does count as committed memory where the kernel does strict overcommit accounting). Mapped regions need none
+ * of this: they never pass through malloc.
  *
  * <p>Thread-safe: one lock guards the region tables. It is taken only when a cache takes or returns a whole slab.
  */
@@ -38,6 +45,8 @@ final class RegionSlabMemory implements SlabMemory {
     /** Requests of at least this many bytes are always mapped directly by glibc's malloc (its largest threshold). */
     static final long DIRECT_MAP_BYTES = 32L << 20;
 
+    /** Regions are anonymous mappings (committed on first touch), not zero-filled {@code Arena.allocate} memory. */
+    private final boolean mapped;
     private final ReentrantLock lock = new ReentrantLock();
     /** Regions with at least one free block, per (size, alignment). */
     private final Map<BlockShape, ArrayDeque<Region>> available = new HashMap<>();
@@ -45,6 +54,23 @@ final class RegionSlabMemory implements SlabMemory {
     private final Map<BlockShape, Long> regionBytes = new HashMap<>();
     /** Every open region by base address, to find the region of a freed block. */
     private final TreeMap<Long, Region> byAddress = new TreeMap<>();
+
+    /** A provider that maps its regions whenever {@link AnonymousMappings#available() it can}. */
+    RegionSlabMemory() {
+        this(AnonymousMappings.available());
+    }
+
+    /**
+     * A provider taking its regions from anonymous mappings or from {@code Arena.allocate}; tests use both.
+     *
+     * @throws IllegalArgumentException if {@code mapped} but mappings are not available here
+     */
+    RegionSlabMemory(boolean mapped) {
+        if (mapped && !AnonymousMappings.available()) {
+            throw new IllegalArgumentException("anonymous mappings need native access on Linux or macOS");
+        }
+        this.mapped = mapped;
+    }
 
     private record BlockShape(long size, long alignment) {}
 
@@ -113,13 +139,11 @@ final class RegionSlabMemory implements SlabMemory {
         long stride = blockStride(shape);
         long wanted = Math.clamp(regionBytes.getOrDefault(shape, 0L), MIN_REGION_BYTES, MAX_REGION_BYTES);
         long blocks = Math.max(1, Math.min(wanted / stride, Integer.MAX_VALUE - 8));
+        long bytes = blocks * stride;
         Arena arena = Arena.ofShared();
-        MemorySegment memory;
-        try {
-            long bytes = blocks * stride;
-            memory = arena.allocate(bytes, bytes < DIRECT_MAP_BYTES ? Math.max(shape.alignment, DIRECT_MAP_BYTES)
-                                                                   : shape.alignment);
-        } catch (OutOfMemoryError | IllegalArgumentException e) {
+        MemorySegment memory = mapped ? AnonymousMappings.map(bytes, shape.alignment, arena)
+                                      : allocateZeroed(arena, bytes, shape.alignment);
+        if (memory == null) {
             arena.close();
             return null;
         }
@@ -127,6 +151,15 @@ final class RegionSlabMemory implements SlabMemory {
         Region region = new Region(arena, memory, shape, (int) blocks);
         byAddress.put(memory.address(), region);
         return region;
+    }
+
+    /** A zero-filled region from the arena (malloc), or null when out of memory; see the class Javadoc. */
+    private static MemorySegment allocateZeroed(Arena arena, long bytes, long alignment) {
+        try {
+            return arena.allocate(bytes, bytes < DIRECT_MAP_BYTES ? Math.max(alignment, DIRECT_MAP_BYTES) : alignment);
+        } catch (OutOfMemoryError | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override
@@ -179,6 +212,11 @@ final class RegionSlabMemory implements SlabMemory {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether regions are anonymous mappings, resident only where touched (for tests and diagnostics). */
+    boolean mapsRegions() {
+        return mapped;
     }
 
     /** Regions currently open (for tests and diagnostics). */

@@ -47,6 +47,11 @@ public interface SlabMemory {
      * the slab size, and a region's memory given back to the operating system as soon as all its slabs are free.
      * One process-wide, thread-safe instance, so that caches share regions.
      *
+     * <p>With native access for this module ({@code --enable-native-access=io.slabforge}, or {@code =ALL-UNNAMED}
+     * on the class path) regions are anonymous {@code mmap} mappings on Linux and macOS, resident only as far as
+     * their slabs are used; without it they come from {@code Arena.allocate}, which makes a whole region (up to
+     * 64 MiB) resident at once, and no restricted method is called.
+     *
      * @return the shared arena-backed provider
      */
     static SlabMemory ofArena() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,9 +22,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The built-in providers on their own: {@code SlabMemory.ofArena()} (RegionSlabMemory) and {@code bounded}. */
+/**
+ * The built-in providers on their own: {@code SlabMemory.ofArena()} (RegionSlabMemory) and {@code bounded}.
+ * RegionSlabMemory tests run for both kinds of region: {@code mapped} (anonymous mmap, what ofArena() uses with
+ * native access, which surefire enables) and not (the Arena.allocate fallback).
+ */
 class SlabMemoryTest {
+
+    /** A fresh provider of the kind wanted; mapped regions are skipped where they are not available. */
+    static RegionSlabMemory provider(boolean mapped) {
+        assumeTrue(!mapped || AnonymousMappings.available(), "anonymous mappings need native access on Linux/macOS");
+        return new RegionSlabMemory(mapped);
+    }
 
     // ------------------------------------------------------------------------------------------------ ofArena
 
@@ -33,10 +45,47 @@ class SlabMemoryTest {
         assertEquals("SlabMemory.ofArena()", SlabMemory.ofArena().toString());
     }
 
-    @ParameterizedTest(name = "{0} bytes aligned to {1}")
-    @CsvSource({"4096, 4096", "65536, 65536", "1024, 1024", "16777216, 16777216", "100, 8", "4096, 64"})
-    void blocksAreNativeWritableDisjointAndAligned(long size, long alignment) {
-        RegionSlabMemory memory = new RegionSlabMemory();
+    /** The build runs tests with native access, so what they test is what users with native access get. */
+    @Test
+    void ofArenaMapsRegionsWhenTheModuleHasNativeAccess() {
+        boolean nativeAccess = RegionSlabMemory.class.getModule().isNativeAccessEnabled();
+        boolean knownPlatform = AnonymousMappings.mapAnonymousFlag(System.getProperty("os.name"),
+                System.getProperty("os.arch")) != 0;
+        assertEquals(nativeAccess && knownPlatform, RegionSlabMemory.SHARED.mapsRegions());
+        assertEquals(RegionSlabMemory.SHARED.mapsRegions(), new RegionSlabMemory().mapsRegions());
+        assumeTrue(knownPlatform);
+        assertTrue(nativeAccess, "surefire runs with --enable-native-access=ALL-UNNAMED (runtime/pom.xml)");
+        assertFalse(new RegionSlabMemory(false).mapsRegions());
+    }
+
+    @Test
+    void mapAnonymousFlagIsKnownOnlyWhereItIsRight() {
+        assertEquals(0x20, AnonymousMappings.mapAnonymousFlag("Linux", "amd64"));
+        assertEquals(0x20, AnonymousMappings.mapAnonymousFlag("Linux", "aarch64"));
+        assertEquals(0x1000, AnonymousMappings.mapAnonymousFlag("Mac OS X", "aarch64"));
+        assertEquals(0, AnonymousMappings.mapAnonymousFlag("Linux", "mips64el"), "0x800 there");
+        assertEquals(0, AnonymousMappings.mapAnonymousFlag("Windows 11", "amd64"));
+        assertEquals(0, AnonymousMappings.mapAnonymousFlag("FreeBSD", "amd64"));
+    }
+
+    @Test
+    void mappedRegionsNeedTheirPlatform() {
+        if (AnonymousMappings.available()) {
+            assertTrue(new RegionSlabMemory(true).mapsRegions());
+        } else {
+            IllegalArgumentException e = assertThrowsExactly(IllegalArgumentException.class,
+                    () -> new RegionSlabMemory(true));
+            assertTrue(e.getMessage().contains("native access"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "mapped {0}: {1} bytes aligned to {2}")
+    @CsvSource({"true, 4096, 4096", "true, 65536, 65536", "true, 1024, 1024", "true, 16777216, 16777216",
+                "true, 100, 8", "true, 4096, 64", "true, 8192, 8192", "true, 12288, 4096", "true, 24576, 8192",
+                "false, 4096, 4096", "false, 65536, 65536", "false, 1024, 1024", "false, 16777216, 16777216",
+                "false, 100, 8", "false, 4096, 64"})
+    void blocksAreNativeWritableDisjointAndAligned(boolean mapped, long size, long alignment) {
+        RegionSlabMemory memory = provider(mapped);
         int count = (int) Math.min(600, (64L << 20) / size);
         List<MemorySegment> blocks = new ArrayList<>();
         TreeMap<Long, MemorySegment> byAddress = new TreeMap<>();
@@ -67,10 +116,38 @@ class SlabMemoryTest {
         assertEquals(0, memory.openRegions());
     }
 
+    /**
+     * Every slab size a cache may use, 4 KiB .. 16 MiB: blocks of regions of every size the growth policy makes
+     * (several regions per size) are aligned to the slab size, and their first and last bytes are usable.
+     */
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void regionMemoryIsAlignedForEverySlabSize(boolean mapped) {
+        RegionSlabMemory memory = provider(mapped);
+        for (long slab = 4096; slab <= 16L << 20; slab <<= 1) {
+            List<MemorySegment> blocks = new ArrayList<>();
+            for (long held = 0; held < 8L << 20 || blocks.size() < 3; held += slab) {
+                MemorySegment block = memory.allocate(slab, slab);
+                assertEquals(0, block.address() % slab, "slab " + slab + " at 0x" + Long.toHexString(block.address()));
+                block.set(JAVA_LONG, 0, slab);
+                block.set(JAVA_LONG, slab - 8, -slab);
+                blocks.add(block);
+            }
+            assertTrue(memory.openRegions() >= 2, "several regions of " + slab + "-byte slabs");
+            for (MemorySegment block : blocks) {
+                assertEquals(slab, block.get(JAVA_LONG, 0));
+                assertEquals(-slab, block.get(JAVA_LONG, slab - 8));
+                memory.free(block);
+            }
+            assertEquals(0, memory.openRegions());
+        }
+    }
+
     /** A region is closed (its memory returned) the moment its last block is freed, not before. */
-    @Test
-    void regionClosedWhenAllBlocksAreFree() {
-        RegionSlabMemory memory = new RegionSlabMemory();
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void regionClosedWhenAllBlocksAreFree(boolean mapped) {
+        RegionSlabMemory memory = provider(mapped);
         int perRegion = (int) (RegionSlabMemory.MIN_REGION_BYTES / 4096);
         List<MemorySegment> first = new ArrayList<>();
         for (int i = 0; i < perRegion; i++) {
@@ -89,14 +166,67 @@ class SlabMemoryTest {
         assertEquals(1, memory.openRegions());
         assertFalse(last.scope().isAlive(), "the region's arena is closed");
         assertThrowsExactly(IllegalStateException.class, () -> last.get(JAVA_LONG, 0));
+        assertThrowsExactly(IllegalStateException.class, () -> first.get(0).set(JAVA_LONG, 4088, 1));
         memory.free(next);
         assertEquals(0, memory.openRegions());
     }
 
-    /** New regions grow with what is open: 2 MiB, 2 MiB, 4 MiB, 8 MiB ... 64 MiB at most. */
+    /**
+     * Freeing a mapped region's last block unmaps it while another thread is reading it: the reader's access fails
+     * cleanly (the shared arena's close handshake), never touches unmapped memory. Fresh regions read as zero.
+     * (That the memory really goes back to the OS is measured in ResidentMemoryTest.)
+     */
     @Test
-    void regionsGrowWithTheCache() {
-        RegionSlabMemory memory = new RegionSlabMemory();
+    void freedMappedRegionIsUnmapped() throws InterruptedException {
+        RegionSlabMemory memory = provider(true);
+        MemorySegment block = memory.allocate(1 << 20, 1 << 20);
+        block.fill((byte) 0x5A);
+        AtomicReference<Throwable> readerSaw = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                for (long sum = 0; ; sum += block.get(JAVA_LONG, sum & ((1 << 20) - 8))) {
+                    Thread.onSpinWait();
+                }
+            } catch (Throwable e) {
+                readerSaw.set(e);
+            }
+        });
+        Thread.sleep(20);
+        memory.free(block);
+        reader.join(10_000);
+        assertFalse(reader.isAlive());
+        assertTrue(readerSaw.get() instanceof IllegalStateException, "the racing reader got " + readerSaw.get());
+        assertThrowsExactly(IllegalStateException.class, () -> block.get(JAVA_LONG, 0));
+        assertEquals(0, memory.openRegions());
+        for (int i = 0; i < 4; i++) {
+            MemorySegment fresh = memory.allocate(1 << 20, 1 << 20);
+            assertEquals(-1, fresh.mismatch(MemorySegment.ofArray(new byte[1 << 20])), "fresh pages read as zero");
+            fresh.fill((byte) 0x5A);
+            memory.free(fresh);
+        }
+    }
+
+    /** Out of address space or memory: null, as the contract says, from both kinds of region; nothing kept. */
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void exhaustionGivesNull(boolean mapped) {
+        RegionSlabMemory memory = provider(mapped);
+        assertNull(memory.allocate(1L << 56, 1L << 20), "more than any address space");
+        assertNull(memory.allocate(1L << 56, 1L << 56), "and aligned beyond it");
+        assertNull(memory.allocate(Long.MAX_VALUE - 4096, 4096), "close to the largest size");
+        assertNull(memory.allocate(Long.MAX_VALUE - 100, 1L << 20), "a block stride that overflows");
+        assertEquals(0, memory.openRegions());
+        MemorySegment block = memory.allocate(4096, 4096);
+        assertNotNull(block, "still usable");
+        memory.free(block);
+        assertEquals(0, memory.openRegions());
+    }
+
+    /** New regions grow with what is open: 2 MiB, 2 MiB, 4 MiB, 8 MiB ... 64 MiB at most. */
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void regionsGrowWithTheCache(boolean mapped) {
+        RegionSlabMemory memory = provider(mapped);
         List<MemorySegment> blocks = new ArrayList<>();
         List<Integer> regionsAfter = new ArrayList<>();
         long slab = 1 << 20; // 1 MiB blocks: 2 per first region
@@ -119,20 +249,21 @@ class SlabMemoryTest {
     }
 
     /**
-     * Regions below 32 MiB are requested with 32 MiB alignment, so that glibc maps them directly (see
+     * Arena regions below 32 MiB are requested with 32 MiB alignment, so that glibc maps them directly (see
      * RegionSlabMemory): the first block of a fresh provider sits at a 32 MiB boundary.
      */
     @Test
     void smallRegionsAreAlignedForDirectMapping() {
-        RegionSlabMemory memory = new RegionSlabMemory();
+        RegionSlabMemory memory = provider(false);
         MemorySegment block = memory.allocate(4096, 4096);
         assertEquals(0, block.address() % RegionSlabMemory.DIRECT_MAP_BYTES);
         memory.free(block);
     }
 
-    @Test
-    void badFreesAreRefusedAndChangeNothing() {
-        RegionSlabMemory memory = new RegionSlabMemory();
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void badFreesAreRefusedAndChangeNothing(boolean mapped) {
+        RegionSlabMemory memory = provider(mapped);
         MemorySegment a = memory.allocate(4096, 4096);
         MemorySegment b = memory.allocate(4096, 4096);
         try (Arena arena = Arena.ofConfined()) {
@@ -166,9 +297,10 @@ class SlabMemoryTest {
         assertEquals(0, memory.openRegions());
     }
 
-    @Test
-    void threadsShareOneProviderSafely() throws InterruptedException {
-        RegionSlabMemory memory = new RegionSlabMemory();
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void threadsShareOneProviderSafely(boolean mapped) throws InterruptedException {
+        RegionSlabMemory memory = provider(mapped);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
