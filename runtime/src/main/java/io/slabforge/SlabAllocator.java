@@ -375,6 +375,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     private MemorySegment allocateSmall(SizeClass cls, long byteSize) {
         SlabEngine engine = cls.engine;
         long handle = engine.allocateUninitialized();
+        // ClassMemory is a custom provider: slabOf gives the slab's own segment (see SlabEngine.slabOf), which
+        // is what the slab records hold.
         MemorySegment slab = engine.slabOf(handle);
         SlabRecord record = cls.last;
         if (record == null || record.slab != slab) {

@@ -142,16 +142,18 @@ public final class SlabEngine implements AutoCloseable {
     /** Whether slabs are accessed through {@link Everything#MEMORY} at their addresses: see {@link #isDirect()}. */
     private final boolean direct;
 
-    /** Slab segments by slab index; {@code null} where no slab is held. Read without lock by field accesses. */
-    private MemorySegment[] slabs = new MemorySegment[4];
     /**
-     * What each held slab is read and written through, by slab index ({@code null} where none is held): the
-     * provider region the slab was carved from, or the slab's own segment. Field accesses load this instead of
-     * {@link #slabs}: a cache of thousands of slabs has only a few regions, so their segment objects and arena
-     * states stay in the CPU cache, where a segment object per slab is a dependent cache miss on every access.
+     * What each held slab is read and written through, by slab index ({@code null} where none is held; read
+     * without lock by field accesses): the provider region the slab was carved from, or, from a custom provider,
+     * the slab's own segment. A cache of thousands of slabs has only a few regions, so their segment objects and
+     * arena states stay in the CPU cache, where a segment object per slab is a dependent cache miss on every
+     * access; and no segment object per slab is kept on the heap (see {@link #slabSegment}).
      */
     private MemorySegment[] vias = new MemorySegment[4];
-    /** Where each held slab starts in its {@link #vias} segment, by slab index. */
+    /**
+     * Where each held slab starts, by slab index: its offset in {@link #vias}, or on a direct engine its address
+     * (its offset in {@link Everything#MEMORY}).
+     */
     private long[] bases = new long[4];
     /** Generation words of slabs given back to the provider, restored if their index is reused. */
     private int[][] savedGenerations = new int[4][];
@@ -298,7 +300,7 @@ public final class SlabEngine implements AutoCloseable {
 
     private long zero(long handle) {
         int index = slabIndex(handle);
-        MemorySegment slab = vias[index];
+        MemorySegment slab = direct ? Everything.MEMORY : vias[index];
         long offset = bases[index] + geometry.slotOffset(handle);
         long end = offset + slotSize;
         for (; offset + Long.BYTES <= end; offset += Long.BYTES) {
@@ -436,7 +438,7 @@ public final class SlabEngine implements AutoCloseable {
      * leaves the engine (released, or given back by close) and after a free-list rebuild: see ARCHITECTURE.md.
      */
     private void writeHeader(int index) {
-        writeHeader(slabs[index], index);
+        writeHeader(slabSegment(index), index);
     }
 
     /** Header writes go through the slab's own segment: rare, and it stays right whichever path is in use. */
@@ -451,7 +453,7 @@ public final class SlabEngine implements AutoCloseable {
      * the corruption. The cache stays consistent: every free slot is on the new list exactly once.
      */
     private SlabException freeListCorrupted(int index, String what) {
-        MemorySegment slab = slabs[index];
+        MemorySegment slab = slabSegment(index);
         int head = NO_SLOT;
         for (int slot = carved[index] - 1; slot >= 0; slot--) {
             if ((slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0) {
@@ -679,31 +681,42 @@ public final class SlabEngine implements AutoCloseable {
         return slabOf(handle);
     }
 
+    /**
+     * A held slab's own segment, made when needed (header writes, giving it back): the provider's segment
+     * itself, or an equal slice of the region it was carved from, which the region provider takes back alike.
+     */
+    private MemorySegment slabSegment(int index) {
+        MemorySegment via = vias[index];
+        if (via == null) {
+            return null;
+        }
+        return via.byteSize() == slabSize ? via : via.asSlice(offsetIn(via, index), slabSize);
+    }
+
+    /** Where slab {@code index} starts in its {@link #vias} segment. */
+    private long offsetIn(MemorySegment via, int index) {
+        return direct ? bases[index] - via.address() : bases[index];
+    }
+
     private static int liveWord(long handle) {
         return (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK | LIVE;
     }
 
-    /** Full validation regardless of {@code checked}; returns the slab. */
-    private MemorySegment validate(long handle) {
-        MemorySegment slab = liveSlab(handle);
-        if (slab == null) {
-            throw invalid(handle);
-        }
-        return slab;
-    }
-
-    private MemorySegment liveSlab(long handle) {
-        MemorySegment[] all = slabs;
+    /** Full validation regardless of {@code checked}. */
+    private boolean isLiveHandle(long handle) {
+        MemorySegment[] through = vias;
+        long[] starts = bases;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
-        if ((handle & TAG_MASK) != tagBits || index >= all.length || slot >= slotsPerSlab) {
-            return null;
+        if ((handle & TAG_MASK) != tagBits || index >= through.length || index >= starts.length
+                || slot >= slotsPerSlab) {
+            return false;
         }
-        MemorySegment slab = all[index];
-        if (slab == null || slab.get(WORD, generationOffset(slot)) != liveWord(handle)) {
-            return null;
+        MemorySegment slab = through[index];
+        if (direct && slab != null) {
+            slab = Everything.MEMORY;
         }
-        return slab;
+        return slab != null && slab.get(WORD, starts[index] + generationOffset(slot)) == liveWord(handle);
     }
 
     /**
@@ -715,7 +728,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean isLive(long handle) {
         checkThread();
-        return !closed && liveSlab(handle) != null;
+        return !closed && isLiveHandle(handle);
     }
 
     /**
@@ -729,7 +742,12 @@ public final class SlabEngine implements AutoCloseable {
      */
     public MemorySegment segment(long handle) {
         checkThread();
-        return validate(handle).asSlice(geometry.slotOffset(handle), slotSize);
+        if (!isLiveHandle(handle)) {
+            throw invalid(handle);
+        }
+        int index = slabIndex(handle);
+        MemorySegment via = vias[index];
+        return via.asSlice(offsetIn(via, index) + geometry.slotOffset(handle), slotSize);
     }
 
     /**
@@ -791,11 +809,11 @@ public final class SlabEngine implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                MemorySegment slab = slabs[index];
+                MemorySegment slab = vias[index];
                 if (slab == null || slot >= carved[index]) {
                     break;
                 }
-                int word = slab.get(JAVA_INT, generationOffset(slot));
+                int word = (direct ? Everything.MEMORY : slab).get(WORD, bases[index] + generationOffset(slot));
                 if ((word & LIVE) != 0) {
                     action.accept(tagBits | (long) (word & GENERATION_MASK) << GENERATION_SHIFT
                             | (long) index << slotBits | slot);
@@ -884,8 +902,10 @@ public final class SlabEngine implements AutoCloseable {
         closed = true;
         lastAllocated = 0;
         lastSlab = null;
-        MemorySegment[] held = slabs;
-        slabs = new MemorySegment[0];
+        MemorySegment[] held = new MemorySegment[highWater];
+        for (int index = 0; index < highWater; index++) {
+            held[index] = slabSegment(index);
+        }
         // bases keeps its length: a LOCKED field access that raced with close and passed slabOf still finds it.
         vias = new MemorySegment[0];
         savedGenerations = new int[0][];
@@ -969,15 +989,10 @@ public final class SlabEngine implements AutoCloseable {
         int index = releasedCount > 0 ? releasedIndices[--releasedCount] : highWater++;
         ensureCapacity(index + 1);
         initialiseHeader(slab, index);
-        slabs[index] = slab;
-        if (direct) {
-            vias[index] = Everything.MEMORY;
-            bases[index] = slab.address();
-        } else {
-            MemorySegment region = regions == null ? null : regions.regionOf(slab);
-            vias[index] = region != null ? region : slab;
-            bases[index] = region != null ? slab.address() - region.address() : 0;
-        }
+        MemorySegment region = regions == null ? null : regions.regionOf(slab);
+        MemorySegment via = region != null ? region : slab;
+        vias[index] = via;
+        bases[index] = direct ? slab.address() : slab.address() - via.address();
         heldSlabs++;
         return index;
     }
@@ -1030,12 +1045,11 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void releaseSlab(int index) {
-        MemorySegment slab = slabs[index];
+        MemorySegment slab = slabSegment(index);
         int[] generations = new int[slotsPerSlab];
         MemorySegment.copy(slab, JAVA_INT, generationOffset(0), generations, 0, slotsPerSlab);
         writeHeader(slab, index);
         savedGenerations[index] = generations;
-        slabs[index] = null;
         // bases[index] stays: a LOCKED field access racing with this release then still lands in this slab.
         vias[index] = null;
         state[index] = 0;
@@ -1054,8 +1068,9 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void ensureCapacity(int slabCount) {
-        if (slabCount > slabs.length) {
-            int length = Math.max(slabCount, slabs.length * 2);
+        if (slabCount > vias.length) {
+            // Grow by a quarter, not double: these arrays are most of the cache's heap (see ARCHITECTURE.md).
+            int length = Math.max(slabCount, vias.length + Math.max(4, vias.length >> 2));
             savedGenerations = Arrays.copyOf(savedGenerations, length);
             state = Arrays.copyOf(state, length);
             next = Arrays.copyOf(next, length);
@@ -1064,7 +1079,6 @@ public final class SlabEngine implements AutoCloseable {
             carved = Arrays.copyOf(carved, length);
             live = Arrays.copyOf(live, length);
             releasedIndices = Arrays.copyOf(releasedIndices, length);
-            slabs = Arrays.copyOf(slabs, length);
             vias = Arrays.copyOf(vias, length);
             bases = Arrays.copyOf(bases, length);
         }
@@ -1170,13 +1184,13 @@ public final class SlabEngine implements AutoCloseable {
         } else {
             int index = slabIndex(handle);
             int slot = (int) (handle & slotMask);
-            MemorySegment[] all = slabs;
+            MemorySegment[] all = vias;
             if (index >= all.length || all[index] == null) {
                 why = "slab " + index + " is not held by this cache";
             } else if (slot >= slotsPerSlab) {
                 why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
             } else {
-                int word = all[index].get(JAVA_INT, generationOffset(slot));
+                int word = slabSegment(index).get(JAVA_INT, generationOffset(slot));
                 int generation = (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK;
                 if ((word & LIVE) == 0 && (word & GENERATION_MASK) == ((generation + 1) & GENERATION_MASK)) {
                     why = "it was freed (use after free or double free)";
