@@ -379,31 +379,23 @@ public final class SlabEngine implements AutoCloseable {
             }
             index = currentIndex;
         }
+        int slot = freeHead[index];
+        if (slot == NO_SLOT) {
+            slot = carve(index);
+        }
         MemorySegment slab = direct ? Everything.MEMORY : current;
         long base = currentBase;
-        int slot = freeHead[index];
-        int carvedSlots = carved[index];
-        int word;
-        if (slot == NO_SLOT) {
-            slot = carvedSlots;
-            if (carvedSlots - live[index] != 0 || slot >= slotsPerSlab) {
-                throw listEndedEarly(index);
-            }
-            carved[index] = slot + 1;
-            word = slab.get(WORD, base + generationOffset(slot));
-        } else {
-            // The head came from a link checked when it was popped, yet a link to itself passes that check: the
-            // head's word, which the handle needs anyway, must still be free.
-            word = slab.get(WORD, base + generationOffset(slot));
-            if ((word & LIVE) != 0) {
-                throw freeListCorrupted(index, "its head " + slot + " is not a free slot");
-            }
-            int link = slab.get(WORD, base + slotsOffset + slot * slotSize) ^ LINK_KEY;
-            if (link != NO_SLOT && !isFreeSlot(slab, base, link, carvedSlots)) {
-                throw badLink(index, slot, link);
-            }
-            freeHead[index] = link;
+        // The head came from a link checked when it was popped, yet a link to itself passes that check: the
+        // head's word, which the handle needs anyway, must still be free.
+        int word = slab.get(WORD, base + generationOffset(slot));
+        if ((word & LIVE) != 0) {
+            throw headNotFree(index, slot);
         }
+        int link = slab.get(WORD, base + slotsOffset + slot * slotSize) ^ LINK_KEY;
+        if (link != NO_SLOT && !isFreeSlot(slab, base, link, carved[index])) {
+            throw badLink(index, slot, link);
+        }
+        freeHead[index] = link;
         slab.set(WORD, base + generationOffset(slot), word | LIVE);
         live[index]++;
         liveCount++;
@@ -412,6 +404,26 @@ public final class SlabEngine implements AutoCloseable {
         lastSlab = slab;
         lastAllocated = handle;
         return handle;
+    }
+
+    /**
+     * Lazy carving (the seed's): puts the first never-used slot of the current slab on its empty free list and
+     * returns it. Kept out of {@link #allocate0} so that stays small enough for the JIT to inline.
+     */
+    private int carve(int index) {
+        int slot = carved[index];
+        if (slot - live[index] != 0 || slot >= slotsPerSlab) {
+            throw listEndedEarly(index);
+        }
+        carved[index] = slot + 1;
+        MemorySegment slab = direct ? Everything.MEMORY : current;
+        slab.set(WORD, currentBase + slotsOffset + slot * slotSize, NO_SLOT ^ LINK_KEY);
+        freeHead[index] = slot;
+        return slot;
+    }
+
+    private SlabException headNotFree(int index, int slot) {
+        return freeListCorrupted(index, "its head " + slot + " is not a free slot");
     }
 
     private SlabException listEndedEarly(int index) {
