@@ -698,7 +698,11 @@ public final class SlabEngine implements AutoCloseable {
      * itself, or an equal slice of the region it was carved from, which the region provider takes back alike.
      */
     private MemorySegment slabSegment(int index) {
-        MemorySegment via = vias[index];
+        return slabSegment(vias[index], index);
+    }
+
+    /** {@link #slabSegment(int)} given the {@link #vias} entry read already (once, by a lock-free reader). */
+    private MemorySegment slabSegment(MemorySegment via, int index) {
         if (via == null) {
             return null;
         }
@@ -758,7 +762,11 @@ public final class SlabEngine implements AutoCloseable {
             throw invalid(handle);
         }
         int index = slabIndex(handle);
-        MemorySegment via = vias[index];
+        MemorySegment[] through = vias;
+        MemorySegment via = index < through.length ? through[index] : null; // a LOCKED release may have raced
+        if (via == null) {
+            throw invalid(handle);
+        }
         return via.asSlice(offsetIn(via, index) + geometry.slotOffset(handle), slotSize);
     }
 
@@ -1197,12 +1205,13 @@ public final class SlabEngine implements AutoCloseable {
             int index = slabIndex(handle);
             int slot = (int) (handle & slotMask);
             MemorySegment[] all = vias;
-            if (index >= all.length || all[index] == null) {
+            MemorySegment via = index < all.length ? all[index] : null; // read once: LOCKED readers race releases
+            if (via == null) {
                 why = "slab " + index + " is not held by this cache";
             } else if (slot >= slotsPerSlab) {
                 why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
             } else {
-                int word = slabSegment(index).get(JAVA_INT, generationOffset(slot));
+                int word = slabSegment(via, index).get(JAVA_INT, generationOffset(slot));
                 int generation = (int) (handle >>> GENERATION_SHIFT) & GENERATION_MASK;
                 if ((word & LIVE) == 0 && (word & GENERATION_MASK) == ((generation + 1) & GENERATION_MASK)) {
                     why = "it was freed (use after free or double free)";

@@ -172,6 +172,8 @@ class SlabAccessTest {
                             MemorySegment via = engine.slabOf(h);
                             via.set(JAVA_LONG, engine.slotOffset(h), h);
                             via.get(JAVA_LONG, engine.slotOffset(h) + 24);
+                            engine.isLive(h);
+                            engine.segment(h).get(JAVA_LONG, 8);
                             reads.incrementAndGet();
                         } catch (InvalidHandleException | IllegalStateException expected) {
                             // freed, released or closed under the reader: allowed
