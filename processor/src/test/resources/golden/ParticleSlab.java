@@ -126,11 +126,7 @@ public final class ParticleSlab implements AutoCloseable {
      */
     public long allocate(Particle value) {
         Objects.requireNonNull(value, "value");
-        long handle = engine.allocateUninitialized();
-        MemorySegment slab = engine.allocatedSlab(handle);
-        long base = engine.slotOffset(handle);
-        writeSlot(slab, base, value);
-        return handle;
+        return allocateCopy(value.x(), value.y(), value.z(), value.id(), value.flags());
     }
 
     /**
@@ -352,6 +348,19 @@ public final class ParticleSlab implements AutoCloseable {
         slab.set(ValueLayout.JAVA_DOUBLE, base + Z_OFFSET, value.z());
         slab.set(ValueLayout.JAVA_INT, base + ID_OFFSET, value.id());
         slab.set(ValueLayout.JAVA_INT, base + FLAGS_OFFSET, value.flags());
+    }
+
+    private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
+            int flagsValue) {
+        long handle = engine.allocateUninitialized();
+        MemorySegment slab = engine.allocatedSlab(handle);
+        long base = engine.slotOffset(handle);
+        slab.set(ValueLayout.JAVA_DOUBLE, base + X_OFFSET, xValue);
+        slab.set(ValueLayout.JAVA_DOUBLE, base + Y_OFFSET, yValue);
+        slab.set(ValueLayout.JAVA_DOUBLE, base + Z_OFFSET, zValue);
+        slab.set(ValueLayout.JAVA_INT, base + ID_OFFSET, idValue);
+        slab.set(ValueLayout.JAVA_INT, base + FLAGS_OFFSET, flagsValue);
+        return handle;
     }
 
     /**

@@ -172,12 +172,9 @@ final class CacheWriter {
                         + "@param value the record to copy, not null\n@return a live handle, never 0\n"
                         + "@throws io.slabforge.SlabOutOfMemoryException when no slot can be had\n")
                 .addCode(requireValid())
-                .addStatement("long handle = engine.allocateUninitialized()")
-                .addStatement("$T slab = engine.allocatedSlab(handle)", MEMORY_SEGMENT)
-                .addStatement("long base = engine.slotOffset(handle)")
-                .addCode(plan.gaps.isEmpty() ? CodeBlock.of("") : CodeBlock.of("zeroPadding(slab, base);\n"))
-                .addStatement("writeSlot(slab, base, value)")
-                .addStatement("return handle")
+                .addStatement("return allocateCopy($L)", plan.nodes.stream()
+                        .map(node -> CodeBlock.of("value.$N()", node.component().name()))
+                        .collect(CodeBlock.joining(", ")))
                 .build());
         type.addMethod(method("tryAllocate", long.class)
                 .addJavadoc("Allocates a zeroed {@link $T} slot, or returns 0 when out of memory.\n"

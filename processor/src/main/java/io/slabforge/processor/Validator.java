@@ -36,7 +36,7 @@ final class Validator {
             // Ref and Box
             "wrap", "handle", "toRecord", "isClosed",
             // private helpers of the cache, called unqualified from Ref and Box
-            "readSlot", "writeSlot", "zeroPadding", "requireValid", "enumAt", "checkIndex", "badArray", "copyIn",
+            "readSlot", "writeSlot", "allocateCopy", "zeroPadding", "requireValid", "enumAt", "checkIndex", "badArray", "copyIn",
             "copyOut",
             // java.lang.Object
             "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");

@@ -43,6 +43,8 @@ public final class TypesChecks {
         checks.put("@Atomic fields of an embedded record", TypesChecks::embeddedAtomic);
         checks.put("align above natural alignment, alone and embedded", TypesChecks::overAligned);
         checks.put("nested records get Outer_RecordSlab, cacheName is honoured", TypesChecks::names);
+        checks.put("components named slab, base, engine, value do not collide with the generated allocate path",
+                TypesChecks::componentsNamedLikeGeneratedLocals);
         return checks;
     }
 
@@ -361,6 +363,16 @@ public final class TypesChecks {
             assertEquals(5, named.value(c));
             assertFalse(outer.isLive(b));
             assertEquals(1024, Other_PointSlab.SLAB_SIZE);
+        }
+    }
+
+    /** allocate(value) hands the components to a helper whose locals they must not collide with. */
+    static void componentsNamedLikeGeneratedLocals() {
+        try (LocalsSlab cache = LocalsSlab.create()) {
+            long h = cache.allocate(new Locals(7L, 2.5, 9, 11));
+            assertEquals(new Locals(7L, 2.5, 9, 11), cache.get(h));
+            assertEquals(7L, cache.slab(h));
+            assertEquals(11, cache.value(h));
         }
     }
 
