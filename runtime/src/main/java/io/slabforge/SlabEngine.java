@@ -537,21 +537,17 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void free0(long handle) {
-        MemorySegment[] through = vias;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
-        if ((handle & TAG_MASK) != tagBits || index >= through.length || slot >= slotsPerSlab) {
+        MemorySegment slab;
+        if ((handle & TAG_MASK) != tagBits || slot >= slotsPerSlab || (slab = heldVia(index)) == null) {
             throw invalid(handle);
-        }
-        MemorySegment slab = through[index];
-        if (direct && slab != null) {
-            slab = Everything.MEMORY;
         }
         long base = bases[index];
         long generationOffset = base + generationOffset(slot);
         // One read of the word both validates the handle and gives the generation to bump.
         int word;
-        if (slab == null || (word = slab.get(WORD, generationOffset)) != liveWord(handle)) {
+        if ((word = slab.get(WORD, generationOffset)) != liveWord(handle)) {
             throw invalid(handle);
         }
         lastAllocated = 0;
@@ -621,18 +617,13 @@ public final class SlabEngine implements AutoCloseable {
         if (owner != null && Thread.currentThread() != owner) {
             throw wrongThread();
         }
-        MemorySegment[] through = vias;
-        long[] starts = bases;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
         // The slot range is checked even unchecked: the region segment would let a wild slot reach other slabs.
-        if (index < through.length && index < starts.length && slot < slotsPerSlab) {
-            MemorySegment slab = through[index];
-            if (direct && slab != null) {
-                slab = Everything.MEMORY; // the same segment, but a constant the JIT folds the checks of
-            }
+        if (slot < slotsPerSlab) {
+            MemorySegment slab = heldVia(index);
             if (slab != null && (!checked || (handle & TAG_MASK) == tagBits
-                    && slab.get(WORD, starts[index] + generationOffset(slot)) == liveWord(handle))) {
+                    && slab.get(WORD, bases[index] + generationOffset(slot)) == liveWord(handle))) {
                 return slab;
             }
         }
@@ -694,6 +685,18 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
+     * What held slab {@code index} is accessed through, or {@code null} if no slab is held there; {@link #vias}
+     * is read once, as lock-free readers of a LOCKED cache race releases and close. On a direct engine this is
+     * {@link Everything#MEMORY}: the same memory, but a constant whose checks the JIT folds. {@link #bases}
+     * never shrinks, so {@code bases[index]} exists for every index this accepts.
+     */
+    private MemorySegment heldVia(int index) {
+        MemorySegment[] through = vias;
+        MemorySegment via = index < through.length && index < bases.length ? through[index] : null;
+        return direct && via != null ? Everything.MEMORY : via;
+    }
+
+    /**
      * A held slab's own segment, made when needed (header writes, giving it back): the provider's segment
      * itself, or an equal slice of the region it was carved from, which the region provider takes back alike.
      */
@@ -720,19 +723,11 @@ public final class SlabEngine implements AutoCloseable {
 
     /** Full validation regardless of {@code checked}. */
     private boolean isLiveHandle(long handle) {
-        MemorySegment[] through = vias;
-        long[] starts = bases;
         int index = slabIndex(handle);
         int slot = (int) (handle & slotMask);
-        if ((handle & TAG_MASK) != tagBits || index >= through.length || index >= starts.length
-                || slot >= slotsPerSlab) {
-            return false;
-        }
-        MemorySegment slab = through[index];
-        if (direct && slab != null) {
-            slab = Everything.MEMORY;
-        }
-        return slab != null && slab.get(WORD, starts[index] + generationOffset(slot)) == liveWord(handle);
+        MemorySegment slab;
+        return (handle & TAG_MASK) == tagBits && slot < slotsPerSlab && (slab = heldVia(index)) != null
+                && slab.get(WORD, bases[index] + generationOffset(slot)) == liveWord(handle);
     }
 
     /**
