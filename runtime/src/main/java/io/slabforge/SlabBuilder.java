@@ -25,6 +25,8 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     SlabMemory memory = SlabMemory.ofArena();
     SlabSync sync = SlabSync.CONFINED;
     Lock lock;
+    /** 0: the default for the sync mode (see {@link #stripes}). */
+    int stripes;
     long maxBytes = Long.MAX_VALUE;
     int reserveSlabs = 1;
     boolean checked = true;
@@ -75,6 +77,33 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     }
 
     /**
+     * How many independently locked stripes a {@link SlabSync#LOCKED} cache has. Each stripe holds its own slabs
+     * under its own lock; a thread allocates from its stripe (threads are spread over the stripes in the order
+     * they first allocate) and a free takes the lock of the stripe that owns the slab, so threads that free what
+     * they allocated never wait for each other. Allocation falls back to the other stripes before reporting out
+     * of memory; {@code maxBytes} caps the whole cache and {@code reserveSlabs} applies per stripe; statistics,
+     * iteration and close take every stripe's lock.
+     *
+     * <p>Default: the number of processors rounded up to a power of two (at most 64, fewer for slab geometries
+     * with a small handle space); 1 with {@link #lock(Lock) a lock of your own}, which then guards the whole
+     * cache.
+     *
+     * <pre>{@code
+     * ParticleSlab shared = ParticleSlab.builder().sync(SlabSync.LOCKED).stripes(1).build(); // one lock
+     * }</pre>
+     *
+     * @param stripes a power of two, 1 to 1024; above 1 only for a LOCKED cache without a lock of its own
+     * @return this builder
+     */
+    public final B stripes(int stripes) {
+        if (stripes < 1 || stripes > 1024 || Integer.bitCount(stripes) != 1) {
+            throw new IllegalArgumentException("stripes " + stripes + " is not a power of two from 1 to 1024");
+        }
+        this.stripes = stripes;
+        return self();
+    }
+
+    /**
      * The most bytes the cache holds from its provider at once (slabs given back count back): with
      * {@code maxBytes(n * SLAB_SIZE)} exactly {@code n * SLOTS_PER_SLAB} objects can be live. Default: no limit.
      *
@@ -90,7 +119,8 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     }
 
     /**
-     * How many empty slabs the cache keeps instead of giving them back to the provider; default 1.
+     * How many empty slabs the cache keeps instead of giving them back to the provider; default 1. A
+     * {@linkplain #stripes striped} LOCKED cache keeps this many per stripe.
      *
      * @param reserveSlabs empty slabs to keep; not negative
      * @return this builder
@@ -125,6 +155,13 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     protected final SlabEngine newEngine(SlabGeometry geometry) {
         if (lock != null && sync != SlabSync.LOCKED) {
             throw new IllegalArgumentException("a lock was given, so sync must be LOCKED, not " + sync);
+        }
+        if (stripes > 1 && sync != SlabSync.LOCKED) {
+            throw new IllegalArgumentException("stripes(" + stripes + ") is for LOCKED caches; this one is " + sync);
+        }
+        if (stripes > 1 && lock != null) {
+            throw new IllegalArgumentException("stripes(" + stripes + ") with a lock of your own: that lock guards "
+                    + "the whole cache, so there is one stripe; drop lock(...) or stripes(...)");
         }
         return new SlabEngine(geometry, this);
     }

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
@@ -49,8 +50,9 @@ import java.util.function.LongConsumer;
  * </ul>
  *
  * <h2>Synchronisation</h2>
- * {@link SlabSync#CONFINED}: every call checks the calling thread. {@link SlabSync#LOCKED}: allocate, free,
- * close, stats, iteration and slab changes run under the cache's lock; field accesses ({@link #slabOf}) take no
+ * {@link SlabSync#CONFINED}: every call checks the calling thread. {@link SlabSync#LOCKED}: allocate and free
+ * run under the lock of the {@linkplain SlabBuilder#stripes stripe} that owns the slab (a thread allocates from
+ * its own stripe), close, stats and iteration under every stripe's lock; field accesses ({@link #slabOf}) take no
  * lock. A thread that reads a field while another frees the same slot may see the old value, the value written by
  * the next owner of the slot, or {@link InvalidHandleException}; never memory outside the cache's slabs. Hand a
  * handle to another thread through a happens-before edge (a queue, a lock, a volatile) and it sees the slot as the
@@ -120,6 +122,15 @@ public final class SlabEngine implements AutoCloseable {
         static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     }
 
+    /**
+     * Which stripe a thread allocates from: threads are numbered in the order they first allocate from a striped
+     * cache, so that two threads sharing a cache land on different stripes (a hash of the thread id collides).
+     */
+    private static final class ThreadNumbers {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        static final ThreadLocal<Integer> NUMBER = ThreadLocal.withInitial(NEXT::getAndIncrement);
+    }
+
     private final SlabGeometry geometry;
     private final long slabSize;
     private final long slotSize;
@@ -127,7 +138,23 @@ public final class SlabEngine implements AutoCloseable {
     private final int slotsPerSlab;
     private final int slotBits;
     private final long slotMask;
+    /** Slabs this engine may hold: its share of the handle space (a stripe has 1/stripes of it). */
     private final int maxSlabs;
+    /** Where the slab index starts in a handle, as this engine numbers slabs: see {@link #slabIndex}. */
+    private final int indexShift;
+    /** A stripe's number, in the low bits of the slab index field of its handles; 0 elsewhere. */
+    private final long stripeBits;
+    /** log2 of the number of stripes of a striped cache (in the cache and its stripes); 0 elsewhere. */
+    private final int stripeShift;
+    /**
+     * A striped {@link SlabSync#LOCKED} cache's stripes, or null: each a LOCKED engine with its own lock, own
+     * slabs and own lists. The striped cache itself holds no slab; it routes allocations to the calling thread's
+     * stripe, frees to the stripe that owns the handle's slab, and keeps a copy of its stripes' slab tables
+     * ({@link #vias}, {@link #bases} by global slab index) so that field accesses need no routing.
+     */
+    private final SlabEngine[] stripes;
+    /** The striped cache this engine is a stripe of, or null. */
+    private final SlabEngine striped;
     private final int tag;
     private final long tagBits;
     private final boolean checked;
@@ -193,6 +220,15 @@ public final class SlabEngine implements AutoCloseable {
     private volatile boolean closed;
 
     SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
+        this(geometry, options, null, 0, stripeShiftOf(geometry, options));
+    }
+
+    /**
+     * A cache ({@code striped} null; striped if {@code stripeShift > 0}) or stripe {@code stripeId} of
+     * {@code striped}.
+     */
+    private SlabEngine(SlabGeometry geometry, SlabBuilder<?> options, SlabEngine striped, int stripeId,
+                       int stripeShift) {
         SlabGeometry expected = SlabGeometry.of(geometry.slotSize(), geometry.slotAlignment(), geometry.slabSize());
         if (!expected.equals(geometry)) {
             throw new IllegalArgumentException("geometry " + geometry + " disagrees with this runtime's " + expected);
@@ -204,9 +240,16 @@ public final class SlabEngine implements AutoCloseable {
         this.slotsPerSlab = geometry.slotsPerSlab();
         this.slotBits = geometry.slotBits();
         this.slotMask = (1L << slotBits) - 1;
-        this.maxSlabs = 1 << (INDEX_BITS - slotBits);
+        boolean isStripe = striped != null;
+        this.striped = striped;
+        this.stripeShift = stripeShift;
+        this.maxSlabs = 1 << (INDEX_BITS - slotBits - (isStripe ? stripeShift : 0));
+        this.indexShift = slotBits + (isStripe ? stripeShift : 0);
+        this.stripeBits = (long) stripeId << slotBits;
         this.sync = options.sync;
         this.owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
+        // A striped cache's own lock guards its slab table copy, the byte budget and the provider calls of all
+        // its stripes (taken inside a stripe's lock, never the other way round).
         this.lock = sync == SlabSync.LOCKED ? (options.lock != null ? options.lock : new ReentrantLock()) : null;
         this.checked = options.checked;
         this.memory = options.memory;
@@ -214,8 +257,48 @@ public final class SlabEngine implements AutoCloseable {
         this.reserveSlabs = options.reserveSlabs;
         this.regions = regionsOf(options.memory);
         this.direct = NATIVE_ACCESS && regions != null && sync != SlabSync.LOCKED;
-        this.tag = CacheTags.acquire();
+        this.tag = isStripe ? striped.tag : CacheTags.acquire();
         this.tagBits = (long) tag << TAG_SHIFT;
+        if (!isStripe && stripeShift > 0) {
+            SlabEngine[] all = new SlabEngine[1 << stripeShift];
+            for (int stripe = 0; stripe < all.length; stripe++) {
+                all[stripe] = new SlabEngine(geometry, options, this, stripe, stripeShift);
+            }
+            this.stripes = all;
+        } else {
+            this.stripes = null;
+        }
+    }
+
+    /** Most stripes a LOCKED cache gets by default. */
+    static final int MAX_DEFAULT_STRIPES = 64;
+    /** Slabs each stripe must be able to hold at least, for the default stripe count. */
+    private static final int MIN_SLABS_PER_STRIPE = 64;
+
+    /**
+     * log2 of the stripe count of a cache built with {@code options}: 0 (one lock) unless LOCKED without a lock of
+     * the caller's; else {@link SlabBuilder#stripes} or by default the processor count rounded up to a power of
+     * two, at most {@link #MAX_DEFAULT_STRIPES} and fewer where the handle space would leave a stripe under
+     * {@link #MIN_SLABS_PER_STRIPE} slabs.
+     */
+    private static int stripeShiftOf(SlabGeometry geometry, SlabBuilder<?> options) {
+        int handleSpace = 1 << (INDEX_BITS - geometry.slotBits());
+        if (options.stripes > 0) {
+            if (options.stripes > handleSpace) {
+                throw new IllegalArgumentException("stripes(" + options.stripes + ") exceeds the " + handleSpace
+                        + " slabs a cache of " + geometry.slotsPerSlab() + "-slot slabs can hold; use fewer stripes");
+            }
+            return Integer.numberOfTrailingZeros(options.stripes);
+        }
+        if (options.sync != SlabSync.LOCKED || options.lock != null) {
+            return 0;
+        }
+        int stripes = Math.min(MAX_DEFAULT_STRIPES,
+                Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
+        while (stripes > 1 && handleSpace / stripes < MIN_SLABS_PER_STRIPE) {
+            stripes >>= 1;
+        }
+        return Integer.numberOfTrailingZeros(stripes);
     }
 
     /** The built-in region provider behind {@code memory}, if any: it can name the region of a slab. */
@@ -360,6 +443,9 @@ public final class SlabEngine implements AutoCloseable {
     // site, hot or not yet; the lock and every rare case live in separate methods.
 
     private long allocateLocked(boolean orZero) {
+        if (stripes != null) {
+            return allocateStriped(orZero);
+        }
         lock.lock();
         try {
             return allocate0(orZero);
@@ -400,7 +486,7 @@ public final class SlabEngine implements AutoCloseable {
         live[index]++;
         liveCount++;
         allocations++;
-        long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << slotBits | slot;
+        long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << indexShift | stripeBits | slot;
         lastSlab = slab;
         lastAllocated = handle;
         return handle;
@@ -475,7 +561,7 @@ public final class SlabEngine implements AutoCloseable {
         }
         freeHead[index] = head;
         writeHeader(index);
-        return new SlabException("free list of slab " + index + " was corrupted: " + what
+        return new SlabException("free list of slab " + globalIndex(index) + " was corrupted: " + what
                 + "; the list was rebuilt from the generation words and the allocation can be retried");
     }
 
@@ -528,6 +614,10 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void freeLocked(long handle) {
+        if (stripes != null) {
+            stripeOf(handle).freeLocked(handle);
+            return;
+        }
         lock.lock();
         try {
             free0(handle);
@@ -590,8 +680,14 @@ public final class SlabEngine implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------------------
     // Handle validation and field access
 
+    /** The handle's slab index as this engine numbers its slabs (a stripe: without the stripe's bits). */
     private int slabIndex(long handle) {
-        return (int) ((handle & INDEX_MASK) >>> slotBits);
+        return (int) ((handle & INDEX_MASK) >>> indexShift);
+    }
+
+    /** The slab index a handle of slab {@code index} of this engine carries: the cache-wide one. */
+    private int globalIndex(int index) {
+        return striped == null ? index : index << stripeShift | (int) (stripeBits >>> slotBits);
     }
 
     /**
@@ -803,6 +899,10 @@ public final class SlabEngine implements AutoCloseable {
      * @param action what to do with each live handle
      */
     public void forEach(LongConsumer action) {
+        if (stripes != null) {
+            forEachStriped(action);
+            return;
+        }
         if (lock != null) {
             lock.lock();
             try {
@@ -831,7 +931,7 @@ public final class SlabEngine implements AutoCloseable {
                 int word = (direct ? Everything.MEMORY : slab).get(WORD, bases[index] + generationOffset(slot));
                 if ((word & LIVE) != 0) {
                     action.accept(tagBits | (long) (word & GENERATION_MASK) << GENERATION_SHIFT
-                            | (long) index << slotBits | slot);
+                            | (long) index << indexShift | stripeBits | slot);
                 }
             }
         }
@@ -843,6 +943,9 @@ public final class SlabEngine implements AutoCloseable {
      * @return the number of allocated slots
      */
     public long liveCount() {
+        if (stripes != null) {
+            return stats().liveObjects();
+        }
         if (lock != null) {
             lock.lock();
             try {
@@ -862,6 +965,9 @@ public final class SlabEngine implements AutoCloseable {
      * @return the statistics
      */
     public SlabStats stats() {
+        if (stripes != null) {
+            return statsStriped();
+        }
         if (lock != null) {
             lock.lock();
             try {
@@ -897,6 +1003,10 @@ public final class SlabEngine implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (stripes != null) {
+            closeStriped();
+            return;
+        }
         if (lock != null) {
             lock.lock();
             try {
@@ -911,8 +1021,16 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void close0() {
+        SlabException failure = close1();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes this engine (a stripe: its part of the cache); what the provider threw, or null. */
+    private SlabException close1() {
         if (closed) {
-            return;
+            return null;
         }
         closed = true;
         lastAllocated = 0;
@@ -927,7 +1045,20 @@ public final class SlabEngine implements AutoCloseable {
         current = null;
         currentBase = 0;
         currentIndex = NONE;
-        CacheTags.release(tag);
+        if (striped == null) {
+            CacheTags.release(tag);
+            return giveBack(held);
+        }
+        striped.lock.lock();
+        try {
+            return giveBack(held);
+        } finally {
+            striped.lock.unlock();
+        }
+    }
+
+    /** Gives the slabs of a closing engine back to the provider; the first failure, or null. */
+    private SlabException giveBack(MemorySegment[] held) {
         SlabException failure = null;
         for (int index = 0; index < highWater; index++) {
             if (held[index] != null) {
@@ -947,6 +1078,122 @@ public final class SlabEngine implements AutoCloseable {
         }
         heldSlabs = 0;
         liveCount = 0;
+        return failure;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Striped LOCKED caches: the cache routes to its stripes (see docs/ARCHITECTURE.md, "Lock discipline")
+
+    /** How many stripes this cache has: 1 unless it is a striped {@link SlabSync#LOCKED} cache. */
+    int stripeCount() {
+        return stripes == null ? 1 : stripes.length;
+    }
+
+    /** The stripe that owns a handle's slab: the low bits of its slab index. */
+    private SlabEngine stripeOf(long handle) {
+        return stripes[(int) (handle >>> slotBits) & (stripes.length - 1)];
+    }
+
+    /**
+     * Allocates from the calling thread's stripe; if that has no slot and can get no slab (its share of the handle
+     * space, or the cache's {@code maxBytes}), from the others in turn, so a striped cache runs out of memory
+     * only when an unstriped one would.
+     */
+    private long allocateStriped(boolean orZero) {
+        SlabEngine[] all = stripes;
+        int mask = all.length - 1;
+        int home = ThreadNumbers.NUMBER.get() & mask;
+        long handle = all[home].allocateLocked(true);
+        for (int i = 1; handle == 0 && i < all.length; i++) {
+            handle = all[(home + i) & mask].allocateLocked(true);
+        }
+        // Out of memory everywhere: ask the home stripe once more, to throw its reason (or succeed, if a slot
+        // was freed meanwhile).
+        return handle != 0 || orZero ? handle : all[home].allocateLocked(false);
+    }
+
+    /** Records a stripe's new slab in this cache's copy of the slab table; under {@link #lock}. */
+    private void publish(int index, MemorySegment via, long base) {
+        if (index >= vias.length) {
+            int length = Math.max(index + 1, vias.length + Math.max(4, vias.length >> 2));
+            bases = Arrays.copyOf(bases, length);
+            vias = Arrays.copyOf(vias, length);
+        }
+        // The base first: a reader that finds the slab held then finds its base.
+        bases[index] = base;
+        vias[index] = via;
+    }
+
+    /** Takes every stripe's lock, in stripe order (the one order all multi-stripe operations use). */
+    private void lockStripes() {
+        for (SlabEngine stripe : stripes) {
+            stripe.lock.lock();
+        }
+    }
+
+    private void unlockStripes() {
+        for (int stripe = stripes.length - 1; stripe >= 0; stripe--) {
+            stripes[stripe].lock.unlock();
+        }
+    }
+
+    private void forEachStriped(LongConsumer action) {
+        lockStripes();
+        try {
+            checkOpen();
+            for (SlabEngine stripe : stripes) {
+                stripe.forEach0(action);
+            }
+        } finally {
+            unlockStripes();
+        }
+    }
+
+    /** The sum over all stripes, taken with every stripe locked: a consistent snapshot. */
+    private SlabStats statsStriped() {
+        long slabs = 0;
+        long live = 0;
+        long allocated = 0;
+        long freed = 0;
+        lockStripes();
+        try {
+            for (SlabEngine stripe : stripes) {
+                slabs += stripe.heldSlabs;
+                live += stripe.liveCount;
+                allocated += stripe.allocations;
+                freed += stripe.frees;
+            }
+        } finally {
+            unlockStripes();
+        }
+        long capacity = slabs * slotsPerSlab;
+        return new SlabStats(slabs, slotSize, slotsPerSlab, live, capacity, slabs * slabSize, live * slotSize,
+                (capacity - live) * slotSize, allocated, freed);
+    }
+
+    private void closeStriped() {
+        SlabException failure = null;
+        lockStripes();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            // bases keeps its length, as in close0: a field access that raced with close still finds it.
+            vias = new MemorySegment[0];
+            for (SlabEngine stripe : stripes) {
+                SlabException e = stripe.close1();
+                if (e != null && failure == null) {
+                    failure = e;
+                } else if (e != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+            heldSlabs = 0;
+            CacheTags.release(tag);
+        } finally {
+            unlockStripes();
+        }
         if (failure != null) {
             throw failure;
         }
@@ -957,20 +1204,36 @@ public final class SlabEngine implements AutoCloseable {
 
     /** A new slab's index, or NONE when out of memory and {@code orZero}. */
     private int acquireSlab(boolean orZero) {
+        if (striped == null) {
+            return acquireSlab0(orZero);
+        }
+        // The byte budget, the provider and the slab table copy are the striped cache's, shared by its stripes.
+        striped.lock.lock();
+        try {
+            return acquireSlab0(orZero);
+        } finally {
+            striped.lock.unlock();
+        }
+    }
+
+    private int acquireSlab0(boolean orZero) {
         if (releasedCount == 0 && highWater >= maxSlabs) {
             if (orZero) {
                 return NONE;
             }
+            int cacheSlabs = maxSlabs << (striped != null ? stripeShift : 0);
             throw new SlabOutOfMemoryException("handle space exhausted: a cache of " + slotsPerSlab
-                    + "-slot slabs holds at most " + maxSlabs + " slabs (" + (long) maxSlabs * slotsPerSlab
-                    + " objects); use a larger slabSize for more");
+                    + "-slot slabs holds at most " + cacheSlabs + " slabs (" + (long) cacheSlabs * slotsPerSlab
+                    + " objects" + (striped != null ? ", " + maxSlabs + " slabs per stripe" : "")
+                    + "); use a larger slabSize for more");
         }
-        if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
+        int held = striped != null ? striped.heldSlabs : heldSlabs;
+        if ((long) (held + 1) * slabSize > maxBytes) {
             if (orZero) {
                 return NONE;
             }
-            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
-                    + slabSize + " bytes held (" + liveCount + " live objects)");
+            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + held + " slabs of "
+                    + slabSize + " bytes held" + (striped != null ? "" : " (" + liveCount + " live objects)"));
         }
         MemorySegment slab;
         try {
@@ -1009,6 +1272,10 @@ public final class SlabEngine implements AutoCloseable {
         vias[index] = via;
         bases[index] = direct ? slab.address() : slab.address() - via.address();
         heldSlabs++;
+        if (striped != null) {
+            striped.heldSlabs++;
+            striped.publish(globalIndex(index), via, bases[index]);
+        }
         return index;
     }
 
@@ -1038,7 +1305,7 @@ public final class SlabEngine implements AutoCloseable {
 
     private void initialiseHeader(MemorySegment slab, int index) {
         slab.set(JAVA_INT, MAGIC_OFFSET, MAGIC);
-        slab.set(JAVA_INT, INDEX_OFFSET, index);
+        slab.set(JAVA_INT, INDEX_OFFSET, globalIndex(index));
         slab.set(JAVA_INT, CARVED_OFFSET, 0);
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, NO_SLOT);
         slab.set(JAVA_INT, LIVE_COUNT_OFFSET, 0);
@@ -1060,6 +1327,19 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void releaseSlab(int index) {
+        if (striped == null) {
+            releaseSlab0(index);
+            return;
+        }
+        striped.lock.lock();
+        try {
+            releaseSlab0(index);
+        } finally {
+            striped.lock.unlock();
+        }
+    }
+
+    private void releaseSlab0(int index) {
         MemorySegment slab = slabSegment(index);
         int[] generations = new int[slotsPerSlab];
         MemorySegment.copy(slab, JAVA_INT, generationOffset(0), generations, 0, slotsPerSlab);
@@ -1070,6 +1350,10 @@ public final class SlabEngine implements AutoCloseable {
         state[index] = 0;
         releasedIndices[releasedCount++] = index;
         heldSlabs--;
+        if (striped != null) {
+            striped.heldSlabs--;
+            striped.vias[globalIndex(index)] = null;
+        }
         try {
             memory.free(slab);
         } catch (RuntimeException e) {
@@ -1142,6 +1426,10 @@ public final class SlabEngine implements AutoCloseable {
      * {@link SlabBox#close()}, which must be a no-op once its cache is closed, even when the two race.
      */
     void freeUnlessClosed(long handle) {
+        if (stripes != null) {
+            stripeOf(handle).freeUnlessClosed(handle);
+            return;
+        }
         if (lock != null) {
             lock.lock();
             try {
@@ -1202,7 +1490,7 @@ public final class SlabEngine implements AutoCloseable {
             MemorySegment[] all = vias;
             MemorySegment via = index < all.length ? all[index] : null; // read once: LOCKED readers race releases
             if (via == null) {
-                why = "slab " + index + " is not held by this cache";
+                why = "slab " + globalIndex(index) + " is not held by this cache";
             } else if (slot >= slotsPerSlab) {
                 why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
             } else {

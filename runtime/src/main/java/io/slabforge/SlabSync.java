@@ -14,9 +14,13 @@ public enum SlabSync {
      */
     CONFINED,
     /**
-     * Any thread may use the cache. One lock per cache guards its slab hierarchy (allocate, free, close, stats,
-     * iteration), as the master slab's lock does in the seed; a thread may free what another allocated. Field
-     * accesses take no lock: see {@link SlabEngine} for what a reader racing a {@code free} may see.
+     * Any thread may use the cache; a thread may free what another allocated. The cache is split into
+     * {@linkplain SlabBuilder#stripes stripes} (by default as many as processors), each a master slab with its own
+     * lock, as in the seed: a thread allocates from its own stripe and a free locks the stripe that owns the slab,
+     * so threads that free what they allocate do not contend. Statistics, iteration and close lock every stripe.
+     * With {@link SlabBuilder#lock(java.util.concurrent.locks.Lock) a lock of your own} there is one stripe, under
+     * that lock. Field accesses take no lock: see {@link SlabEngine} for what a reader racing a {@code free} may
+     * see.
      */
     LOCKED,
     /** No checks at all, for the fastest single-threaded use. Concurrent use is undefined (but never crashes the JVM). */

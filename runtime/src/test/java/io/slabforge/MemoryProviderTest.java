@@ -185,7 +185,10 @@ class MemoryProviderTest {
 
             memory.fault = Fault.NONE;
             long h = engine.allocate();
-            assertEquals(1, Cookies.slabIndex(engine, h), "failed acquisitions left no hole in the slab indices");
+            // The next index of the stripe that allocated the first slab (a striped LOCKED cache numbers its
+            // stripes' slabs stripe + n * stripes).
+            assertEquals(Cookies.slabIndex(engine, live.get(0)) + engine.stripeCount(), Cookies.slabIndex(engine, h),
+                    "failed acquisitions left no hole in the slab indices");
             Cookies.write(engine, h, 42);
             live.add(h);
             assertEquals(2, memory.good.outstanding());

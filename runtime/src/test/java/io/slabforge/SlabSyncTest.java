@@ -273,7 +273,12 @@ class SlabSyncTest {
         assertEquals(2L * perThread, stats.frees());
         assertEquals(0, stats.liveObjects());
         assertEquals(0, engine.liveCount());
-        assertTrue(stats.slabs() <= 1, "at most the one reserved slab stays: " + stats.slabs());
+        // reserveSlabs (default 1) applies per stripe; a user's lock makes one stripe.
+        if (userLock) {
+            assertEquals(1, engine.stripeCount(), "a lock of the user's guards the whole cache");
+        }
+        assertTrue(stats.slabs() <= engine.stripeCount(),
+                "at most one reserved slab per stripe stays: " + stats.slabs());
         assertEquals(memory.outstanding(), stats.slabs());
         engine.close();
         assertEquals(0, memory.outstanding());
