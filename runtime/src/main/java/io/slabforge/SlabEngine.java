@@ -78,14 +78,15 @@ public final class SlabEngine implements AutoCloseable {
     /** Set in a slot's generation word while the slot is allocated. */
     static final int LIVE = 0x8000_0000;
 
-    // Slab header, see docs/ARCHITECTURE.md. Kept in the slab so a file-backed provider can re-attach it later.
+    // Slab header, see docs/ARCHITECTURE.md: the slab's metadata lives in the slab, as in the seed, and is the only
+    // copy (so a cache of small slabs costs almost no heap per slab).
     static final long MAGIC_OFFSET = 0;
     static final long INDEX_OFFSET = 4;
-    static final long CARVED_OFFSET = 8;
-    static final long FREE_HEAD_OFFSET = 12;
-    static final long LIVE_COUNT_OFFSET = 16;
-    static final long TAG_OFFSET = 20;
-    static final long SLOTS_OFFSET_OFFSET = 24;
+    static final long FREE_HEAD_OFFSET = 8;
+    static final long LIVE_COUNT_OFFSET = 12;
+    static final long NEXT_OFFSET = 16;
+    static final long PREV_OFFSET = 20;
+    static final long TAG_OFFSET = 24;
     static final int MAGIC = 0x51AB_F0A6;
     static final int NO_SLOT = -1;
     /**
@@ -101,10 +102,6 @@ public final class SlabEngine implements AutoCloseable {
      */
     private static final ValueLayout.OfInt WORD = JAVA_INT_UNALIGNED;
 
-    private static final byte HELD = 1;
-    private static final byte PARTIAL = 2;
-    private static final byte EMPTY = 3;
-    private static final byte CURRENT = 4;
     private static final int NONE = -1;
     /** Stands for "some other thread" when asking whether a provider's segment is confined to one thread. */
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
@@ -182,23 +179,19 @@ public final class SlabEngine implements AutoCloseable {
      * (its offset in {@link Everything#MEMORY}).
      */
     private long[] bases = new long[4];
-    /** Generation words of slabs given back to the provider, restored if their index is reused. */
-    private int[][] savedGenerations = new int[4][];
-    private byte[] state = new byte[4];
-    private int[] next = new int[4];
-    private int[] prev = new int[4];
-    // Per-slab hot counters, authoritative on the heap: a field access costs less than an FFM access to the slab
-    // header (bounds and liveness checks). The header copies are written back by writeHeader(); see ARCHITECTURE.
-    /** Free-list head by slab index: the first free slot, or NO_SLOT. */
-    private int[] freeHead = new int[4];
-    /** Slots ever handed out (the carve bump index) by slab index; carved - live slots are on the free list. */
-    private int[] carved = new int[4];
-    /** Allocated slots by slab index. */
-    private int[] live = new int[4];
+    // A held slab's state needs no field of its own: the current slab is currentIndex; any other is full (HELD,
+    // on no list), PARTIAL or EMPTY by its live count, and on the partial or empty list accordingly.
     private int partialHead = NONE;
     private int emptyHead = NONE;
     private int emptyCount;
-    private int[] releasedIndices = new int[4];
+    /**
+     * Slots of the current slab ever handed out (the lazy-carving bump index); carved - live of them are on its free
+     * list. Every other held slab is fully carved: a slab stops being current only when full or given back.
+     */
+    private int currentCarved;
+    /** Indices of slabs given back to the provider, for reuse, and their generation words, restored on reuse. */
+    private int[] releasedIndices = new int[0];
+    private int[][] releasedGenerations = new int[0][];
     private int releasedCount;
     private int highWater;
 
@@ -457,20 +450,18 @@ public final class SlabEngine implements AutoCloseable {
     /** Takes a slot; out of memory, returns 0 if {@code orZero}, else throws SlabOutOfMemoryException. */
     private long allocate0(boolean orZero) {
         int index = currentIndex;
-        // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
-        // stale segment must not make a slab with free slots look full (takeSlot detects and repairs the damage).
-        if (index == NONE || live[index] == slotsPerSlab) {
-            if (switchCurrent(orZero) == null) {
-                return 0;
-            }
-            index = currentIndex;
-        }
-        int slot = freeHead[index];
-        if (slot == NO_SLOT) {
-            slot = carve(index);
-        }
         MemorySegment slab = direct ? Everything.MEMORY : current;
         long base = currentBase;
+        int live;
+        // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
+        // stale segment must not make a slab with free slots look full (the pop below detects and repairs it).
+        if (index == NONE || (live = slab.get(WORD, base + LIVE_COUNT_OFFSET)) == slotsPerSlab) {
+            return allocateFromNextSlab(orZero);
+        }
+        int slot = slab.get(WORD, base + FREE_HEAD_OFFSET);
+        if (slot == NO_SLOT) {
+            slot = carve(index, live);
+        }
         // The head came from a link checked when it was popped, yet a link to itself passes that check: the
         // head's word, which the handle needs anyway, must still be free.
         int word = slab.get(WORD, base + generationOffset(slot));
@@ -478,12 +469,12 @@ public final class SlabEngine implements AutoCloseable {
             throw headNotFree(index, slot);
         }
         int link = slab.get(WORD, base + slotsOffset + slot * slotSize) ^ LINK_KEY;
-        if (link != NO_SLOT && !isFreeSlot(slab, base, link, carved[index])) {
+        if (link != NO_SLOT && !isFreeSlot(slab, base, link, currentCarved)) {
             throw badLink(index, slot, link);
         }
-        freeHead[index] = link;
+        slab.set(WORD, base + FREE_HEAD_OFFSET, link);
         slab.set(WORD, base + generationOffset(slot), word | LIVE);
-        live[index]++;
+        slab.set(WORD, base + LIVE_COUNT_OFFSET, live + 1);
         liveCount++;
         allocations++;
         long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << indexShift | stripeBits | slot;
@@ -492,19 +483,24 @@ public final class SlabEngine implements AutoCloseable {
         return handle;
     }
 
+    /** The current slab is full (or there is none): switch to another and allocate there. */
+    private long allocateFromNextSlab(boolean orZero) {
+        return switchCurrent(orZero) == null ? 0 : allocate0(orZero);
+    }
+
     /**
      * Lazy carving (the seed's): puts the first never-used slot of the current slab on its empty free list and
      * returns it. Kept out of {@link #allocate0} so that stays small enough for the JIT to inline.
      */
-    private int carve(int index) {
-        int slot = carved[index];
-        if (slot - live[index] != 0 || slot >= slotsPerSlab) {
+    private int carve(int index, int live) {
+        int slot = currentCarved;
+        if (slot != live || slot >= slotsPerSlab) {
             throw listEndedEarly(index);
         }
-        carved[index] = slot + 1;
+        currentCarved = slot + 1;
         MemorySegment slab = direct ? Everything.MEMORY : current;
         slab.set(WORD, currentBase + slotsOffset + slot * slotSize, NO_SLOT ^ LINK_KEY);
-        freeHead[index] = slot;
+        slab.set(WORD, currentBase + FREE_HEAD_OFFSET, slot);
         return slot;
     }
 
@@ -513,8 +509,8 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private SlabException listEndedEarly(int index) {
-        return freeListCorrupted(index, "the free list ended with " + (carved[index] - live[index])
-                + " slots still counted free");
+        int free = carvedOf(index) - header(index, LIVE_COUNT_OFFSET);
+        return freeListCorrupted(index, "the free list ended with " + free + " slots still counted free");
     }
 
     private SlabException badLink(int index, int slot, int link) {
@@ -531,19 +527,18 @@ public final class SlabEngine implements AutoCloseable {
         return SlabGeometry.HEADER_FIXED_BYTES + (long) slot * SlabGeometry.GENERATION_WORD_BYTES;
     }
 
-    /**
-     * Writes a slab's counters (kept on the heap while the engine runs) into its header. Done whenever a slab
-     * leaves the engine (released, or given back by close) and after a free-list rebuild: see ARCHITECTURE.md.
-     */
-    private void writeHeader(int index) {
-        writeHeader(slabSegment(index), index);
+    /** Slots of held slab {@code index} ever handed out: see {@link #currentCarved}. */
+    private int carvedOf(int index) {
+        return index == currentIndex ? currentCarved : slotsPerSlab;
     }
 
-    /** Header writes go through the slab's own segment: rare, and it stays right whichever path is in use. */
-    private void writeHeader(MemorySegment slab, int index) {
-        slab.set(JAVA_INT, CARVED_OFFSET, carved[index]);
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, freeHead[index]);
-        slab.set(JAVA_INT, LIVE_COUNT_OFFSET, live[index]);
+    /** A header field of held slab {@code index}, off the hot paths (which have the slab at hand already). */
+    private int header(int index, long field) {
+        return heldVia(index).get(WORD, bases[index] + field);
+    }
+
+    private void setHeader(int index, long field, int value) {
+        heldVia(index).set(WORD, bases[index] + field, value);
     }
 
     /**
@@ -553,14 +548,13 @@ public final class SlabEngine implements AutoCloseable {
     private SlabException freeListCorrupted(int index, String what) {
         MemorySegment slab = slabSegment(index);
         int head = NO_SLOT;
-        for (int slot = carved[index] - 1; slot >= 0; slot--) {
+        for (int slot = carvedOf(index) - 1; slot >= 0; slot--) {
             if ((slab.get(JAVA_INT, generationOffset(slot)) & LIVE) == 0) {
                 slab.set(JAVA_INT, slotsOffset + slot * slotSize, head ^ LINK_KEY);
                 head = slot;
             }
         }
-        freeHead[index] = head;
-        writeHeader(index);
+        slab.set(JAVA_INT, FREE_HEAD_OFFSET, head);
         return new SlabException("free list of slab " + globalIndex(index) + " was corrupted: " + what
                 + "; the list was rebuilt from the generation words and the allocation can be retried");
     }
@@ -571,25 +565,25 @@ public final class SlabEngine implements AutoCloseable {
             throw closedException();
         }
         int index;
+        int carved = slotsPerSlab;
         if (partialHead != NONE) {
             index = partialHead;
-            unlink(index);
+            unlink(index, false);
         } else if (emptyHead != NONE) {
             index = emptyHead;
-            unlink(index);
+            unlink(index, true);
         } else {
-            // May throw; the full slab must then stay CURRENT: marked HELD while still current, a free would put
-            // it on the partial list as well, and a later switch would pick it again and carve past its end.
+            // May throw; the full slab must then stay current: were it taken for full while still current, a free
+            // would put it on the partial list as well, and a later switch would pick it again and carve past its
+            // end.
             index = acquireSlab(orZero);
             if (index == NONE) {
                 return null;
             }
+            carved = 0;
         }
-        if (currentIndex != NONE) {
-            state[currentIndex] = HELD;
-        }
-        state[index] = CURRENT;
         currentIndex = index;
+        currentCarved = carved;
         current = vias[index];
         currentBase = bases[index];
         return current;
@@ -642,20 +636,20 @@ public final class SlabEngine implements AutoCloseable {
         }
         lastAllocated = 0;
         slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
-        slab.set(WORD, base + slotsOffset + slot * slotSize, freeHead[index] ^ LINK_KEY);
-        freeHead[index] = slot;
-        int live = --this.live[index];
+        slab.set(WORD, base + slotsOffset + slot * slotSize, slab.get(WORD, base + FREE_HEAD_OFFSET) ^ LINK_KEY);
+        slab.set(WORD, base + FREE_HEAD_OFFSET, slot);
+        int live = slab.get(WORD, base + LIVE_COUNT_OFFSET) - 1;
+        slab.set(WORD, base + LIVE_COUNT_OFFSET, live);
         liveCount--;
         frees++;
-        if (live == 0 || state[index] != CURRENT) {
+        if (live == 0 || index != currentIndex) {
             slabFreed(index, live);
         }
     }
 
     /** After a free that may change the slab's state: it left the full state or became empty. */
     private void slabFreed(int index, int live) {
-        byte was = state[index];
-        if (was == CURRENT) {
+        if (index == currentIndex) {
             if (live == 0 && emptyCount + 1 > reserveSlabs) {
                 current = null;
                 currentBase = 0;
@@ -663,17 +657,17 @@ public final class SlabEngine implements AutoCloseable {
                 releaseSlab(index);
             }
         } else if (live == 0) {
-            if (was == PARTIAL) {
-                unlink(index);
+            if (slotsPerSlab > 1) {
+                unlink(index, false); // it had 1 of more slots live: partial
             }
-            if (emptyCount + (currentIndex != NONE && this.live[currentIndex] == 0 ? 1 : 0)
+            if (emptyCount + (currentIndex != NONE && header(currentIndex, LIVE_COUNT_OFFSET) == 0 ? 1 : 0)
                     < reserveSlabs) {
-                push(index, EMPTY);
+                push(index, true);
             } else {
                 releaseSlab(index);
             }
-        } else if (was == HELD) {
-            push(index, PARTIAL);
+        } else if (live == slotsPerSlab - 1) {
+            push(index, false); // it was full
         }
     }
 
@@ -925,7 +919,7 @@ public final class SlabEngine implements AutoCloseable {
                     return;
                 }
                 MemorySegment slab = vias[index];
-                if (slab == null || slot >= carved[index]) {
+                if (slab == null || slot >= carvedOf(index)) {
                     break;
                 }
                 int word = (direct ? Everything.MEMORY : slab).get(WORD, bases[index] + generationOffset(slot));
@@ -1041,7 +1035,9 @@ public final class SlabEngine implements AutoCloseable {
         }
         // bases keeps its length: a LOCKED field access that raced with close and passed slabOf still finds it.
         vias = new MemorySegment[0];
-        savedGenerations = new int[0][];
+        releasedGenerations = new int[0][];
+        releasedIndices = new int[0];
+        releasedCount = 0;
         current = null;
         currentBase = 0;
         currentIndex = NONE;
@@ -1063,9 +1059,6 @@ public final class SlabEngine implements AutoCloseable {
         for (int index = 0; index < highWater; index++) {
             if (held[index] != null) {
                 try {
-                    if (held[index].scope().isAlive()) {
-                        writeHeader(held[index], index);
-                    }
                     memory.free(held[index]);
                 } catch (RuntimeException e) {
                     if (failure == null) {
@@ -1264,9 +1257,17 @@ public final class SlabEngine implements AutoCloseable {
             }
             throw e;
         }
-        int index = releasedCount > 0 ? releasedIndices[--releasedCount] : highWater++;
+        int[] generations = null;
+        int index;
+        if (releasedCount > 0) {
+            index = releasedIndices[--releasedCount];
+            generations = releasedGenerations[releasedCount];
+            releasedGenerations[releasedCount] = null;
+        } else {
+            index = highWater++;
+        }
         ensureCapacity(index + 1);
-        initialiseHeader(slab, index);
+        initialiseHeader(slab, index, generations);
         MemorySegment region = regions == null ? null : regions.regionOf(slab);
         MemorySegment via = region != null ? region : slab;
         vias[index] = via;
@@ -1303,21 +1304,17 @@ public final class SlabEngine implements AutoCloseable {
         return null;
     }
 
-    private void initialiseHeader(MemorySegment slab, int index) {
+    /** Writes a new slab's header; {@code generations} are those it had when its index was last given back. */
+    private void initialiseHeader(MemorySegment slab, int index, int[] generations) {
         slab.set(JAVA_INT, MAGIC_OFFSET, MAGIC);
         slab.set(JAVA_INT, INDEX_OFFSET, globalIndex(index));
-        slab.set(JAVA_INT, CARVED_OFFSET, 0);
         slab.set(JAVA_INT, FREE_HEAD_OFFSET, NO_SLOT);
         slab.set(JAVA_INT, LIVE_COUNT_OFFSET, 0);
-        carved[index] = 0;
-        freeHead[index] = NO_SLOT;
-        live[index] = 0;
+        slab.set(JAVA_INT, NEXT_OFFSET, NONE);
+        slab.set(JAVA_INT, PREV_OFFSET, NONE);
         slab.set(JAVA_INT, TAG_OFFSET, tag);
-        slab.set(JAVA_INT, SLOTS_OFFSET_OFFSET, (int) slotsOffset);
-        int[] saved = savedGenerations[index];
-        if (saved != null) {
-            MemorySegment.copy(saved, 0, slab, JAVA_INT, generationOffset(0), slotsPerSlab);
-            savedGenerations[index] = null;
+        if (generations != null) {
+            MemorySegment.copy(generations, 0, slab, JAVA_INT, generationOffset(0), slotsPerSlab);
         } else {
             int start = ThreadLocalRandom.current().nextInt() & GENERATION_MASK;
             for (int slot = 0; slot < slotsPerSlab; slot++) {
@@ -1343,12 +1340,15 @@ public final class SlabEngine implements AutoCloseable {
         MemorySegment slab = slabSegment(index);
         int[] generations = new int[slotsPerSlab];
         MemorySegment.copy(slab, JAVA_INT, generationOffset(0), generations, 0, slotsPerSlab);
-        writeHeader(slab, index);
-        savedGenerations[index] = generations;
+        if (releasedCount == releasedIndices.length) {
+            int length = releasedCount + Math.max(4, releasedCount >> 1);
+            releasedIndices = Arrays.copyOf(releasedIndices, length);
+            releasedGenerations = Arrays.copyOf(releasedGenerations, length);
+        }
+        releasedIndices[releasedCount] = index;
+        releasedGenerations[releasedCount++] = generations;
         // bases[index] stays: a LOCKED field access racing with this release then still lands in this slab.
         vias[index] = null;
-        state[index] = 0;
-        releasedIndices[releasedCount++] = index;
         heldSlabs--;
         if (striped != null) {
             striped.heldSlabs--;
@@ -1368,57 +1368,46 @@ public final class SlabEngine implements AutoCloseable {
 
     private void ensureCapacity(int slabCount) {
         if (slabCount > vias.length) {
-            // Grow by a quarter, not double: these arrays are most of the cache's heap (see ARCHITECTURE.md).
+            // Grow by a quarter, not double: these two are the cache's only heap per slab (see ARCHITECTURE.md).
             int length = Math.max(slabCount, vias.length + Math.max(4, vias.length >> 2));
-            savedGenerations = Arrays.copyOf(savedGenerations, length);
-            state = Arrays.copyOf(state, length);
-            next = Arrays.copyOf(next, length);
-            prev = Arrays.copyOf(prev, length);
-            freeHead = Arrays.copyOf(freeHead, length);
-            carved = Arrays.copyOf(carved, length);
-            live = Arrays.copyOf(live, length);
-            releasedIndices = Arrays.copyOf(releasedIndices, length);
             vias = Arrays.copyOf(vias, length);
             bases = Arrays.copyOf(bases, length);
         }
     }
 
-    private void push(int index, byte list) {
-        state[index] = list;
-        prev[index] = NONE;
-        if (list == PARTIAL) {
-            next[index] = partialHead;
-            if (partialHead != NONE) {
-                prev[partialHead] = index;
-            }
-            partialHead = index;
-        } else {
-            next[index] = emptyHead;
-            if (emptyHead != NONE) {
-                prev[emptyHead] = index;
-            }
+    /** Pushes a slab that is not current on the empty list, or else on the partial list. */
+    private void push(int index, boolean empty) {
+        int head = empty ? emptyHead : partialHead;
+        setHeader(index, PREV_OFFSET, NONE);
+        setHeader(index, NEXT_OFFSET, head);
+        if (head != NONE) {
+            setHeader(head, PREV_OFFSET, index);
+        }
+        if (empty) {
             emptyHead = index;
             emptyCount++;
+        } else {
+            partialHead = index;
         }
     }
 
-    private void unlink(int index) {
-        int before = prev[index];
-        int after = next[index];
+    /** Takes a slab off the empty list, or else off the partial list. */
+    private void unlink(int index, boolean empty) {
+        int before = header(index, PREV_OFFSET);
+        int after = header(index, NEXT_OFFSET);
         if (after != NONE) {
-            prev[after] = before;
+            setHeader(after, PREV_OFFSET, before);
         }
         if (before != NONE) {
-            next[before] = after;
-        } else if (partialHead == index) {
-            partialHead = after;
-        } else {
+            setHeader(before, NEXT_OFFSET, after);
+        } else if (empty) {
             emptyHead = after;
+        } else {
+            partialHead = after;
         }
-        if (state[index] == EMPTY) {
+        if (empty) {
             emptyCount--;
         }
-        state[index] = HELD;
     }
 
     /**
