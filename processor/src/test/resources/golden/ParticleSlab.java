@@ -86,6 +86,20 @@ public final class ParticleSlab implements AutoCloseable {
 
     private static final long FLAGS_OFFSET = 28L;
 
+    /**
+     * Reads and writes of {@code int} values. Unaligned only to skip FFM's alignment check on every access:
+     * slabs are aligned to {@link #SLAB_SIZE}, slots to {@link #SLOT_ALIGNMENT}, every value to its size
+     * in the slot (as {@link #LAYOUT} checks), so every access is in fact aligned.
+     */
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+
+    /**
+     * Reads and writes of {@code double} values. Unaligned only to skip FFM's alignment check on every access:
+     * slabs are aligned to {@link #SLAB_SIZE}, slots to {@link #SLOT_ALIGNMENT}, every value to its size
+     * in the slot (as {@link #LAYOUT} checks), so every access is in fact aligned.
+     */
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
     private final SlabEngine engine;
 
     private ParticleSlab(SlabEngine engine) {
@@ -180,7 +194,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code x}
      */
     public double x(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET);
+        return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + X_OFFSET);
     }
 
     /**
@@ -189,7 +203,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void x(long handle, double value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
+        engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
     }
 
     /**
@@ -198,7 +212,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code y}
      */
     public double y(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
+        return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
     }
 
     /**
@@ -207,7 +221,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void y(long handle, double value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
+        engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
     }
 
     /**
@@ -216,7 +230,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code z}
      */
     public double z(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
+        return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
     }
 
     /**
@@ -225,7 +239,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void z(long handle, double value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
+        engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
     }
 
     /**
@@ -234,7 +248,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET);
+        return engine.slabOf(handle).get(INT, engine.slotOffset(handle) + ID_OFFSET);
     }
 
     /**
@@ -243,7 +257,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET, value);
+        engine.slabOf(handle).set(INT, engine.slotOffset(handle) + ID_OFFSET, value);
     }
 
     /**
@@ -252,7 +266,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code flags}
      */
     public int flags(long handle) {
-        return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET);
+        return engine.slabOf(handle).get(INT, engine.slotOffset(handle) + FLAGS_OFFSET);
     }
 
     /**
@@ -261,7 +275,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void flags(long handle, int value) {
-        engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
+        engine.slabOf(handle).set(INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
     }
 
     /**
@@ -335,19 +349,19 @@ public final class ParticleSlab implements AutoCloseable {
 
     private static Particle readSlot(MemorySegment slab, long base) {
         return new Particle(
-                slab.get(ValueLayout.JAVA_DOUBLE, base + X_OFFSET),
-                slab.get(ValueLayout.JAVA_DOUBLE, base + Y_OFFSET),
-                slab.get(ValueLayout.JAVA_DOUBLE, base + Z_OFFSET),
-                slab.get(ValueLayout.JAVA_INT, base + ID_OFFSET),
-                slab.get(ValueLayout.JAVA_INT, base + FLAGS_OFFSET));
+                slab.get(DOUBLE, base + X_OFFSET),
+                slab.get(DOUBLE, base + Y_OFFSET),
+                slab.get(DOUBLE, base + Z_OFFSET),
+                slab.get(INT, base + ID_OFFSET),
+                slab.get(INT, base + FLAGS_OFFSET));
     }
 
     private static void writeSlot(MemorySegment slab, long base, Particle value) {
-        slab.set(ValueLayout.JAVA_DOUBLE, base + X_OFFSET, value.x());
-        slab.set(ValueLayout.JAVA_DOUBLE, base + Y_OFFSET, value.y());
-        slab.set(ValueLayout.JAVA_DOUBLE, base + Z_OFFSET, value.z());
-        slab.set(ValueLayout.JAVA_INT, base + ID_OFFSET, value.id());
-        slab.set(ValueLayout.JAVA_INT, base + FLAGS_OFFSET, value.flags());
+        slab.set(DOUBLE, base + X_OFFSET, value.x());
+        slab.set(DOUBLE, base + Y_OFFSET, value.y());
+        slab.set(DOUBLE, base + Z_OFFSET, value.z());
+        slab.set(INT, base + ID_OFFSET, value.id());
+        slab.set(INT, base + FLAGS_OFFSET, value.flags());
     }
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
@@ -355,11 +369,11 @@ public final class ParticleSlab implements AutoCloseable {
         long handle = engine.allocateUninitialized();
         MemorySegment slab = engine.allocatedSlab(handle);
         long base = engine.slotOffset(handle);
-        slab.set(ValueLayout.JAVA_DOUBLE, base + X_OFFSET, xValue);
-        slab.set(ValueLayout.JAVA_DOUBLE, base + Y_OFFSET, yValue);
-        slab.set(ValueLayout.JAVA_DOUBLE, base + Z_OFFSET, zValue);
-        slab.set(ValueLayout.JAVA_INT, base + ID_OFFSET, idValue);
-        slab.set(ValueLayout.JAVA_INT, base + FLAGS_OFFSET, flagsValue);
+        slab.set(DOUBLE, base + X_OFFSET, xValue);
+        slab.set(DOUBLE, base + Y_OFFSET, yValue);
+        slab.set(DOUBLE, base + Z_OFFSET, zValue);
+        slab.set(INT, base + ID_OFFSET, idValue);
+        slab.set(INT, base + FLAGS_OFFSET, flagsValue);
         return handle;
     }
 
@@ -422,7 +436,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET);
+            return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + X_OFFSET);
         }
 
         /**
@@ -431,7 +445,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
+            engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
             return this;
         }
 
@@ -440,7 +454,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
+            return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
         }
 
         /**
@@ -449,7 +463,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
+            engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
             return this;
         }
 
@@ -458,7 +472,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
+            return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
         }
 
         /**
@@ -467,7 +481,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
+            engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
             return this;
         }
 
@@ -476,7 +490,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET);
+            return engine.slabOf(handle).get(INT, engine.slotOffset(handle) + ID_OFFSET);
         }
 
         /**
@@ -485,7 +499,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET, value);
+            engine.slabOf(handle).set(INT, engine.slotOffset(handle) + ID_OFFSET, value);
             return this;
         }
 
@@ -494,7 +508,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET);
+            return engine.slabOf(handle).get(INT, engine.slotOffset(handle) + FLAGS_OFFSET);
         }
 
         /**
@@ -503,7 +517,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
+            engine.slabOf(handle).set(INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
             return this;
         }
 
@@ -541,7 +555,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double x() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET);
+            return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + X_OFFSET);
         }
 
         /**
@@ -551,7 +565,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box x(double value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
+            engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + X_OFFSET, value);
             return this;
         }
 
@@ -561,7 +575,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double y() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
+            return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + Y_OFFSET);
         }
 
         /**
@@ -571,7 +585,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box y(double value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
+            engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + Y_OFFSET, value);
             return this;
         }
 
@@ -581,7 +595,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double z() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
+            return engine.slabOf(handle).get(DOUBLE, engine.slotOffset(handle) + Z_OFFSET);
         }
 
         /**
@@ -591,7 +605,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box z(double value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
+            engine.slabOf(handle).set(DOUBLE, engine.slotOffset(handle) + Z_OFFSET, value);
             return this;
         }
 
@@ -601,7 +615,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int id() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET);
+            return engine.slabOf(handle).get(INT, engine.slotOffset(handle) + ID_OFFSET);
         }
 
         /**
@@ -611,7 +625,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + ID_OFFSET, value);
+            engine.slabOf(handle).set(INT, engine.slotOffset(handle) + ID_OFFSET, value);
             return this;
         }
 
@@ -621,7 +635,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int flags() {
             long handle = handle();
-            return engine.slabOf(handle).get(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET);
+            return engine.slabOf(handle).get(INT, engine.slotOffset(handle) + FLAGS_OFFSET);
         }
 
         /**
@@ -631,7 +645,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box flags(int value) {
             long handle = handle();
-            engine.slabOf(handle).set(ValueLayout.JAVA_INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
+            engine.slabOf(handle).set(INT, engine.slotOffset(handle) + FLAGS_OFFSET, value);
             return this;
         }
 

@@ -120,8 +120,8 @@ final class AccessorWriter {
                 .addJavadoc("@return the element\n")
                 .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is outside {@code @Length($L)}\n",
                         array.length());
-        out.add(body(get, CodeBlock.builder().addStatement("return $L.get($T.$L, $L)", SLAB, Names.VALUE_LAYOUT,
-                array.element().layoutConstant, elementOffset).build()).build());
+        out.add(body(get, CodeBlock.builder().addStatement("return $L.get($N, $L)", SLAB,
+                plan.accessLayout(array.element()), elementOffset).build()).build());
 
         MethodSpec.Builder set = start(node.accessor())
                 .addJavadoc("Writes element {@code index} of {@code $L} of $L.\n", dotted(node), subject());
@@ -129,8 +129,8 @@ final class AccessorWriter {
         set.addParameter(int.class, "index").addParameter(element, "value")
                 .addJavadoc("@param index the element index, from 0 to $L\n", array.length() - 1)
                 .addJavadoc("@param value the new element\n");
-        out.add(fluent(body(set, CodeBlock.builder().addStatement("$L.set($T.$L, $L, value)", SLAB,
-                        Names.VALUE_LAYOUT, array.element().layoutConstant, elementOffset).build()))
+        out.add(fluent(body(set, CodeBlock.builder().addStatement("$L.set($N, $L, value)", SLAB,
+                        plan.accessLayout(array.element()), elementOffset).build()))
                 .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is outside {@code @Length($L)}\n",
                         array.length())
                 .build());

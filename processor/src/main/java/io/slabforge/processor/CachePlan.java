@@ -3,6 +3,8 @@ package io.slabforge.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.NameAllocator;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +47,12 @@ final class CachePlan {
     /** Byte ranges of padding inside the slot, absolute, adjacent ranges merged. */
     record Gap(long offset, long size) {}
 
+    /** A store of zero that clears padding: {@code unit.size} bytes at {@code offset}, aligned to them. */
+    record ZeroStore(long offset, Scalar unit) {}
+
+    /** Gaps above this many bytes are cleared with one {@code fill}, smaller ones with {@link ZeroStore}s. */
+    static final long MAX_STORED_GAP = 64;
+
     static final Set<String> RESERVED_CONSTANTS = Set.of(
             "LAYOUT", "SLOT_SIZE", "SLOT_ALIGNMENT", "SLAB_SIZE", "SLOTS_PER_SLAB", "GEOMETRY");
 
@@ -61,6 +69,11 @@ final class CachePlan {
     final Set<Scalar> arrayElements = new LinkedHashSet<>();
     /** Whether a record value needs more than a null check before it is written (it holds references). */
     final boolean needsChecks;
+    /**
+     * Every scalar the accessors and helpers read or write, with the name of its access layout constant
+     * ({@code DOUBLE} for {@code ValueLayout.JAVA_DOUBLE_UNALIGNED}), in {@link Scalar} order.
+     */
+    final Map<Scalar, String> accessLayouts = new EnumMap<>(Scalar.class);
 
     private final NameAllocator constants = new NameAllocator();
 
@@ -76,6 +89,61 @@ final class CachePlan {
         collectGaps(model.layout(), 0, collected);
         this.gaps = merge(collected);
         this.needsChecks = allNodes().stream().anyMatch(n -> !(n.type() instanceof ComponentType.Primitive));
+        nameAccessLayouts();
+    }
+
+    /**
+     * Names the access layout constants after everything else, and never after an enum type the class refers to:
+     * {@code INT.values()} would read a constant {@code INT} instead of an enum {@code INT}.
+     */
+    private void nameAccessLayouts() {
+        Set<Scalar> used = EnumSet.noneOf(Scalar.class);
+        for (Node node : allNodes()) {
+            if (node.type() instanceof ComponentType.Primitive p) {
+                used.add(p.scalar());
+            } else if (node.type() instanceof ComponentType.EnumType e) {
+                used.add(e.storage());
+            } else if (node.type() instanceof ComponentType.ArrayType a) {
+                used.add(a.element());
+            }
+        }
+        for (Gap gap : gaps) {
+            if (gap.size() <= MAX_STORED_GAP) {
+                zeroStores(gap).forEach(store -> used.add(store.unit()));
+            }
+        }
+        enumValues.keySet().forEach(type -> type.simpleNames().forEach(constants::newName));
+        for (Scalar scalar : used) {
+            accessLayouts.put(scalar, constants.newName(scalar.name()));
+        }
+    }
+
+    /** The name of the access layout constant of {@code scalar}. */
+    String accessLayout(Scalar scalar) {
+        String name = accessLayouts.get(scalar);
+        if (name == null) {
+            throw new IllegalStateException("no access layout planned for " + scalar);
+        }
+        return name;
+    }
+
+    /**
+     * Zero stores covering a gap, each the widest unit that is aligned at its offset, fits the rest of the gap and
+     * is not wider than the slot alignment (so that it is aligned in memory too).
+     */
+    List<ZeroStore> zeroStores(Gap gap) {
+        List<ZeroStore> stores = new ArrayList<>();
+        long offset = gap.offset();
+        long end = gap.offset() + gap.size();
+        while (offset < end) {
+            long unit = 8;
+            while (unit > slotAlignment || unit > end - offset || offset % unit != 0) {
+                unit >>= 1;
+            }
+            stores.add(new ZeroStore(offset, Scalar.ofWidth(unit)));
+            offset += unit;
+        }
+        return stores;
     }
 
     private List<Node> nodesOf(RecordModel record, List<String> parentPath, String prefix, long base) {

@@ -3,7 +3,6 @@ package io.slabforge.processor;
 import static io.slabforge.processor.Names.MEMORY_SEGMENT;
 import static io.slabforge.processor.Names.OBJECTS;
 import static io.slabforge.processor.Names.SLAB_EXCEPTION;
-import static io.slabforge.processor.Names.VALUE_LAYOUT;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.STATIC;
 
@@ -77,7 +76,6 @@ final class HelpersWriter {
         }
     }
 
-    /** Stores of zero over every padding byte, in the widest aligned units (never wider than the slot alignment). */
     /**
      * {@code allocate(value)} passes the record's components here instead of the record: {@code allocate(value)}
      * stays small enough to inline wherever it is called, so the record never escapes the caller (a record
@@ -108,27 +106,22 @@ final class HelpersWriter {
         return node.component().name() + "Value";
     }
 
+    /** Stores of zero over every padding byte, in the widest aligned units (never wider than the slot alignment). */
     private MethodSpec zeroPadding() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("zeroPadding")
                 .addModifiers(PRIVATE, STATIC)
                 .addParameter(MEMORY_SEGMENT, "slab")
                 .addParameter(long.class, "base");
         for (CachePlan.Gap gap : plan.gaps) {
-            if (gap.size() > 64) {
+            if (gap.size() > CachePlan.MAX_STORED_GAP) {
                 m.addStatement("slab.asSlice(base + $L, $L).fill((byte) 0)", gap.offset(), gap.size());
                 continue;
             }
-            long offset = gap.offset();
-            long end = gap.offset() + gap.size();
-            while (offset < end) {
-                long unit = 8;
-                while (unit > plan.slotAlignment || unit > end - offset || offset % unit != 0) {
-                    unit >>= 1;
-                }
-                String layout = unit == 8 ? "JAVA_LONG" : unit == 4 ? "JAVA_INT" : unit == 2 ? "JAVA_SHORT" : "JAVA_BYTE";
-                String zero = unit == 8 ? "0L" : unit == 4 ? "0" : unit == 2 ? "(short) 0" : "(byte) 0";
-                m.addStatement("slab.set($T.$L, base + $L, $L)", VALUE_LAYOUT, layout, offset, zero);
-                offset += unit;
+            for (CachePlan.ZeroStore store : plan.zeroStores(gap)) {
+                Scalar unit = store.unit();
+                String zero = unit == Scalar.LONG ? "0L" : unit == Scalar.INT ? "0"
+                        : unit == Scalar.SHORT ? "(short) 0" : "(byte) 0";
+                m.addStatement("slab.set($N, base + $L, $L)", plan.accessLayout(unit), store.offset(), zero);
             }
         }
         return m.build();
@@ -186,7 +179,7 @@ final class HelpersWriter {
                 .build();
     }
 
-    private static MethodSpec copyOut(Scalar element) {
+    private MethodSpec copyOut(Scalar element) {
         TypeName array = ArrayTypeName.of(element.type);
         MethodSpec.Builder m = MethodSpec.methodBuilder("copyOut")
                 .addModifiers(PRIVATE, STATIC)
@@ -195,17 +188,17 @@ final class HelpersWriter {
                 .addParameter(long.class, "offset")
                 .addParameter(array, "array");
         if (element.bulkCopyable()) {
-            m.addStatement("$T.copy(slab, $T.$L, offset, array, 0, array.length)", MEMORY_SEGMENT, VALUE_LAYOUT,
-                    element.layoutConstant);
+            m.addStatement("$T.copy(slab, $N, offset, array, 0, array.length)", MEMORY_SEGMENT,
+                    plan.accessLayout(element));
         } else {
             m.beginControlFlow("for (int i = 0; i < array.length; i++)")
-                    .addStatement("array[i] = slab.get($T.$L, offset + i)", VALUE_LAYOUT, element.layoutConstant)
+                    .addStatement("array[i] = slab.get($N, offset + i)", plan.accessLayout(element))
                     .endControlFlow();
         }
         return m.addStatement("return array").build();
     }
 
-    private static MethodSpec copyIn(Scalar element) {
+    private MethodSpec copyIn(Scalar element) {
         TypeName array = ArrayTypeName.of(element.type);
         MethodSpec.Builder m = MethodSpec.methodBuilder("copyIn")
                 .addModifiers(PRIVATE, STATIC)
@@ -218,11 +211,11 @@ final class HelpersWriter {
                 .addStatement("throw badArray(name, array, length)")
                 .endControlFlow();
         if (element.bulkCopyable()) {
-            m.addStatement("$T.copy(array, 0, slab, $T.$L, offset, length)", MEMORY_SEGMENT, VALUE_LAYOUT,
-                    element.layoutConstant);
+            m.addStatement("$T.copy(array, 0, slab, $N, offset, length)", MEMORY_SEGMENT,
+                    plan.accessLayout(element));
         } else {
             m.beginControlFlow("for (int i = 0; i < length; i++)")
-                    .addStatement("slab.set($T.$L, offset + i, array[i])", VALUE_LAYOUT, element.layoutConstant)
+                    .addStatement("slab.set($N, offset + i, array[i])", plan.accessLayout(element))
                     .endControlFlow();
         }
         return m.build();

@@ -1,14 +1,12 @@
 package io.slabforge.processor;
 
-import static io.slabforge.processor.Names.VALUE_LAYOUT;
-
 import com.palantir.javapoet.CodeBlock;
 import java.util.List;
 
 /**
  * The code that reads and writes one stored value, given an expression for the slab segment and one for the slot's
- * base offset: {@code slab.get(ValueLayout.JAVA_DOUBLE, base + X_OFFSET)}, the jextract pattern with
- * {@code static final} offsets.
+ * base offset: {@code slab.get(DOUBLE, base + X_OFFSET)}, the jextract pattern with {@code static final} offsets
+ * and layouts ({@code DOUBLE} is the class's {@code ValueLayout.JAVA_DOUBLE_UNALIGNED}, see {@link ConstantsWriter}).
  */
 final class SlotCode {
     private final CachePlan plan;
@@ -26,8 +24,7 @@ final class SlotCode {
     CodeBlock read(CachePlan.Node node, CodeBlock slab, CodeBlock base) {
         ComponentType type = node.type();
         if (type instanceof ComponentType.Primitive p) {
-            return CodeBlock.of("$L.get($T.$L, $L)", slab, VALUE_LAYOUT, p.scalar().layoutConstant,
-                    offset(node, base));
+            return CodeBlock.of("$L.get($N, $L)", slab, plan.accessLayout(p.scalar()), offset(node, base));
         }
         if (type instanceof ComponentType.EnumType e) {
             return CodeBlock.of("enumAt($N, $L, $S)", plan.enumValues.get(e.type()),
@@ -57,13 +54,12 @@ final class SlotCode {
                 .build();
     }
 
-    static CodeBlock readOrdinal(ComponentType.EnumType e, CodeBlock slab, CodeBlock offset) {
+    CodeBlock readOrdinal(ComponentType.EnumType e, CodeBlock slab, CodeBlock offset) {
+        String layout = plan.accessLayout(e.storage());
         return switch (e.storage()) {
-            case BYTE -> CodeBlock.of("$T.toUnsignedInt($L.get($T.JAVA_BYTE, $L))", Byte.class, slab, VALUE_LAYOUT,
-                    offset);
-            case SHORT -> CodeBlock.of("$T.toUnsignedInt($L.get($T.JAVA_SHORT, $L))", Short.class, slab,
-                    VALUE_LAYOUT, offset);
-            default -> CodeBlock.of("$L.get($T.JAVA_INT, $L)", slab, VALUE_LAYOUT, offset);
+            case BYTE -> CodeBlock.of("$T.toUnsignedInt($L.get($N, $L))", Byte.class, slab, layout, offset);
+            case SHORT -> CodeBlock.of("$T.toUnsignedInt($L.get($N, $L))", Short.class, slab, layout, offset);
+            default -> CodeBlock.of("$L.get($N, $L)", slab, layout, offset);
         };
     }
 
@@ -71,8 +67,8 @@ final class SlotCode {
     CodeBlock write(CachePlan.Node node, CodeBlock slab, CodeBlock base, CodeBlock value) {
         ComponentType type = node.type();
         if (type instanceof ComponentType.Primitive p) {
-            return CodeBlock.builder().addStatement("$L.set($T.$L, $L, $L)", slab, VALUE_LAYOUT,
-                    p.scalar().layoutConstant, offset(node, base), value).build();
+            return CodeBlock.builder().addStatement("$L.set($N, $L, $L)", slab, plan.accessLayout(p.scalar()),
+                    offset(node, base), value).build();
         }
         if (type instanceof ComponentType.EnumType e) {
             return CodeBlock.builder().addStatement("$L", writeOrdinal(e, slab, offset(node, base), value)).build();
@@ -88,13 +84,12 @@ final class SlotCode {
         return code.build();
     }
 
-    static CodeBlock writeOrdinal(ComponentType.EnumType e, CodeBlock slab, CodeBlock offset, CodeBlock value) {
+    CodeBlock writeOrdinal(ComponentType.EnumType e, CodeBlock slab, CodeBlock offset, CodeBlock value) {
+        String layout = plan.accessLayout(e.storage());
         return switch (e.storage()) {
-            case BYTE -> CodeBlock.of("$L.set($T.JAVA_BYTE, $L, (byte) $L.ordinal())", slab, VALUE_LAYOUT, offset,
-                    value);
-            case SHORT -> CodeBlock.of("$L.set($T.JAVA_SHORT, $L, (short) $L.ordinal())", slab, VALUE_LAYOUT,
-                    offset, value);
-            default -> CodeBlock.of("$L.set($T.JAVA_INT, $L, $L.ordinal())", slab, VALUE_LAYOUT, offset, value);
+            case BYTE -> CodeBlock.of("$L.set($N, $L, (byte) $L.ordinal())", slab, layout, offset, value);
+            case SHORT -> CodeBlock.of("$L.set($N, $L, (short) $L.ordinal())", slab, layout, offset, value);
+            default -> CodeBlock.of("$L.set($N, $L, $L.ordinal())", slab, layout, offset, value);
         };
     }
 

@@ -9,16 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slabforge.InvalidHandleException;
 import io.slabforge.SlabException;
+import io.slabforge.SlabEngine;
+import io.slabforge.SlabMemory;
 import io.slabforge.SlabSync;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /** Every component type, embedded records, @Atomic, nested and custom cache names. */
 public final class TypesChecks {
@@ -27,6 +33,8 @@ public final class TypesChecks {
     public static Map<String, Runnable> checks() {
         Map<String, Runnable> checks = new LinkedHashMap<>();
         checks.put("every primitive, enum, array and embedded record round-trips", TypesChecks::roundTrip);
+        checks.put("seeded random values of every type round-trip through every write and read path, at the"
+                + " LAYOUT offsets, read back through aligned layouts, on every memory path", TypesChecks::seededRoundTrip);
         checks.put("boolean is one byte, char two", TypesChecks::primitiveSizes);
         checks.put("per-component accessors on cache, Ref and Box", TypesChecks::componentAccessors);
         checks.put("array element access is bounds-checked", TypesChecks::arrayBounds);
@@ -97,6 +105,224 @@ public final class TypesChecks {
             assertArrayEquals(new byte[8], z.symbol());
             assertEquals(new Vec3(0, 0, 0), z.pos());
         }
+    }
+
+    static Order randomOrder(Random random) {
+        byte[] symbol = new byte[8];
+        random.nextBytes(symbol);
+        return new Order(random.nextLong(), random.nextBoolean(), (byte) random.nextInt(), (short) random.nextInt(),
+                (char) random.nextInt(), random.nextInt(), Float.intBitsToFloat(random.nextInt()),
+                Double.longBitsToDouble(random.nextLong()), random.nextBoolean() ? Side.BUY : Side.SELL, symbol,
+                new boolean[] {random.nextBoolean(), random.nextBoolean(), random.nextBoolean()},
+                new char[] {(char) random.nextInt(), (char) random.nextInt()},
+                random.ints(4).toArray(), random.longs(2).toArray(),
+                new float[] {Float.intBitsToFloat(random.nextInt()), Float.intBitsToFloat(random.nextInt())},
+                new double[] {Double.longBitsToDouble(random.nextLong()), Double.longBitsToDouble(random.nextLong())},
+                new short[] {(short) random.nextInt(), (short) random.nextInt(), (short) random.nextInt()},
+                new Vec3(Double.longBitsToDouble(random.nextLong()), random.nextDouble(), -random.nextDouble()));
+    }
+
+    /** A provider of the caller's own memory: the engine then goes through each slab's own segment. */
+    static final class OwnMemory implements SlabMemory, AutoCloseable {
+        private final Arena arena = Arena.ofShared();
+
+        @Override
+        public MemorySegment allocate(long byteSize, long byteAlignment) {
+            return arena.allocate(byteSize, byteAlignment);
+        }
+
+        @Override
+        public void free(MemorySegment segment) {}
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+
+        @Override
+        public String toString() {
+            return "OwnMemory";
+        }
+    }
+
+    /**
+     * Accessors read and write through unaligned layouts (the generated code says why); this checks, for every
+     * type, that whatever path wrote a value, every path reads it back, and that it sits where the C layout says:
+     * {@code LAYOUT}'s var handles are aligned, so they would throw on a misaligned address. Runs on the region
+     * path (CONFINED and LOCKED caches), on a provider's own segments, with and without handle checks, and, when
+     * the test JVM has native access, on the direct path.
+     */
+    static void seededRoundTrip() {
+        Random random = new Random(0x5EED_0A1E);
+        try (OwnMemory own = new OwnMemory()) {
+            List<OrderSlab> caches = List.of(OrderSlab.create(), OrderSlab.builder().sync(SlabSync.LOCKED).build(),
+                    OrderSlab.builder().sync(SlabSync.NONE).checked(false).build(),
+                    OrderSlab.builder().memory(own).build());
+            boolean nativeAccess = SlabEngine.class.getModule().isNativeAccessEnabled();
+            assertEquals(List.of(nativeAccess, false, nativeAccess, false),
+                    caches.stream().map(TypesChecks::isDirect).toList(), "direct path of each cache");
+            for (OrderSlab slab : caches) {
+                try (slab) {
+                    roundTrip(slab, random);
+                }
+            }
+        }
+    }
+
+    private static void roundTrip(OrderSlab slab, Random random) {
+        List<Long> handles = new ArrayList<>();
+        List<Order> values = new ArrayList<>();
+        OrderSlab.Ref ref = slab.ref();
+        for (int i = 0; i < 150; i++) {
+            Order value = randomOrder(random);
+            long h;
+            switch (i % 4) {
+                case 0 -> h = slab.allocate(value);
+                case 1 -> {
+                    h = slab.allocate();
+                    slab.set(h, value);
+                }
+                case 2 -> {
+                    h = slab.allocate();
+                    writeEachComponent(slab, h, value);
+                }
+                default -> {
+                    h = slab.allocate();
+                    ref.wrap(h).id(value.id()).active(value.active()).b(value.b()).s(value.s()).c(value.c())
+                            .qty(value.qty()).f(value.f()).price(value.price()).side(value.side())
+                            .symbol(value.symbol()).flags(value.flags()).code(value.code()).ints(value.ints())
+                            .longs(value.longs()).floats(value.floats()).doubles(value.doubles())
+                            .shorts(value.shorts()).pos(value.pos());
+                }
+            }
+            handles.add(h);
+            values.add(value);
+        }
+        for (int i = 0; i < handles.size(); i++) {
+            long h = handles.get(i);
+            Order expected = values.get(i);
+            assertOrder(expected, slab.get(h));
+            assertOrder(expected, ref.wrap(h).toRecord());
+            assertOrder(expected, readEachComponent(slab, h));
+            assertAtLayoutOffsets(expected, slab.segment(h));
+        }
+        try (OrderSlab.Box box = slab.box()) {
+            Order value = randomOrder(random);
+            box.id(value.id()).active(value.active()).b(value.b()).s(value.s()).c(value.c()).qty(value.qty())
+                    .f(value.f()).price(value.price()).side(value.side()).symbol(value.symbol())
+                    .flags(value.flags()).code(value.code()).ints(value.ints()).longs(value.longs())
+                    .floats(value.floats()).doubles(value.doubles()).shorts(value.shorts()).pos(value.pos());
+            assertOrder(value, box.toRecord());
+            assertEquals(value.price(), box.price());
+            assertEquals(value.pos().z(), box.posZ());
+            assertAtLayoutOffsets(value, slab.segment(box.handle()));
+        }
+    }
+
+    /** Element by element and field by field, through the cache's per-component setters. */
+    private static void writeEachComponent(OrderSlab slab, long h, Order v) {
+        slab.id(h, v.id());
+        slab.active(h, v.active());
+        slab.b(h, v.b());
+        slab.s(h, v.s());
+        slab.c(h, v.c());
+        slab.qty(h, v.qty());
+        slab.f(h, v.f());
+        slab.price(h, v.price());
+        slab.side(h, v.side());
+        for (int i = 0; i < 8; i++) {
+            slab.symbol(h, i, v.symbol()[i]);
+        }
+        for (int i = 0; i < 3; i++) {
+            slab.flags(h, i, v.flags()[i]);
+            slab.shorts(h, i, v.shorts()[i]);
+        }
+        for (int i = 0; i < 2; i++) {
+            slab.code(h, i, v.code()[i]);
+            slab.longs(h, i, v.longs()[i]);
+            slab.floats(h, i, v.floats()[i]);
+            slab.doubles(h, i, v.doubles()[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+            slab.ints(h, i, v.ints()[i]);
+        }
+        slab.posX(h, v.pos().x());
+        slab.posY(h, v.pos().y());
+        slab.posZ(h, v.pos().z());
+    }
+
+    private static Order readEachComponent(OrderSlab slab, long h) {
+        byte[] symbol = new byte[8];
+        boolean[] flags = new boolean[3];
+        short[] shorts = new short[3];
+        char[] code = new char[2];
+        long[] longs = new long[2];
+        float[] floats = new float[2];
+        double[] doubles = new double[2];
+        int[] ints = new int[4];
+        for (int i = 0; i < 8; i++) {
+            symbol[i] = slab.symbol(h, i);
+        }
+        for (int i = 0; i < 3; i++) {
+            flags[i] = slab.flags(h, i);
+            shorts[i] = slab.shorts(h, i);
+        }
+        for (int i = 0; i < 2; i++) {
+            code[i] = slab.code(h, i);
+            longs[i] = slab.longs(h, i);
+            floats[i] = slab.floats(h, i);
+            doubles[i] = slab.doubles(h, i);
+        }
+        for (int i = 0; i < 4; i++) {
+            ints[i] = slab.ints(h, i);
+        }
+        assertArrayEquals(symbol, slab.symbol(h));
+        assertArrayEquals(ints, slab.ints(h));
+        assertEquals(new Vec3(slab.posX(h), slab.posY(h), slab.posZ(h)), slab.pos(h));
+        return new Order(slab.id(h), slab.active(h), slab.b(h), slab.s(h), slab.c(h), slab.qty(h), slab.f(h),
+                slab.price(h), slab.side(h), symbol, flags, code, ints, longs, floats, doubles, shorts,
+                new Vec3(slab.posX(h), slab.posY(h), slab.posZ(h)));
+    }
+
+    private static VarHandle field(String... path) {
+        return OrderSlab.LAYOUT.varHandle(Stream.of(path).map(PathElement::groupElement)
+                .toArray(PathElement[]::new));
+    }
+
+    private static VarHandle element(String array) {
+        return OrderSlab.LAYOUT.varHandle(PathElement.groupElement(array), PathElement.sequenceElement());
+    }
+
+    /** Every value read through {@code LAYOUT}'s aligned var handles at its C offset in the slot. */
+    private static void assertAtLayoutOffsets(Order v, MemorySegment slot) {
+        assertEquals(v.id(), (long) field("id").get(slot, 0L));
+        assertEquals(v.active(), (boolean) field("active").get(slot, 0L));
+        assertEquals(v.b(), (byte) field("b").get(slot, 0L));
+        assertEquals(v.s(), (short) field("s").get(slot, 0L));
+        assertEquals(v.c(), (char) field("c").get(slot, 0L));
+        assertEquals(v.qty(), (int) field("qty").get(slot, 0L));
+        assertEquals(v.f(), (float) field("f").get(slot, 0L));
+        assertEquals(v.price(), (double) field("price").get(slot, 0L));
+        assertEquals(v.side().ordinal(), (byte) field("side").get(slot, 0L));
+        for (int i = 0; i < 8; i++) {
+            assertEquals(v.symbol()[i], (byte) element("symbol").get(slot, 0L, (long) i));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(v.flags()[i], (boolean) element("flags").get(slot, 0L, (long) i));
+            assertEquals(v.shorts()[i], (short) element("shorts").get(slot, 0L, (long) i));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(v.code()[i], (char) element("code").get(slot, 0L, (long) i));
+            assertEquals(v.longs()[i], (long) element("longs").get(slot, 0L, (long) i));
+            assertEquals(v.floats()[i], (float) element("floats").get(slot, 0L, (long) i));
+            assertEquals(v.doubles()[i], (double) element("doubles").get(slot, 0L, (long) i));
+        }
+        for (int i = 0; i < 4; i++) {
+            assertEquals(v.ints()[i], (int) element("ints").get(slot, 0L, (long) i));
+        }
+        assertEquals(v.pos().x(), (double) field("pos", "x").get(slot, 0L));
+        assertEquals(v.pos().y(), (double) field("pos", "y").get(slot, 0L));
+        assertEquals(v.pos().z(), (double) field("pos", "z").get(slot, 0L));
     }
 
     static void primitiveSizes() {
@@ -373,6 +599,16 @@ public final class TypesChecks {
             assertEquals(new Locals(7L, 2.5, 9, 11), cache.get(h));
             assertEquals(7L, cache.slab(h));
             assertEquals(11, cache.value(h));
+        }
+    }
+
+    private static boolean isDirect(OrderSlab slab) {
+        try {
+            java.lang.reflect.Field field = OrderSlab.class.getDeclaredField("engine");
+            field.setAccessible(true);
+            return ((SlabEngine) field.get(slab)).isDirect();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 
