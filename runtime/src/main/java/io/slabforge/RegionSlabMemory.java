@@ -74,29 +74,62 @@ final class RegionSlabMemory implements SlabMemory {
 
     private record BlockShape(long size, long alignment) {}
 
+    /**
+     * A region and which of its blocks are handed out: one bit per block (a cache of 4 KiB slabs has a block per
+     * 113 objects, so per-block bookkeeping is part of every object's footprint). Blocks are handed out lowest
+     * first, which keeps a mapped region's untouched tail out of resident memory.
+     */
     private static final class Region {
         final Arena arena;
         final MemorySegment memory;
         final BlockShape shape;
-        final boolean[] taken;
-        final int[] freeBlocks;
-        int freeTop;
+        private final int blocks;
+        /** Bit {@code b % 64} of word {@code b / 64} set while block {@code b} is handed out. */
+        private final long[] taken;
+        /** No block below this one is free. */
+        private int lowestFree;
+        private int freeCount;
         boolean listed;
 
         Region(Arena arena, MemorySegment memory, BlockShape shape, int blocks) {
             this.arena = arena;
             this.memory = memory;
             this.shape = shape;
-            this.taken = new boolean[blocks];
-            this.freeBlocks = new int[blocks];
-            for (int i = 0; i < blocks; i++) {
-                freeBlocks[i] = blocks - 1 - i;
-            }
-            this.freeTop = blocks;
+            this.blocks = blocks;
+            this.taken = new long[(blocks + 63) >>> 6];
+            this.freeCount = blocks;
         }
 
         int blocks() {
-            return taken.length;
+            return blocks;
+        }
+
+        int freeCount() {
+            return freeCount;
+        }
+
+        boolean isTaken(int block) {
+            return (taken[block >>> 6] & 1L << block) != 0;
+        }
+
+        /** Hands out the lowest free block; there must be one. */
+        int take() {
+            int word = lowestFree >>> 6;
+            long free = ~taken[word] & -1L << lowestFree;
+            while (free == 0) {
+                free = ~taken[++word];
+            }
+            int block = word << 6 | Long.numberOfTrailingZeros(free);
+            taken[word] |= 1L << block;
+            lowestFree = block + 1;
+            freeCount--;
+            return block;
+        }
+
+        void give(int block) {
+            taken[block >>> 6] &= ~(1L << block);
+            lowestFree = Math.min(lowestFree, block);
+            freeCount++;
         }
     }
 
@@ -119,9 +152,8 @@ final class RegionSlabMemory implements SlabMemory {
                 regions.addFirst(region);
                 region.listed = true;
             }
-            int block = region.freeBlocks[--region.freeTop];
-            region.taken[block] = true;
-            if (region.freeTop == 0) {
+            int block = region.take();
+            if (region.freeCount() == 0) {
                 regions.pollFirst();
                 region.listed = false;
             }
@@ -171,14 +203,13 @@ final class RegionSlabMemory implements SlabMemory {
             long offset = region == null ? -1 : segment.address() - region.memory.address();
             long stride = region == null ? 1 : blockStride(region.shape);
             if (region == null || offset >= region.memory.byteSize() || offset % stride != 0
-                    || segment.byteSize() != region.shape.size || !region.taken[(int) (offset / stride)]) {
+                    || segment.byteSize() != region.shape.size || !region.isTaken((int) (offset / stride))) {
                 throw new IllegalArgumentException(segment + " was not handed out by " + this + " or is already free");
             }
             int block = (int) (offset / stride);
-            region.taken[block] = false;
-            region.freeBlocks[region.freeTop++] = block;
+            region.give(block);
             ArrayDeque<Region> regions = available.get(region.shape);
-            if (region.freeTop == region.blocks()) {
+            if (region.freeCount() == region.blocks()) {
                 if (region.listed) {
                     regions.remove(region);
                 }

@@ -183,6 +183,9 @@ class SlabAccessTest {
                     }
                 }));
             }
+            while (reads.get() < 100 && unexpected.get() == null) { // the readers are reading: now race them
+                Thread.onSpinWait();
+            }
             SplittableRandom random = new SplittableRandom(round);
             for (int i = count - 1; i > 0; i--) { // free in random order, releasing slabs as they empty
                 int j = random.nextInt(i + 1);

@@ -143,6 +143,34 @@ class SlabMemoryTest {
         }
     }
 
+    /**
+     * Blocks are handed out lowest address first, freed ones before untouched ones (so a mapped region's tail stays
+     * out of resident memory), across the words of the region's bitmap; a block is never handed out twice and a
+     * double free is refused.
+     */
+    @ParameterizedTest(name = "mapped {0}")
+    @ValueSource(booleans = {true, false})
+    void blocksComeLowestFirstAndFreedOnesAreReused(boolean mapped) {
+        RegionSlabMemory memory = provider(mapped);
+        List<MemorySegment> blocks = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            blocks.add(memory.allocate(4096, 4096));
+        }
+        for (int i = 1; i < blocks.size(); i++) {
+            assertEquals(blocks.get(0).address() + 4096L * i, blocks.get(i).address(), "block " + i);
+        }
+        for (int freed : new int[] {129, 3, 70, 64, 63}) {
+            memory.free(blocks.get(freed));
+        }
+        MemorySegment gone = blocks.get(70);
+        assertThrowsExactly(IllegalArgumentException.class, () -> memory.free(gone), "double free");
+        for (int expected : new int[] {3, 63, 64, 70, 129, 200, 201}) {
+            assertEquals(blocks.get(0).address() + 4096L * expected, memory.allocate(4096, 4096).address(),
+                    "next block: " + expected);
+        }
+        assertEquals(1, memory.openRegions());
+    }
+
     /** A region is closed (its memory returned) the moment its last block is freed, not before. */
     @ParameterizedTest(name = "mapped {0}")
     @ValueSource(booleans = {true, false})

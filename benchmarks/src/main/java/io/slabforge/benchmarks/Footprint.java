@@ -25,8 +25,6 @@ import java.util.Locale;
  * </pre>
  * {@code all} (the default) measures each of {@link Peers#FOOTPRINT} in a child JVM and can write the table to
  * a file; a peer name measures that peer in this JVM.
- * <pre>
- * </pre>
  */
 public final class Footprint {
     static final int LIVE = 10_000_000;
@@ -93,21 +91,25 @@ public final class Footprint {
 
     static String measure(String peer, int live, long churn) throws InterruptedException, IOException {
         try (ParticleStore store = Peers.create(peer, live, false)) {
-            // Load and compile the peer's paths before the baseline, so their code is not counted.
-            int warm = Math.min(live, 20_000);
-            for (int i = 0; i < warm; i++) {
-                store.allocate(i, i, i, i, i, 7);
-            }
-            for (int i = 0; i < warm; i++) {
-                store.free(i);
+            // Load and compile (up to C2) the peer's paths and the fill loop itself before the baseline, and give
+            // the compiler threads time to finish: their code and the compiler's own native memory are the JVM's,
+            // not the particles'. On a store of its own, closed before the baseline, so that no memory it touched
+            // is reused by the measured particles without being counted.
+            int warm = Math.min(live, 100_000);
+            try (ParticleStore warmUp = Peers.create(peer, warm, false)) {
+                for (int round = 0; round < 10; round++) {
+                    fill(warmUp, warm);
+                    for (int i = 0; i < warm; i++) {
+                        warmUp.free(i);
+                    }
+                }
             }
             settle();
+            Thread.sleep(1_000);
             long heap0 = heapUsed();
             long rss0 = residentBytes();
 
-            for (int i = 0; i < live; i++) {
-                store.allocate(i, i, i + 1, i + 2, i, 7);
-            }
+            fill(store, live);
             settle();
             long heap = heapUsed() - heap0;
             long rss = residentBytes() - rss0;
@@ -155,6 +157,13 @@ public final class Footprint {
     private static boolean compressedOops() {
         var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
         return Boolean.parseBoolean(bean.getVMOption("UseCompressedOops").getValue());
+    }
+
+    /** Allocates particles into table slots {@code 0 .. count - 1}. */
+    private static void fill(ParticleStore store, int count) {
+        for (int i = 0; i < count; i++) {
+            store.allocate(i, i, i + 1, i + 2, i, 7);
+        }
     }
 
     private static void settle() throws InterruptedException {
