@@ -189,6 +189,13 @@ public final class SlabEngine implements AutoCloseable {
      * list. Every other held slab is fully carved: a slab stops being current only when full or given back.
      */
     private int currentCarved;
+    /**
+     * The current slab's free-list head and live count. While a slab is current these fields, not its header, are
+     * authoritative (allocation touches only them); the header gets them back when the slab stops being current
+     * and when the cache closes.
+     */
+    private int currentFreeHead = NO_SLOT;
+    private int currentLive;
     /** Indices of slabs given back to the provider, for reuse, and their generation words, restored on reuse. */
     private int[] releasedIndices = new int[0];
     private int[][] releasedGenerations = new int[0][];
@@ -450,18 +457,18 @@ public final class SlabEngine implements AutoCloseable {
     /** Takes a slot; out of memory, returns 0 if {@code orZero}, else throws SlabOutOfMemoryException. */
     private long allocate0(boolean orZero) {
         int index = currentIndex;
-        MemorySegment slab = direct ? Everything.MEMORY : current;
-        long base = currentBase;
-        int live;
+        int live = currentLive;
         // Fullness from the live count, which only the engine writes: a free-list head or link damaged through a
         // stale segment must not make a slab with free slots look full (the pop below detects and repairs it).
-        if (index == NONE || (live = slab.get(WORD, base + LIVE_COUNT_OFFSET)) == slotsPerSlab) {
+        if (index == NONE || live == slotsPerSlab) {
             return allocateFromNextSlab(orZero);
         }
-        int slot = slab.get(WORD, base + FREE_HEAD_OFFSET);
+        int slot = currentFreeHead;
         if (slot == NO_SLOT) {
             slot = carve(index, live);
         }
+        MemorySegment slab = direct ? Everything.MEMORY : current;
+        long base = currentBase;
         // The head came from a link checked when it was popped, yet a link to itself passes that check: the
         // head's word, which the handle needs anyway, must still be free.
         int word = slab.get(WORD, base + generationOffset(slot));
@@ -472,9 +479,9 @@ public final class SlabEngine implements AutoCloseable {
         if (link != NO_SLOT && !isFreeSlot(slab, base, link, currentCarved)) {
             throw badLink(index, slot, link);
         }
-        slab.set(WORD, base + FREE_HEAD_OFFSET, link);
+        currentFreeHead = link;
         slab.set(WORD, base + generationOffset(slot), word | LIVE);
-        slab.set(WORD, base + LIVE_COUNT_OFFSET, live + 1);
+        currentLive = live + 1;
         liveCount++;
         allocations++;
         long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << indexShift | stripeBits | slot;
@@ -500,7 +507,7 @@ public final class SlabEngine implements AutoCloseable {
         currentCarved = slot + 1;
         MemorySegment slab = direct ? Everything.MEMORY : current;
         slab.set(WORD, currentBase + slotsOffset + slot * slotSize, NO_SLOT ^ LINK_KEY);
-        slab.set(WORD, currentBase + FREE_HEAD_OFFSET, slot);
+        currentFreeHead = slot;
         return slot;
     }
 
@@ -509,7 +516,7 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private SlabException listEndedEarly(int index) {
-        int free = carvedOf(index) - header(index, LIVE_COUNT_OFFSET);
+        int free = carvedOf(index) - (index == currentIndex ? currentLive : header(index, LIVE_COUNT_OFFSET));
         return freeListCorrupted(index, "the free list ended with " + free + " slots still counted free");
     }
 
@@ -554,7 +561,11 @@ public final class SlabEngine implements AutoCloseable {
                 head = slot;
             }
         }
-        slab.set(JAVA_INT, FREE_HEAD_OFFSET, head);
+        if (index == currentIndex) {
+            currentFreeHead = head;
+        } else {
+            slab.set(JAVA_INT, FREE_HEAD_OFFSET, head);
+        }
         return new SlabException("free list of slab " + globalIndex(index) + " was corrupted: " + what
                 + "; the list was rebuilt from the generation words and the allocation can be retried");
     }
@@ -582,11 +593,22 @@ public final class SlabEngine implements AutoCloseable {
             }
             carved = 0;
         }
+        writeBackCurrent();
         currentIndex = index;
         currentCarved = carved;
         current = vias[index];
         currentBase = bases[index];
+        currentFreeHead = header(index, FREE_HEAD_OFFSET);
+        currentLive = header(index, LIVE_COUNT_OFFSET);
         return current;
+    }
+
+    /** Gives the current slab's header back its free-list head and live count (see {@link #currentLive}). */
+    private void writeBackCurrent() {
+        if (currentIndex != NONE) {
+            setHeader(currentIndex, FREE_HEAD_OFFSET, currentFreeHead);
+            setHeader(currentIndex, LIVE_COUNT_OFFSET, currentLive);
+        }
     }
 
     /**
@@ -635,16 +657,27 @@ public final class SlabEngine implements AutoCloseable {
             throw invalid(handle);
         }
         lastAllocated = 0;
+        liveCount--;
+        frees++;
         slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
+        if (index != currentIndex) {
+            freeInOtherSlab(slab, base, index, slot);
+        } else {
+            slab.set(WORD, base + slotsOffset + slot * slotSize, currentFreeHead ^ LINK_KEY);
+            currentFreeHead = slot;
+            if (--currentLive == 0) {
+                slabFreed(index, 0);
+            }
+        }
+    }
+
+    /** The rest of a free in a slab that is not the current one: its header holds its free list and count. */
+    private void freeInOtherSlab(MemorySegment slab, long base, int index, int slot) {
         slab.set(WORD, base + slotsOffset + slot * slotSize, slab.get(WORD, base + FREE_HEAD_OFFSET) ^ LINK_KEY);
         slab.set(WORD, base + FREE_HEAD_OFFSET, slot);
         int live = slab.get(WORD, base + LIVE_COUNT_OFFSET) - 1;
         slab.set(WORD, base + LIVE_COUNT_OFFSET, live);
-        liveCount--;
-        frees++;
-        if (live == 0 || index != currentIndex) {
-            slabFreed(index, live);
-        }
+        slabFreed(index, live);
     }
 
     /** After a free that may change the slab's state: it left the full state or became empty. */
@@ -660,7 +693,7 @@ public final class SlabEngine implements AutoCloseable {
             if (slotsPerSlab > 1) {
                 unlink(index, false); // it had 1 of more slots live: partial
             }
-            if (emptyCount + (currentIndex != NONE && header(currentIndex, LIVE_COUNT_OFFSET) == 0 ? 1 : 0)
+            if (emptyCount + (currentIndex != NONE && currentLive == 0 ? 1 : 0)
                     < reserveSlabs) {
                 push(index, true);
             } else {
@@ -1029,6 +1062,7 @@ public final class SlabEngine implements AutoCloseable {
         closed = true;
         lastAllocated = 0;
         lastSlab = null;
+        writeBackCurrent();
         MemorySegment[] held = new MemorySegment[highWater];
         for (int index = 0; index < highWater; index++) {
             held[index] = slabSegment(index);
