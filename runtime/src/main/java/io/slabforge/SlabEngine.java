@@ -539,13 +539,16 @@ public final class SlabEngine implements AutoCloseable {
         return index == currentIndex ? currentCarved : slotsPerSlab;
     }
 
-    /** A header field of held slab {@code index}, off the hot paths (which have the slab at hand already). */
+    /**
+     * A header field of slab {@code index}, which the engine holds: list links and counters of slabs other than
+     * the one an access already has at hand. Only the engine's own lists name such an index, so it is not checked.
+     */
     private int header(int index, long field) {
-        return heldVia(index).get(WORD, bases[index] + field);
+        return (direct ? Everything.MEMORY : vias[index]).get(WORD, bases[index] + field);
     }
 
     private void setHeader(int index, long field, int value) {
-        heldVia(index).set(WORD, bases[index] + field, value);
+        (direct ? Everything.MEMORY : vias[index]).set(WORD, bases[index] + field, value);
     }
 
     /**
