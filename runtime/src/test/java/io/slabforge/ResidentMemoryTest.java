@@ -132,6 +132,8 @@ class ResidentMemoryTest {
         assertEquals(0, memory.openRegions());
         assertTrue(open - before < 8 << 10, "open regions are not resident: " + figures);
         assertTrue(touched - open >= 15 << 10, "written blocks are resident: " + figures);
-        assertTrue(touched - freed >= 15 << 10, "freed regions are unmapped: " + figures);
+        // 12 of the 16 MiB: the JVM's own native memory (JIT code compiled meanwhile) can grow by a MiB or two
+        // between the readings (a CI run saw 14.4 MiB come back); without the unmap, nothing would.
+        assertTrue(touched - freed >= 12 << 10, "freed regions are unmapped: " + figures);
     }
 }
