@@ -176,7 +176,8 @@ public final class SlabEngine implements AutoCloseable {
     private MemorySegment[] vias = new MemorySegment[4];
     /**
      * Where each held slab starts, by slab index: its offset in {@link #vias}, or on a direct engine its address
-     * (its offset in {@link Everything#MEMORY}).
+     * (its offset in {@link Everything#MEMORY}), which is never 0; a direct engine keeps 0 where it holds no slab,
+     * so validating a handle there reads this array alone.
      */
     private long[] bases = new long[4];
     // A held slab's state needs no field of its own: the current slab is currentIndex; any other is full (HELD,
@@ -207,14 +208,15 @@ public final class SlabEngine implements AutoCloseable {
     private long currentBase;
     private int currentIndex = NONE;
     /**
-     * The handle the last allocation returned and its slab, for {@link #allocatedSlab}; 0 once anything was freed
-     * since (or the cache closed), so a match proves the handle is still live without reading its word.
+     * The handle the last allocation returned, for {@link #allocatedSlab}; 0 once anything was freed since (or the
+     * cache closed), so a match proves the handle is still live, and in the current slab, without reading its
+     * word. Its slab is not kept in a field of its own: a reference store on every allocation costs a G1 write
+     * barrier, whose StoreLoad fence dominated the allocate-write-free loop once the engine sat in the old
+     * generation.
      */
     private long lastAllocated;
-    private MemorySegment lastSlab;
 
     private int heldSlabs;
-    private long liveCount;
     private long allocations;
     private long frees;
     private volatile boolean closed;
@@ -482,10 +484,8 @@ public final class SlabEngine implements AutoCloseable {
         currentFreeHead = link;
         slab.set(WORD, base + generationOffset(slot), word | LIVE);
         currentLive = live + 1;
-        liveCount++;
         allocations++;
         long handle = tagBits | (long) word << GENERATION_SHIFT | (long) index << indexShift | stripeBits | slot;
-        lastSlab = slab;
         lastAllocated = handle;
         return handle;
     }
@@ -660,7 +660,6 @@ public final class SlabEngine implements AutoCloseable {
             throw invalid(handle);
         }
         lastAllocated = 0;
-        liveCount--;
         frees++;
         slab.set(WORD, generationOffset, (word + 1) & GENERATION_MASK);
         if (index != currentIndex) {
@@ -805,7 +804,7 @@ public final class SlabEngine implements AutoCloseable {
     public MemorySegment allocatedSlab(long handle) {
         if (handle == lastAllocated && lock == null && handle != 0) {
             checkThread();
-            return direct ? Everything.MEMORY : lastSlab;
+            return direct ? Everything.MEMORY : current;
         }
         return slabOf(handle);
     }
@@ -813,13 +812,17 @@ public final class SlabEngine implements AutoCloseable {
     /**
      * What held slab {@code index} is accessed through, or {@code null} if no slab is held there; {@link #vias}
      * is read once, as lock-free readers of a LOCKED cache race releases and close. On a direct engine this is
-     * {@link Everything#MEMORY}: the same memory, but a constant whose checks the JIT folds. {@link #bases}
-     * never shrinks, so {@code bases[index]} exists for every index this accepts.
+     * {@link Everything#MEMORY}: the same memory, but a constant whose checks the JIT folds; held is then a
+     * nonzero {@link #bases} entry (one array instead of two). {@link #bases} never shrinks, so
+     * {@code bases[index]} exists for every index this accepts.
      */
     private MemorySegment heldVia(int index) {
+        if (direct) {
+            long[] starts = bases;
+            return index < starts.length && starts[index] != 0 ? Everything.MEMORY : null;
+        }
         MemorySegment[] through = vias;
-        MemorySegment via = index < through.length && index < bases.length ? through[index] : null;
-        return direct && via != null ? Everything.MEMORY : via;
+        return index < through.length && index < bases.length ? through[index] : null;
     }
 
     /**
@@ -979,13 +982,13 @@ public final class SlabEngine implements AutoCloseable {
         if (lock != null) {
             lock.lock();
             try {
-                return liveCount;
+                return live();
             } finally {
                 lock.unlock();
             }
         }
         checkThread();
-        return liveCount;
+        return live();
     }
 
     /**
@@ -1012,8 +1015,17 @@ public final class SlabEngine implements AutoCloseable {
 
     private SlabStats stats0() {
         long capacity = (long) heldSlabs * slotsPerSlab;
-        return new SlabStats(heldSlabs, slotSize, slotsPerSlab, liveCount, capacity, heldSlabs * slabSize,
-                liveCount * slotSize, (capacity - liveCount) * slotSize, allocations, frees);
+        long live = live();
+        return new SlabStats(heldSlabs, slotSize, slotsPerSlab, live, capacity, heldSlabs * slabSize,
+                live * slotSize, (capacity - live) * slotSize, allocations, frees);
+    }
+
+    /**
+     * Live objects of this engine: no counter of its own, which would be one more read-modify-write on every
+     * allocation and free. A stripe frees only its own slots, so the difference holds per stripe too.
+     */
+    private long live() {
+        return closed ? 0 : allocations - frees;
     }
 
     /**
@@ -1064,7 +1076,6 @@ public final class SlabEngine implements AutoCloseable {
         }
         closed = true;
         lastAllocated = 0;
-        lastSlab = null;
         writeBackCurrent();
         MemorySegment[] held = new MemorySegment[highWater];
         for (int index = 0; index < highWater; index++) {
@@ -1072,6 +1083,9 @@ public final class SlabEngine implements AutoCloseable {
         }
         // bases keeps its length: a LOCKED field access that raced with close and passed slabOf still finds it.
         vias = new MemorySegment[0];
+        if (direct) {
+            Arrays.fill(bases, 0);
+        }
         releasedGenerations = new int[0][];
         releasedIndices = new int[0];
         releasedCount = 0;
@@ -1107,7 +1121,6 @@ public final class SlabEngine implements AutoCloseable {
             }
         }
         heldSlabs = 0;
-        liveCount = 0;
         return failure;
     }
 
@@ -1189,7 +1202,7 @@ public final class SlabEngine implements AutoCloseable {
         try {
             for (SlabEngine stripe : stripes) {
                 slabs += stripe.heldSlabs;
-                live += stripe.liveCount;
+                live += stripe.live();
                 allocated += stripe.allocations;
                 freed += stripe.frees;
             }
@@ -1263,7 +1276,7 @@ public final class SlabEngine implements AutoCloseable {
                 return NONE;
             }
             throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + held + " slabs of "
-                    + slabSize + " bytes held" + (striped != null ? "" : " (" + liveCount + " live objects)"));
+                    + slabSize + " bytes held" + (striped != null ? "" : " (" + live() + " live objects)"));
         }
         MemorySegment slab;
         try {
@@ -1281,7 +1294,7 @@ public final class SlabEngine implements AutoCloseable {
                 return NONE;
             }
             throw new SlabOutOfMemoryException("memory provider " + memory + " has no memory left for a "
-                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveCount + " live objects)");
+                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + live() + " live objects)");
         }
         String fault = faultOf(slab);
         if (fault != null) {
@@ -1384,8 +1397,12 @@ public final class SlabEngine implements AutoCloseable {
         }
         releasedIndices[releasedCount] = index;
         releasedGenerations[releasedCount++] = generations;
-        // bases[index] stays: a LOCKED field access racing with this release then still lands in this slab.
+        // bases[index] stays: a LOCKED field access racing with this release then still lands in this slab. A
+        // direct engine (never LOCKED) marks the index free there.
         vias[index] = null;
+        if (direct) {
+            bases[index] = 0;
+        }
         heldSlabs--;
         if (striped != null) {
             striped.heldSlabs--;
