@@ -50,6 +50,11 @@ final class SlabforgeStore implements ParticleStore {
         return slab.stats().reservedBytes();
     }
 
+    /** Where the particle in {@code slot} lives in native memory. */
+    long address(int slot) {
+        return slab.segment(handles[slot]).address();
+    }
+
     @Override
     public void close() {
         slab.close();
