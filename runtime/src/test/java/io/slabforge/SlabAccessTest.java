@@ -94,6 +94,41 @@ class SlabAccessTest {
         }
     }
 
+    /**
+     * A direct engine tells held slabs by a nonzero base alone: a slab it gave back (its memory possibly unmapped,
+     * as here where every slab goes back) and a closed cache must refuse old handles before any memory is read.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SlabSync.class, names = {"NONE", "CONFINED"})
+    void aDirectEngineRefusesHandlesOfSlabsItGaveBack(SlabSync sync) {
+        SlabEngine engine = SlabEngine.builder(GEOMETRY).sync(sync).reserveSlabs(0).build();
+        assertTrue(engine.isDirect());
+        List<Long> handles = new ArrayList<>();
+        for (int i = 0; i < 2 * GEOMETRY.slotsPerSlab(); i++) {
+            handles.add(engine.allocate());
+        }
+        long survivor = handles.removeLast();
+        for (long h : handles) {
+            engine.free(h);
+        }
+        assertEquals(1, engine.stats().slabs(), "the emptied first slab went back to the provider");
+        for (long h : handles) {
+            assertEquals(false, engine.isLive(h));
+            assertThrowsExactly(InvalidHandleException.class, () -> engine.slabOf(h));
+            assertThrowsExactly(InvalidHandleException.class, () -> engine.free(h));
+            assertThrowsExactly(InvalidHandleException.class, () -> engine.segment(h));
+        }
+        engine.free(survivor);
+        assertEquals(0, engine.stats().slabs());
+        assertThrowsExactly(InvalidHandleException.class, () -> engine.slabOf(survivor));
+        long reborn = engine.allocate(); // takes a slab index given back: only the new handle is live there
+        assertThrowsExactly(InvalidHandleException.class, () -> engine.slabOf(survivor));
+        engine.slabOf(reborn).set(JAVA_LONG, engine.slotOffset(reborn), 42);
+        engine.close();
+        assertThrowsExactly(IllegalStateException.class, () -> engine.slabOf(reborn));
+        assertThrowsExactly(IllegalStateException.class, () -> engine.free(reborn));
+    }
+
     @Test
     void aLockedCacheGoesThroughTheRegionItsSlabsShare() {
         try (SlabEngine engine = SlabEngine.builder(GEOMETRY).sync(SlabSync.LOCKED).build()) {
