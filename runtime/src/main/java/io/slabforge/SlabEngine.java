@@ -596,14 +596,25 @@ public final class SlabEngine implements AutoCloseable {
             }
             carved = 0;
         }
+        becomeCurrent(index, carved, header(index, FREE_HEAD_OFFSET), header(index, LIVE_COUNT_OFFSET));
+        return direct ? Everything.MEMORY : current;
+    }
+
+    /**
+     * Makes held slab {@code index}, on no list, the current slab, after writing the old one's fields back to its
+     * header. A direct engine never reads {@link #current}, so it is not written there: a reference store costs a
+     * G1 write barrier.
+     */
+    private void becomeCurrent(int index, int carved, int freeHead, int live) {
         writeBackCurrent();
         currentIndex = index;
         currentCarved = carved;
-        current = vias[index];
+        if (!direct) {
+            current = vias[index];
+        }
         currentBase = bases[index];
-        currentFreeHead = header(index, FREE_HEAD_OFFSET);
-        currentLive = header(index, LIVE_COUNT_OFFSET);
-        return current;
+        currentFreeHead = freeHead;
+        currentLive = live;
     }
 
     /** Gives the current slab's header back its free-list head and live count (see {@link #currentLive}). */
@@ -676,8 +687,17 @@ public final class SlabEngine implements AutoCloseable {
     /** The rest of a free in a slab that is not the current one: its header holds its free list and count. */
     private void freeInOtherSlab(MemorySegment slab, long base, int index, int slot) {
         slab.set(WORD, base + slotsOffset + slot * slotSize, slab.get(WORD, base + FREE_HEAD_OFFSET) ^ LINK_KEY);
-        slab.set(WORD, base + FREE_HEAD_OFFSET, slot);
         int live = slab.get(WORD, base + LIVE_COUNT_OFFSET) - 1;
+        if (live == slotsPerSlab - 1 && live > 0 && (currentIndex == NONE || currentLive == slotsPerSlab)) {
+            // A full slab got its first free slot (and is not empty now, which a one-slot slab would be, and which
+            // slabFreed handles) while the current slab is full (or there is none): the next
+            // allocation would switch to it, as the head of the partial list it is about to join. Switching now
+            // spares that push and pop and leaves the allocation on its fast path. Churn over many slabs is this
+            // case on nearly every free. Its header gets the list head and count back when it stops being current.
+            becomeCurrent(index, slotsPerSlab, slot, live);
+            return;
+        }
+        slab.set(WORD, base + FREE_HEAD_OFFSET, slot);
         slab.set(WORD, base + LIVE_COUNT_OFFSET, live);
         slabFreed(index, live);
     }
