@@ -211,8 +211,7 @@ public final class SlabEngine implements AutoCloseable {
      * The handle the last allocation returned, for {@link #allocatedSlab}; 0 once anything was freed since (or the
      * cache closed), so a match proves the handle is still live, and in the current slab, without reading its
      * word. Its slab is not kept in a field of its own: a reference store on every allocation costs a G1 write
-     * barrier, whose StoreLoad fence dominated the allocate-write-free loop once the engine sat in the old
-     * generation.
+     * barrier (a card check, and a StoreLoad fence on its slow path, taken once the engine sits in an old region).
      */
     private long lastAllocated;
 
@@ -689,11 +688,11 @@ public final class SlabEngine implements AutoCloseable {
         slab.set(WORD, base + slotsOffset + slot * slotSize, slab.get(WORD, base + FREE_HEAD_OFFSET) ^ LINK_KEY);
         int live = slab.get(WORD, base + LIVE_COUNT_OFFSET) - 1;
         if (live == slotsPerSlab - 1 && live > 0 && (currentIndex == NONE || currentLive == slotsPerSlab)) {
-            // A full slab got its first free slot (and is not empty now, which a one-slot slab would be, and which
-            // slabFreed handles) while the current slab is full (or there is none): the next
-            // allocation would switch to it, as the head of the partial list it is about to join. Switching now
-            // spares that push and pop and leaves the allocation on its fast path. Churn over many slabs is this
-            // case on nearly every free. Its header gets the list head and count back when it stops being current.
+            // A full slab got its first free slot (and is not empty, as a one-slot slab would be: slabFreed handles
+            // that) while the current slab is full or absent. The next allocation would switch to it anyway, as the
+            // head of the partial list it is about to join; switching now spares that push and pop and keeps the
+            // allocation on its fast path. Churn over many slabs is this case on nearly every free. The header gets
+            // its free-list head and live count back when the slab stops being current.
             becomeCurrent(index, slotsPerSlab, slot, live);
             return;
         }
