@@ -131,9 +131,10 @@ class ResidentMemoryTest {
         assertEquals(129, blocks.size(), figures);
         assertEquals(0, memory.openRegions());
         assertTrue(open - before < 8 << 10, "open regions are not resident: " + figures);
-        assertTrue(touched - open >= 15 << 10, "written blocks are resident: " + figures);
-        // 12 of the 16 MiB: the JVM's own native memory (JIT code compiled meanwhile) can grow by a MiB or two
-        // between the readings (a CI run saw 14.4 MiB come back); without the unmap, nothing would.
+        // 12 of the 16 MiB, both ways: the JVM's own native memory (JIT code and compiler arenas) can grow or
+        // shrink by a MiB or two between the readings (clean-clone CI runs saw 14.1 MiB appear on writing and
+        // 14.4 MiB come back on freeing); without the writes, or without the unmap, the change would be near 0.
+        assertTrue(touched - open >= 12 << 10, "written blocks are resident: " + figures);
         assertTrue(touched - freed >= 12 << 10, "freed regions are unmapped: " + figures);
     }
 }
