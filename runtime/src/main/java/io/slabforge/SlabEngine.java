@@ -60,7 +60,7 @@ import java.util.function.LongConsumer;
  * (handing it over through a happens-before edge is fine): on the {@linkplain #isDirect() direct} path a data race
  * can touch memory the cache has given back.
  */
-public final class SlabEngine implements AutoCloseable {
+public final class SlabEngine extends CacheLinePadding implements AutoCloseable {
 
     /** Version of the contract between generated code and this engine; generated code states the one it needs. */
     public static final int CONTRACT_VERSION = 3;
@@ -220,6 +220,14 @@ public final class SlabEngine implements AutoCloseable {
     private long frees;
     private volatile boolean closed;
 
+    // Trailing padding: the JVM lays reference fields out last, in declaration order, so these 16 are the object's
+    // final 64 bytes (128 without compressed oops) and its fields share no cache line with the next object in the
+    // heap; CacheLinePadding gives the leading side, CacheLinePaddingTest checks both.
+    private Object trailingPad01, trailingPad02, trailingPad03, trailingPad04;
+    private Object trailingPad05, trailingPad06, trailingPad07, trailingPad08;
+    private Object trailingPad09, trailingPad10, trailingPad11, trailingPad12;
+    private Object trailingPad13, trailingPad14, trailingPad15, trailingPad16;
+
     SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
         this(geometry, options, null, 0, stripeShiftOf(geometry, options));
     }
@@ -251,7 +259,11 @@ public final class SlabEngine implements AutoCloseable {
         this.owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
         // A striped cache's own lock guards its slab table copy, the byte budget and the provider calls of all
         // its stripes (taken inside a stripe's lock, never the other way round).
-        this.lock = sync == SlabSync.LOCKED ? (options.lock != null ? options.lock : new ReentrantLock()) : null;
+        // A stripe's lock is padded: two stripes' locks and engines share no cache line (see StripeLock).
+        this.lock = sync != SlabSync.LOCKED ? null
+                : options.lock != null ? options.lock
+                : isStripe ? new StripeLock()
+                : new ReentrantLock();
         this.checked = options.checked;
         this.memory = options.memory;
         this.maxBytes = options.maxBytes;

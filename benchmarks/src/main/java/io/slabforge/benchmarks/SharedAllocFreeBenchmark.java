@@ -50,13 +50,13 @@ public class SharedAllocFreeBenchmark {
 
         @Setup
         public void setUp(ThreadParams thread) {
-            slot = thread.getThreadIndex() * SLOT_STRIDE;
+            slot = (thread.getThreadIndex() + 1) * SLOT_STRIDE;
         }
     }
 
     @Setup
     public void setUp(ThreadParams threads) {
-        store = Peers.create(peer, threads.getThreadCount() * SLOT_STRIDE, true);
+        store = Peers.create(peer, (threads.getThreadCount() + 2) * SLOT_STRIDE, true);
     }
 
     @TearDown
