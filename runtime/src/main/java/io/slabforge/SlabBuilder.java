@@ -82,7 +82,8 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
      * they first allocate) and a free takes the lock of the stripe that owns the slab, so threads that free what
      * they allocated never wait for each other. Allocation falls back to the other stripes before reporting out
      * of memory; {@code maxBytes} caps the whole cache and {@code reserveSlabs} applies per stripe; statistics,
-     * iteration and close take every stripe's lock.
+     * iteration and close take every stripe's lock. A stripe's lock and bookkeeping are padded to cache lines of
+     * their own, so two threads on two stripes do not slow each other down through shared cache lines.
      *
      * <p>Default: the number of processors rounded up to a power of two (at most 64, fewer for slab geometries
      * with a small handle space); 1 with {@link #lock(Lock) a lock of your own}, which then guards the whole

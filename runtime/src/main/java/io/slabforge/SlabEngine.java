@@ -958,7 +958,8 @@ public final class SlabEngine extends CacheLinePadding implements AutoCloseable 
     /**
      * Calls {@code action} with every live handle, slab by slab. The action may free the handle it is given;
      * slots allocated during the walk may or may not be visited. On a {@link SlabSync#LOCKED} cache the walk
-     * holds the lock (a {@code ReentrantLock} lets the action allocate and free from the same thread).
+     * holds the lock (the default locks are reentrant: the action may allocate and free from the same
+     * thread).
      *
      * @param action what to do with each live handle
      */
