@@ -6,10 +6,9 @@ package io.slabforge;
  * the cache line that holds the end of the object before it in the heap.
  *
  * <p>Two stripes used by two threads must share no cache line, or every allocation on one invalidates the
- * other's copy of its fields (false sharing: a shared benchmark ran at 170 ns per operation with the stripes
- * adjacent and 80 ns with them apart). The heap places objects side by side, in allocation order and after a GC
- * in copying order, so the padding is in the object itself, as Agrona and JCTools do it: subclass fields are laid
- * out after superclass fields. The trailing padding is the subclass's own ({@link SlabEngine} ends with it);
+ * other's copy of its fields (false sharing; benchmarks/ANALYSIS.md, "Fifth round", has the measurements). The heap
+ * places objects side by side, in allocation order and after a GC in copying order, so the padding is in the
+ * object itself, as Agrona and JCTools do it: subclass fields are laid out after superclass fields. The trailing padding is the subclass's own ({@link SlabEngine} ends with it);
  * {@code CacheLinePaddingTest} checks both sides with JOL.
  */
 abstract class CacheLinePadding {

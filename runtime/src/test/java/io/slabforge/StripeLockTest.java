@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,10 @@ class StripeLockTest {
         assertTrue(free.getMessage().contains(Thread.currentThread().getName()), free.getMessage());
         lock.lock();
         try {
-            Throwable other = CompletableFuture.runAsync(lock::unlock).handle((ok, thrown) -> thrown.getCause()).get();
-            assertEquals(IllegalMonitorStateException.class, other.getClass());
+            CompletableFuture<Void> other = CompletableFuture.runAsync(lock::unlock);
+            ExecutionException refused = assertThrowsExactly(ExecutionException.class, other::get);
+            assertEquals(IllegalMonitorStateException.class, refused.getCause().getClass());
+            assertFalse(CompletableFuture.supplyAsync(lock::tryLock).get(), "another thread's unlock released it");
         } finally {
             lock.unlock();
         }
