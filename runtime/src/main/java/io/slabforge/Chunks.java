@@ -1,5 +1,8 @@
 package io.slabforge;
 
+import io.slabforge.internal.SlabEngine;
+import io.slabforge.internal.SlabGeometry;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 

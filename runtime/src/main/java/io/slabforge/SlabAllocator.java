@@ -2,6 +2,10 @@ package io.slabforge;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.slabforge.internal.HandleFormat;
+import io.slabforge.internal.ProviderChecks;
+import io.slabforge.internal.SlabEngine;
+import io.slabforge.internal.SlabGeometry;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
@@ -29,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * By default the classes are the powers of two from 16 to 4096 bytes ({@link Builder#sizeClasses} configures
  * them). A request is served by the smallest class that is at least {@code byteSize} bytes and whose blocks are
  * aligned to at least {@code byteAlignment}: a class's blocks are aligned to the largest power of two dividing its
- * size, so a power-of-two class honours every alignment up to its size. Each class is one {@link SlabEngine} whose
+ * size, so a power-of-two class honours every alignment up to its size. Each class is one {@code io.slabforge.internal.SlabEngine} whose
  * slabs hold about 64 blocks or more (64 KiB slabs for classes up to 1 KiB, larger ones above); it keeps one empty
  * slab for reuse and gives further emptied slabs back to the provider. The returned segment is
  * exactly {@code byteSize} bytes long; {@link #usableSize} tells which block size it costs.
@@ -70,7 +74,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link SlabSync#NONE}: no checks. {@link #global()} is a lazily created {@code LOCKED} instance.
  *
  * <h2>Limits</h2>
- * Every size class is an open slab cache and holds one of the {@value SlabEngine#MAX_OPEN_CACHES} cache tags until
+ * Every size class is an open slab cache and holds one of the 4095 cache tags until
  * {@link #close()}; close allocators you no longer need. Segments handed out must not be used after
  * {@code close()}: their memory goes back to the provider.
  */
@@ -302,7 +306,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
          * Builds the allocator; takes no memory yet.
          *
          * @return a new allocator, confined to the calling thread if {@link SlabSync#CONFINED}
-         * @throws SlabException if too many slab caches are open (see {@link SlabEngine#MAX_OPEN_CACHES})
+         * @throws SlabException if too many slab caches are open (see io.slabforge.internal.SlabEngine#MAX_OPEN_CACHES)
          */
         public SlabAllocator build() {
             return new SlabAllocator(this, false);
@@ -375,21 +379,21 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     private MemorySegment allocateSmall(SizeClass cls, long byteSize) {
         SlabEngine engine = cls.engine;
         long handle = engine.allocateUninitialized();
-        // ClassMemory is a custom provider: slabOf gives the slab's own segment (see SlabEngine.slabOf), which
-        // is what the slab records hold.
-        MemorySegment slab = engine.slabOf(handle);
+        MemorySegment block = engine.segment(handle);
+        long address = block.address();
         SlabRecord record = cls.last;
-        if (record == null || record.slab != slab) {
-            record = slabs.get(slab.address() >>> GRANULE_SHIFT);
-            if (record == null || record.slab != slab) {
+        if (record == null || address - record.base >= record.slab.byteSize() || address < record.base) {
+            record = slabs.get(address >>> GRANULE_SHIFT);
+            if (record == null || record.cls != cls) {
                 engine.free(handle);
-                throw new IllegalStateException("slab at 0x" + Long.toHexString(slab.address())
-                        + " of the " + cls.size + "-byte class is not registered; this is a Slabforge bug");
+                throw new IllegalStateException("the block at 0x" + Long.toHexString(address)
+                        + " of the " + cls.size + "-byte class is in no registered slab; this is a Slabforge bug");
             }
+            record.slabIndex = HandleFormat.index(handle) >>> cls.slotBits;
             cls.last = record;
         }
-        record.length((int) (handle & cls.slotMask), byteSize);
-        return slab.asSlice(cls.geometry.slotOffset(handle), byteSize);
+        record.length(HandleFormat.index(handle) & cls.slotMask, byteSize);
+        return byteSize == block.byteSize() ? block : block.asSlice(0, byteSize);
     }
 
     private MemorySegment allocateLarge(long byteSize, long byteAlignment) {
@@ -478,26 +482,9 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         return m;
     }
 
+    /** The engines' provider checks, for a block this thread is about to use. */
     static String faultOf(MemorySegment m, long size, long alignment) {
-        if (!m.scope().isAlive()) {
-            return "its segment is already closed";
-        }
-        if (!m.isNative()) {
-            return "a heap segment, not native memory";
-        }
-        if (m.isReadOnly()) {
-            return "a read-only segment";
-        }
-        if (!m.isAccessibleBy(Thread.currentThread())) {
-            return "a segment confined to another thread";
-        }
-        if (m.byteSize() != size) {
-            return m.byteSize() + " bytes instead of " + size;
-        }
-        if ((m.address() & (alignment - 1)) != 0) {
-            return "address 0x" + Long.toHexString(m.address()) + " is not aligned to " + alignment;
-        }
-        return null;
+        return ProviderChecks.faultOf(m, size, alignment, Thread.currentThread());
     }
 
     private static long largeUsableSize(long byteSize, long byteAlignment) {
@@ -637,11 +624,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
 
     private void freeSmall(SlabRecord record, MemorySegment segment, long address) {
         SizeClass cls = record.cls;
-        long relative = address - record.base - cls.slotsOffset;
-        if (relative < 0) {
-            throw invalidFree(segment, "it points into the header of a slab of the " + cls.size
-                    + "-byte class, not at a block");
-        }
+        long relative = address - record.base;
         long slot = cls.sizeShift >= 0 ? relative >>> cls.sizeShift : relative / cls.size;
         long into = relative - slot * cls.size;
         if (into != 0) {
@@ -651,9 +634,10 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         if (slot >= cls.slotsPerSlab) {
             throw invalidFree(segment, "it points past the last block of a slab of the " + cls.size + "-byte class");
         }
-        MemorySegment slab = record.slab;
-        int word = slab.get(JAVA_INT, cls.geometry.generationOffset((int) slot));
-        if ((word & SlabEngine.LIVE) == 0) {
+        // The engine's own handle of the slot, if it is live; free() validates it again in full, so a mistake here
+        // could only reject a free, never corrupt the slab.
+        long handle = record.slabIndex < 0 ? 0 : cls.engine.liveHandleAt(record.slabIndex, (int) slot);
+        if (handle == 0) {
             throw invalidFree(segment, "the " + cls.size + "-byte block there is not allocated (a double free, or a"
                     + " segment kept after its block was freed)");
         }
@@ -661,12 +645,6 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         if (segment.byteSize() != length) {
             throw invalidFree(segment, "the block there was allocated with " + length + " bytes (a slice of it?)");
         }
-        // The engine's own handle, rebuilt from the slab header and the slot's generation word; free() validates it
-        // again in full, so a mistake here could only reject a free, never corrupt the slab.
-        long handle = (long) slab.get(JAVA_INT, SlabEngine.TAG_OFFSET) << SlabEngine.TAG_SHIFT
-                | (long) (word & SlabEngine.GENERATION_MASK) << SlabEngine.GENERATION_SHIFT
-                | (long) slab.get(JAVA_INT, SlabEngine.INDEX_OFFSET) << cls.slotBits
-                | slot;
         cls.engine.free(handle);
     }
 
@@ -934,10 +912,9 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         /** {@code log2(size)} for a power-of-two class, else -1 (then {@code free} divides). */
         final int sizeShift;
         final SlabGeometry geometry;
-        final long slotsOffset;
         final int slotsPerSlab;
         final int slotBits;
-        final long slotMask;
+        final int slotMask;
         final SlabEngine engine;
         /** The slab of the last allocation, to skip the address lookup while allocations fill one slab. */
         SlabRecord last;
@@ -949,10 +926,9 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             long slabSize = Math.min(SlabGeometry.MAX_SLAB_SIZE,
                     Math.max(MIN_SLAB_BYTES, Long.highestOneBit(size * TARGET_BLOCKS_PER_SLAB - 1) << 1));
             this.geometry = SlabGeometry.of(size, Math.max(SlabGeometry.MIN_SLOT_ALIGNMENT, alignment), slabSize);
-            this.slotsOffset = geometry.slotsOffset();
             this.slotsPerSlab = geometry.slotsPerSlab();
             this.slotBits = geometry.slotBits();
-            this.slotMask = (1L << slotBits) - 1;
+            this.slotMask = (1 << slotBits) - 1;
             memory.owner = this;
             // The allocator guards every engine call itself (its lock or owner check), so engines need no sync of
             // their own; unchecked, because the allocator only passes handles it just got or rebuilt and validated.
@@ -965,6 +941,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         final SizeClass cls;
         final MemorySegment slab;
         final long base;
+        /** The engine's index of this slab, learnt at its first allocation; -1 before. */
+        int slabIndex = -1;
         private final byte[] byteLengths;
         private final char[] charLengths;
         private final int[] intLengths;

@@ -1,5 +1,7 @@
 package io.slabforge;
 
+import io.slabforge.internal.BoundedSlabMemory;
+import io.slabforge.internal.RegionSlabMemory;
 import java.lang.foreign.MemorySegment;
 
 /**

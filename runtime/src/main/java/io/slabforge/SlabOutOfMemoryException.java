@@ -2,7 +2,7 @@ package io.slabforge;
 
 /**
  * No slot could be had: the memory provider returned no memory, the cache's {@code maxBytes} is reached, or the
- * handle space (see {@link SlabEngine}) is exhausted. Nothing already allocated is affected.
+ * handle space (see {@code io.slabforge.internal.SlabEngine}) is exhausted. Nothing already allocated is affected.
  */
 public class SlabOutOfMemoryException extends SlabException {
     private static final long serialVersionUID = 1L;

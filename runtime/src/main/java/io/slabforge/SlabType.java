@@ -30,7 +30,7 @@ public @interface SlabType {
 
     /**
      * Bytes per slab: a power of two between the room for the slab header plus one slot and
-     * {@link SlabGeometry#MAX_SLAB_SIZE}. Every slab is aligned to its size.
+     * {@link io.slabforge.internal.SlabGeometry#MAX_SLAB_SIZE}. Every slab is aligned to its size.
      *
      * @return the slab size in bytes
      */

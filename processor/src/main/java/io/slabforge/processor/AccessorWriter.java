@@ -8,12 +8,12 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * Writes the field accessors of every stored value for one target: the cache (a {@code long handle} parameter),
  * {@code Ref} (its wrapped handle, fluent setters) or {@code Box} (its owned handle, fluent setters). Every access
- * goes through {@code engine.slabOf(handle)}, which validates the handle as the cache was built to.
+ * is an engine call with the handle and a constant offset ({@code engine.getDouble(handle, X_OFFSET)}): the engine
+ * validates the handle as the cache was built to and bounds the access to the slot.
  */
 final class AccessorWriter {
 
@@ -26,10 +26,7 @@ final class AccessorWriter {
     /** Suffix of an array component's segment view. */
     static final String SEGMENT_SUFFIX = "Segment";
 
-    private static final CodeBlock SLAB = CodeBlock.of("engine.slabOf(handle)");
-    private static final CodeBlock BASE = CodeBlock.of("engine.slotOffset(handle)");
-    private static final CodeBlock LOCAL_SLAB = CodeBlock.of("slab");
-    private static final CodeBlock LOCAL_BASE = CodeBlock.of("base");
+    private static final CodeBlock HANDLE = CodeBlock.of("handle");
 
     private final CachePlan plan;
     private final SlotCode code;
@@ -55,7 +52,7 @@ final class AccessorWriter {
             } else {
                 methods.add(getter(node));
                 methods.add(setter(node));
-                if (node.atomicHandle() != null) {
+                if (node.atomic()) {
                     atomicAccessors(node, ((ComponentType.Primitive) type).scalar(), methods);
                 }
             }
@@ -79,11 +76,7 @@ final class AccessorWriter {
         }
         handleParam(m);
         m.addJavadoc("@return the value of {@code $L}\n", dotted(node));
-        if (node.type() instanceof ComponentType.Embedded) {
-            return withLocals(m, (slab, base) -> CodeBlock.builder()
-                    .addStatement("return $L", code.read(node, slab, base)).build()).build();
-        }
-        return body(m, CodeBlock.builder().addStatement("return $L", code.read(node, SLAB, BASE)).build()).build();
+        return body(m, CodeBlock.builder().addStatement("return $L", code.read(node, HANDLE)).build()).build();
     }
 
     private MethodSpec setter(CachePlan.Node node) {
@@ -93,16 +86,9 @@ final class AccessorWriter {
         handleParam(m);
         m.addParameter(type, "value").addJavadoc("@param value the new value$L\n",
                 node.type().javaType().isPrimitive() ? "" : ", not null");
-        ComponentType t = node.type();
-        if (t instanceof ComponentType.Embedded) {
-            return fluent(withLocals(m, (slab, base) -> CodeBlock.builder()
-                    .add(code.checks(node, CodeBlock.of("value")))
-                    .add(code.write(node, slab, base, CodeBlock.of("value")))
-                    .build())).build();
-        }
         CodeBlock.Builder body = CodeBlock.builder();
         body.add(code.checks(node, CodeBlock.of("value")));
-        body.add(code.write(node, SLAB, BASE, CodeBlock.of("value")));
+        body.add(code.write(node, HANDLE, CodeBlock.of("value")));
         return fluent(body(m, body.build())).build();
     }
 
@@ -120,8 +106,8 @@ final class AccessorWriter {
                 .addJavadoc("@return the element\n")
                 .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is outside {@code @Length($L)}\n",
                         array.length());
-        out.add(body(get, CodeBlock.builder().addStatement("return $L.get($N, $L)", SLAB,
-                plan.accessLayout(array.element()), elementOffset).build()).build());
+        out.add(body(get, CodeBlock.builder().addStatement("return $L",
+                SlotCode.get(array.element(), HANDLE, elementOffset)).build()).build());
 
         MethodSpec.Builder set = start(node.accessor())
                 .addJavadoc("Writes element {@code index} of {@code $L} of $L.\n", dotted(node), subject());
@@ -129,8 +115,8 @@ final class AccessorWriter {
         set.addParameter(int.class, "index").addParameter(element, "value")
                 .addJavadoc("@param index the element index, from 0 to $L\n", array.length() - 1)
                 .addJavadoc("@param value the new element\n");
-        out.add(fluent(body(set, CodeBlock.builder().addStatement("$L.set($N, $L, value)", SLAB,
-                        plan.accessLayout(array.element()), elementOffset).build()))
+        out.add(fluent(body(set, CodeBlock.builder().addStatement("$L",
+                        SlotCode.set(array.element(), HANDLE, elementOffset, CodeBlock.of("value"))).build()))
                 .addJavadoc("@throws IndexOutOfBoundsException if {@code index} is outside {@code @Length($L)}\n",
                         array.length())
                 .build());
@@ -139,7 +125,7 @@ final class AccessorWriter {
                 .addJavadoc("Copies {@code $L} of $L into a new array.\n", dotted(node), subject());
         handleParam(copyOut);
         copyOut.addJavadoc("@return a new array of $L elements\n", array.length());
-        out.add(body(copyOut, CodeBlock.builder().addStatement("return $L", code.read(node, SLAB, BASE)).build())
+        out.add(body(copyOut, CodeBlock.builder().addStatement("return $L", code.read(node, HANDLE)).build())
                 .build());
 
         MethodSpec.Builder copyIn = start(node.accessor())
@@ -147,7 +133,7 @@ final class AccessorWriter {
         handleParam(copyIn);
         copyIn.addParameter(array.javaType(), "value")
                 .addJavadoc("@param value exactly $L elements\n", array.length());
-        out.add(fluent(body(copyIn, code.write(node, SLAB, BASE, CodeBlock.of("value"))))
+        out.add(fluent(body(copyIn, code.write(node, HANDLE, CodeBlock.of("value"))))
                 .addJavadoc("@throws IllegalArgumentException if {@code value} does not have $L elements\n",
                         array.length())
                 .build());
@@ -167,7 +153,7 @@ final class AccessorWriter {
         if (array.element().size > 1) {
             index = CodeBlock.of("$L * $L", index, array.element().size);
         }
-        return CodeBlock.of("$L + $L", SlotCode.offset(node, BASE), index);
+        return CodeBlock.of("$N + $L", node.offsetConstant(), index);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -175,38 +161,38 @@ final class AccessorWriter {
 
     private void atomicAccessors(CachePlan.Node node, Scalar scalar, List<MethodSpec> out) {
         TypeName type = scalar.type;
-        String handle = node.atomicHandle();
-        CodeBlock coordinates = CodeBlock.of("$L, $L", SLAB, BASE);
+        String suffix = scalar.engineSuffix();
+        CodeBlock at = CodeBlock.of("handle, $N", node.offsetConstant());
 
         MethodSpec.Builder getVolatile = start(node.accessor() + "Volatile").returns(type)
                 .addJavadoc("Reads {@code $L} of $L with volatile semantics.\n", dotted(node), subject());
         handleParam(getVolatile);
         getVolatile.addJavadoc("@return the value\n");
-        out.add(body(getVolatile, CodeBlock.builder().addStatement("return ($T) $N.getVolatile($L)", type, handle,
-                coordinates).build()).build());
+        out.add(body(getVolatile, CodeBlock.builder().addStatement("return engine.get$LVolatile($L)", suffix, at)
+                .build()).build());
 
         MethodSpec.Builder setVolatile = start(node.accessor() + "Volatile")
                 .addJavadoc("Writes {@code $L} of $L with volatile semantics.\n", dotted(node), subject());
         handleParam(setVolatile);
         setVolatile.addParameter(type, "value").addJavadoc("@param value the new value\n");
-        out.add(fluent(body(setVolatile, CodeBlock.builder().addStatement("$N.setVolatile($L, value)", handle,
-                coordinates).build())).build());
+        out.add(fluent(body(setVolatile, CodeBlock.builder().addStatement("engine.set$LVolatile($L, value)", suffix,
+                at).build())).build());
 
         MethodSpec.Builder acquire = start(node.accessor() + "Acquire").returns(type)
                 .addJavadoc("Reads {@code $L} of $L with acquire semantics: later reads and writes of this thread"
                         + "\nare not reordered before it.\n", dotted(node), subject());
         handleParam(acquire);
         acquire.addJavadoc("@return the value\n");
-        out.add(body(acquire, CodeBlock.builder().addStatement("return ($T) $N.getAcquire($L)", type, handle,
-                coordinates).build()).build());
+        out.add(body(acquire, CodeBlock.builder().addStatement("return engine.get$LAcquire($L)", suffix, at)
+                .build()).build());
 
         MethodSpec.Builder release = start(node.accessor() + "Release")
                 .addJavadoc("Writes {@code $L} of $L with release semantics: earlier reads and writes of this"
                         + "\nthread are not reordered after it.\n", dotted(node), subject());
         handleParam(release);
         release.addParameter(type, "value").addJavadoc("@param value the new value\n");
-        out.add(fluent(body(release, CodeBlock.builder().addStatement("$N.setRelease($L, value)", handle,
-                coordinates).build())).build());
+        out.add(fluent(body(release, CodeBlock.builder().addStatement("engine.set$LRelease($L, value)", suffix, at)
+                .build())).build());
 
         MethodSpec.Builder cas = start(node.accessor() + "CompareAndSet").returns(TypeName.BOOLEAN)
                 .addJavadoc("Atomically sets {@code $L} of $L to {@code value} if it is {@code expected}, with"
@@ -215,8 +201,8 @@ final class AccessorWriter {
         cas.addParameter(type, "expected").addParameter(type, "value")
                 .addJavadoc("@param expected the value expected in the slot\n@param value the new value\n")
                 .addJavadoc("@return {@code true} if the value was set\n");
-        out.add(body(cas, CodeBlock.builder().addStatement("return $N.compareAndSet($L, expected, value)", handle,
-                coordinates).build()).build());
+        out.add(body(cas, CodeBlock.builder().addStatement("return engine.compareAndSet$L($L, expected, value)",
+                suffix, at).build()).build());
 
         MethodSpec.Builder add = start(node.accessor() + "GetAndAdd").returns(type)
                 .addJavadoc("Atomically adds {@code delta} to {@code $L} of $L, with volatile semantics.\n",
@@ -224,8 +210,8 @@ final class AccessorWriter {
         handleParam(add);
         add.addParameter(type, "delta")
                 .addJavadoc("@param delta the value to add\n@return the value before the addition\n");
-        out.add(body(add, CodeBlock.builder().addStatement("return ($T) $N.getAndAdd($L, delta)", type, handle,
-                coordinates).build()).build());
+        out.add(body(add, CodeBlock.builder().addStatement("return engine.getAndAdd$L($L, delta)", suffix, at)
+                .build()).build());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -250,16 +236,6 @@ final class AccessorWriter {
             m.addStatement("long handle = handle()");
         }
         return m.addCode(statements);
-    }
-
-    private MethodSpec.Builder withLocals(MethodSpec.Builder m,
-                                          BiFunction<CodeBlock, CodeBlock, CodeBlock> statements) {
-        if (target == Target.BOX) {
-            m.addStatement("long handle = handle()");
-        }
-        return m.addStatement("$T slab = $L", Names.MEMORY_SEGMENT, SLAB)
-                .addStatement("long base = $L", BASE)
-                .addCode(statements.apply(LOCAL_SLAB, LOCAL_BASE));
     }
 
     /** Setters return {@code this} on {@code Ref} and {@code Box}, nothing on the cache. */

@@ -3,8 +3,6 @@ package io.slabforge.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.NameAllocator;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,11 +26,11 @@ final class CachePlan {
      * @param offset the absolute offset inside the slot
      * @param accessor the accessor name: the component name, prefixed by its parents' ({@code posX})
      * @param offsetConstant the name of its {@code static final long} offset constant
-     * @param atomicHandle the name of its {@code VarHandle} constant, for {@code @Atomic} components, else null
+     * @param atomic whether it is an {@code @Atomic} component (with volatile, acquire/release, CAS accessors)
      * @param children the fields of an embedded record, in declaration order; empty for any other type
      */
     record Node(ComponentModel component, List<String> path, long offset, String accessor, String offsetConstant,
-                String atomicHandle, List<Node> children) {
+                boolean atomic, List<Node> children) {
 
         ComponentType type() {
             return component.type();
@@ -69,12 +67,6 @@ final class CachePlan {
     final Set<Scalar> arrayElements = new LinkedHashSet<>();
     /** Whether a record value needs more than a null check before it is written (it holds references). */
     final boolean needsChecks;
-    /**
-     * Every scalar the accessors and helpers read or write, with the name of its access layout constant
-     * ({@code DOUBLE} for {@code ValueLayout.JAVA_DOUBLE_UNALIGNED}), in {@link Scalar} order.
-     */
-    final Map<Scalar, String> accessLayouts = new EnumMap<>(Scalar.class);
-
     private final NameAllocator constants = new NameAllocator();
 
     CachePlan(RecordModel model) {
@@ -89,42 +81,6 @@ final class CachePlan {
         collectGaps(model.layout(), 0, collected);
         this.gaps = merge(collected);
         this.needsChecks = allNodes().stream().anyMatch(n -> !(n.type() instanceof ComponentType.Primitive));
-        nameAccessLayouts();
-    }
-
-    /**
-     * Names the access layout constants after everything else, and never after an enum type the class refers to:
-     * {@code INT.values()} would read a constant {@code INT} instead of an enum {@code INT}.
-     */
-    private void nameAccessLayouts() {
-        Set<Scalar> used = EnumSet.noneOf(Scalar.class);
-        for (Node node : allNodes()) {
-            if (node.type() instanceof ComponentType.Primitive p) {
-                used.add(p.scalar());
-            } else if (node.type() instanceof ComponentType.EnumType e) {
-                used.add(e.storage());
-            } else if (node.type() instanceof ComponentType.ArrayType a) {
-                used.add(a.element());
-            }
-        }
-        for (Gap gap : gaps) {
-            if (gap.size() <= MAX_STORED_GAP) {
-                zeroStores(gap).forEach(store -> used.add(store.unit()));
-            }
-        }
-        enumValues.keySet().forEach(type -> type.simpleNames().forEach(constants::newName));
-        for (Scalar scalar : used) {
-            accessLayouts.put(scalar, constants.newName(scalar.name()));
-        }
-    }
-
-    /** The name of the access layout constant of {@code scalar}. */
-    String accessLayout(Scalar scalar) {
-        String name = accessLayouts.get(scalar);
-        if (name == null) {
-            throw new IllegalStateException("no access layout planned for " + scalar);
-        }
-        return name;
     }
 
     /**
@@ -156,7 +112,6 @@ final class CachePlan {
             long offset = base + field.offset();
             String upper = path.stream().map(CachePlan::upperSnake).collect(Collectors.joining("_"));
             String offsetConstant = constants.newName(upper + "_OFFSET");
-            String handle = component.atomic() ? constants.newName(upper + "_HANDLE") : null;
             List<Node> children = List.of();
             if (component.type() instanceof ComponentType.Embedded e) {
                 children = nodesOf(e.record(), path, accessor, offset);
@@ -166,7 +121,7 @@ final class CachePlan {
             } else if (component.type() instanceof ComponentType.ArrayType a) {
                 arrayElements.add(a.element());
             }
-            result.add(new Node(component, List.copyOf(path), offset, accessor, offsetConstant, handle, children));
+            result.add(new Node(component, List.copyOf(path), offset, accessor, offsetConstant, component.atomic(), children));
         }
         return List.copyOf(result);
     }

@@ -125,7 +125,7 @@ final class CacheWriter {
                     + " constant; null cannot\nbe stored, and reading an ordinal outside the enum (written by"
                     + " native code or through\n{@code segment}) raises {@link io.slabforge.SlabException}.\n");
         }
-        CachePlan.Node atomic = plan.allNodes().stream().filter(n -> n.atomicHandle() != null).findFirst()
+        CachePlan.Node atomic = plan.allNodes().stream().filter(CachePlan.Node::atomic).findFirst()
                 .orElse(null);
         if (atomic != null) {
             notes.add("\n<p>{@code @Atomic} components also have {@code $LVolatile}, {@code $LAcquire},"
@@ -200,7 +200,7 @@ final class CacheWriter {
                 .addParameter(long.class, "handle")
                 .addJavadoc("Copies the {@link $T} at {@code handle} into a new record.\n"
                         + "@param handle a live handle of this cache\n@return a new $L\n", record, recordName)
-                .addStatement("return readSlot(engine.slabOf(handle), engine.slotOffset(handle))")
+                .addStatement("return readSlot(engine, handle)")
                 .build());
         type.addMethod(method("set", void.class)
                 .addParameter(long.class, "handle")
@@ -209,7 +209,7 @@ final class CacheWriter {
                         + "@param handle a live handle of this cache\n@param value the record to copy, not null\n",
                         record)
                 .addCode(requireValid())
-                .addStatement("writeSlot(engine.slabOf(handle), engine.slotOffset(handle), value)")
+                .addStatement("writeSlot(engine, handle, value)")
                 .build());
     }
 

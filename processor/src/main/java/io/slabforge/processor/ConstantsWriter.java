@@ -1,12 +1,10 @@
 package io.slabforge.processor;
 
 import static io.slabforge.processor.Names.MEMORY_LAYOUT;
-import static io.slabforge.processor.Names.PATH_ELEMENT;
 import static io.slabforge.processor.Names.SLAB_ENGINE;
 import static io.slabforge.processor.Names.SLAB_GEOMETRY;
 import static io.slabforge.processor.Names.STRUCT_LAYOUT;
 import static io.slabforge.processor.Names.VALUE_LAYOUT;
-import static io.slabforge.processor.Names.VAR_HANDLE;
 import static javax.lang.model.element.Modifier.FINAL;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.PUBLIC;
@@ -23,16 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the constants: {@code LAYOUT}, the slot and slab numbers, the geometry check, the field offsets and the
- * access layouts.
- *
- * <p>Why accessors use the unaligned layouts ({@code JAVA_DOUBLE_UNALIGNED}) while {@code LAYOUT} keeps the aligned
- * ones: every access is aligned by construction (slabs are aligned to their power-of-two size, slots to the slot
- * alignment, which is at least every component's, and every value to its natural alignment inside the slot, as
- * {@link Layout} places it and {@code MemoryLayout.structLayout} verifies when {@code LAYOUT} is built), so FFM's
- * alignment test on each access can never fail. On the engine's direct path the segment is a constant and the JIT
- * folds its bounds and liveness checks, but not that test of the dynamic offset: the unaligned layout only skips it.
- * The runtime's {@code SlabEngine.WORD} does the same for the engine's own words.
+ * Writes the constants: {@code LAYOUT}, the slot and slab numbers, the geometry check and the field offsets. The
+ * engine does every access with its own value layouts (see {@code SlabEngine.getDouble}).
  */
 final class ConstantsWriter {
     private final CachePlan plan;
@@ -68,37 +58,11 @@ final class ConstantsWriter {
                     .initializer("$LL", node.offset())
                     .build());
         }
-        for (Map.Entry<Scalar, String> e : plan.accessLayouts.entrySet()) {
-            type.addField(accessLayout(e.getKey(), e.getValue()));
-        }
         for (Map.Entry<ClassName, String> e : plan.enumValues.entrySet()) {
             type.addField(FieldSpec.builder(ArrayTypeName.of(e.getKey()), e.getValue(), PRIVATE, STATIC, FINAL)
                     .initializer("$T.values()", e.getKey())
                     .build());
         }
-        for (CachePlan.Node node : plan.allNodes()) {
-            if (node.atomicHandle() != null) {
-                CodeBlock path = node.path().stream().map(name -> CodeBlock.of("$T.groupElement($S)",
-                        PATH_ELEMENT, name)).collect(CodeBlock.joining(", "));
-                type.addField(FieldSpec.builder(VAR_HANDLE, node.atomicHandle(), PRIVATE, STATIC, FINAL)
-                        .initializer("LAYOUT.varHandle($L)", path)
-                        .build());
-            }
-        }
-    }
-
-    private static FieldSpec accessLayout(Scalar scalar, String name) {
-        FieldSpec.Builder field = FieldSpec.builder(scalar.layoutType, name, PRIVATE, STATIC, FINAL)
-                .initializer("$T.$L", VALUE_LAYOUT, scalar.accessLayoutConstant);
-        if (scalar.size == 1) {
-            return field.addJavadoc("Reads and writes of {@code $L} values (one byte: nothing to align).\n", scalar.javaName())
-                    .build();
-        }
-        return field.addJavadoc("Reads and writes of {@code $L} values. Unaligned only to skip FFM's alignment check on"
-                        + " every access:\nslabs are aligned to {@link #SLAB_SIZE}, slots to {@link #SLOT_ALIGNMENT},"
-                        + " every value to its size\nin the slot (as {@link #LAYOUT} checks), so every access is in"
-                        + " fact aligned.\n", scalar.javaName())
-                .build();
     }
 
     private static FieldSpec constant(TypeName type, String name, CodeBlock value, String javadoc) {

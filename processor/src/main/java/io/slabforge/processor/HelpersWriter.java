@@ -1,8 +1,9 @@
 package io.slabforge.processor;
 
-import static io.slabforge.processor.Names.MEMORY_SEGMENT;
 import static io.slabforge.processor.Names.OBJECTS;
+import static io.slabforge.processor.Names.SLAB_ENGINE;
 import static io.slabforge.processor.Names.SLAB_EXCEPTION;
+import static io.slabforge.processor.Names.VALUE_LAYOUT;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.STATIC;
 
@@ -17,8 +18,7 @@ import com.palantir.javapoet.TypeVariableName;
 
 /** Writes the private static helpers the accessors share: whole-record copies, padding, checks, array copies. */
 final class HelpersWriter {
-    private static final CodeBlock SLAB = CodeBlock.of("slab");
-    private static final CodeBlock BASE = CodeBlock.of("base");
+    private static final CodeBlock HANDLE = CodeBlock.of("handle");
 
     private final CachePlan plan;
     private final SlotCode code;
@@ -32,18 +32,18 @@ final class HelpersWriter {
         type.addMethod(MethodSpec.methodBuilder("readSlot")
                 .addModifiers(PRIVATE, STATIC)
                 .returns(plan.model.recordType())
-                .addParameter(MEMORY_SEGMENT, "slab")
-                .addParameter(long.class, "base")
-                .addStatement("return $L", code.construct(plan.model, plan.nodes, SLAB, BASE))
+                .addParameter(SLAB_ENGINE, "engine")
+                .addParameter(long.class, "handle")
+                .addStatement("return $L", code.construct(plan.model, plan.nodes, HANDLE))
                 .build());
         CodeBlock.Builder writes = CodeBlock.builder();
         for (CachePlan.Node node : plan.nodes) {
-            writes.add(code.write(node, SLAB, BASE, CodeBlock.of("value.$N()", node.component().name())));
+            writes.add(code.write(node, HANDLE, CodeBlock.of("value.$N()", node.component().name())));
         }
         type.addMethod(MethodSpec.methodBuilder("writeSlot")
                 .addModifiers(PRIVATE, STATIC)
-                .addParameter(MEMORY_SEGMENT, "slab")
-                .addParameter(long.class, "base")
+                .addParameter(SLAB_ENGINE, "engine")
+                .addParameter(long.class, "handle")
                 .addParameter(plan.model.recordType(), "value")
                 .addCode(writes.build())
                 .build());
@@ -89,19 +89,17 @@ final class HelpersWriter {
         for (CachePlan.Node node : plan.nodes) {
             String parameter = copyParameter(node);
             method.addParameter(node.type().javaType(), parameter);
-            writes.add(code.write(node, SLAB, BASE, CodeBlock.of("$N", parameter)));
+            writes.add(code.write(node, HANDLE, CodeBlock.of("$N", parameter)));
         }
         return method
                 .addStatement("long handle = engine.allocateUninitialized()")
-                .addStatement("$T slab = engine.allocatedSlab(handle)", MEMORY_SEGMENT)
-                .addStatement("long base = engine.slotOffset(handle)")
-                .addCode(plan.gaps.isEmpty() ? CodeBlock.of("") : CodeBlock.of("zeroPadding(slab, base);\n"))
+                .addCode(plan.gaps.isEmpty() ? CodeBlock.of("") : CodeBlock.of("zeroPadding(engine, handle);\n"))
                 .addCode(writes.build())
                 .addStatement("return handle")
                 .build();
     }
 
-    /** The {@code allocateCopy} parameter of a component: never equal to its locals handle, slab and base. */
+    /** The {@code allocateCopy} parameter of a component: never equal to its local {@code handle}. */
     static String copyParameter(CachePlan.Node node) {
         return node.component().name() + "Value";
     }
@@ -110,18 +108,19 @@ final class HelpersWriter {
     private MethodSpec zeroPadding() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("zeroPadding")
                 .addModifiers(PRIVATE, STATIC)
-                .addParameter(MEMORY_SEGMENT, "slab")
-                .addParameter(long.class, "base");
+                .addParameter(SLAB_ENGINE, "engine")
+                .addParameter(long.class, "handle");
         for (CachePlan.Gap gap : plan.gaps) {
             if (gap.size() > CachePlan.MAX_STORED_GAP) {
-                m.addStatement("slab.asSlice(base + $L, $L).fill((byte) 0)", gap.offset(), gap.size());
+                m.addStatement("engine.clear(handle, $LL, $LL)", gap.offset(), gap.size());
                 continue;
             }
             for (CachePlan.ZeroStore store : plan.zeroStores(gap)) {
                 Scalar unit = store.unit();
                 String zero = unit == Scalar.LONG ? "0L" : unit == Scalar.INT ? "0"
                         : unit == Scalar.SHORT ? "(short) 0" : "(byte) 0";
-                m.addStatement("slab.set($N, base + $L, $L)", plan.accessLayout(unit), store.offset(), zero);
+                m.addStatement("$L", SlotCode.set(unit, HANDLE, CodeBlock.of("$LL", store.offset()),
+                        CodeBlock.of(zero)));
             }
         }
         return m.build();
@@ -179,30 +178,32 @@ final class HelpersWriter {
                 .build();
     }
 
-    private MethodSpec copyOut(Scalar element) {
+    private static MethodSpec copyOut(Scalar element) {
         TypeName array = ArrayTypeName.of(element.type);
         MethodSpec.Builder m = MethodSpec.methodBuilder("copyOut")
                 .addModifiers(PRIVATE, STATIC)
                 .returns(array)
-                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(SLAB_ENGINE, "engine")
+                .addParameter(long.class, "handle")
                 .addParameter(long.class, "offset")
                 .addParameter(array, "array");
         if (element.bulkCopyable()) {
-            m.addStatement("$T.copy(slab, $N, offset, array, 0, array.length)", MEMORY_SEGMENT,
-                    plan.accessLayout(element));
+            m.addStatement("engine.copyOut(handle, offset, $T.$L, array, array.length)", VALUE_LAYOUT,
+                    element.accessLayoutConstant);
         } else {
             m.beginControlFlow("for (int i = 0; i < array.length; i++)")
-                    .addStatement("array[i] = slab.get($N, offset + i)", plan.accessLayout(element))
+                    .addStatement("array[i] = $L", SlotCode.get(element, HANDLE, CodeBlock.of("offset + i")))
                     .endControlFlow();
         }
         return m.addStatement("return array").build();
     }
 
-    private MethodSpec copyIn(Scalar element) {
+    private static MethodSpec copyIn(Scalar element) {
         TypeName array = ArrayTypeName.of(element.type);
         MethodSpec.Builder m = MethodSpec.methodBuilder("copyIn")
                 .addModifiers(PRIVATE, STATIC)
-                .addParameter(MEMORY_SEGMENT, "slab")
+                .addParameter(SLAB_ENGINE, "engine")
+                .addParameter(long.class, "handle")
                 .addParameter(long.class, "offset")
                 .addParameter(array, "array")
                 .addParameter(int.class, "length")
@@ -211,11 +212,12 @@ final class HelpersWriter {
                 .addStatement("throw badArray(name, array, length)")
                 .endControlFlow();
         if (element.bulkCopyable()) {
-            m.addStatement("$T.copy(array, 0, slab, $N, offset, length)", MEMORY_SEGMENT,
-                    plan.accessLayout(element));
+            m.addStatement("engine.copyIn(handle, offset, $T.$L, array, length)", VALUE_LAYOUT,
+                    element.accessLayoutConstant);
         } else {
             m.beginControlFlow("for (int i = 0; i < length; i++)")
-                    .addStatement("slab.set($N, offset + i, array[i])", plan.accessLayout(element))
+                    .addStatement("$L", SlotCode.set(element, HANDLE, CodeBlock.of("offset + i"),
+                            CodeBlock.of("array[i]")))
                     .endControlFlow();
         }
         return m.build();

@@ -5,13 +5,13 @@ import com.palantir.javapoet.ClassName;
 /** Types the generated code names. The processor never loads them: it runs on any JDK 17+ javac. */
 final class Names {
     /** {@code SlabEngine.CONTRACT_VERSION} of the runtime this processor writes code for. */
-    static final int CONTRACT_VERSION = 3;
+    static final int CONTRACT_VERSION = 4;
     static final String PROCESSOR = "io.slabforge.processor.SlabProcessor";
 
-    static final ClassName SLAB_ENGINE = ClassName.get("io.slabforge", "SlabEngine");
-    static final ClassName SLAB_GEOMETRY = ClassName.get("io.slabforge", "SlabGeometry");
-    static final ClassName SLAB_BUILDER = ClassName.get("io.slabforge", "SlabBuilder");
-    static final ClassName SLAB_BOX = ClassName.get("io.slabforge", "SlabBox");
+    static final ClassName SLAB_ENGINE = ClassName.get("io.slabforge.internal", "SlabEngine");
+    static final ClassName SLAB_GEOMETRY = ClassName.get("io.slabforge.internal", "SlabGeometry");
+    static final ClassName SLAB_BUILDER = ClassName.get("io.slabforge.internal", "SlabBuilder");
+    static final ClassName SLAB_BOX = ClassName.get("io.slabforge.internal", "SlabBox");
     static final ClassName SLAB_STATS = ClassName.get("io.slabforge", "SlabStats");
     static final ClassName SLAB_EXCEPTION = ClassName.get("io.slabforge", "SlabException");
     static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");

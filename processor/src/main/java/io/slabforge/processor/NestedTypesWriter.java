@@ -113,6 +113,6 @@ final class NestedTypesWriter {
         if (box) {
             m.addStatement("long handle = handle()");
         }
-        return m.addStatement("return readSlot(engine.slabOf(handle), engine.slotOffset(handle))").build();
+        return m.addStatement("return readSlot(engine, handle)").build();
     }
 }

@@ -69,6 +69,12 @@ enum Scalar {
         return this != BOOLEAN;
     }
 
+    /** The engine's accessor suffix: {@code engine.get<Suffix>(handle, offset)}. */
+    String engineSuffix() {
+        String name = name();
+        return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
     String javaName() {
         return type.toString();
     }

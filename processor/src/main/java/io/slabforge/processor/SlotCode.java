@@ -4,9 +4,9 @@ import com.palantir.javapoet.CodeBlock;
 import java.util.List;
 
 /**
- * The code that reads and writes one stored value, given an expression for the slab segment and one for the slot's
- * base offset: {@code slab.get(DOUBLE, base + X_OFFSET)}, the jextract pattern with {@code static final} offsets
- * and layouts ({@code DOUBLE} is the class's {@code ValueLayout.JAVA_DOUBLE_UNALIGNED}, see {@link ConstantsWriter}).
+ * The code that reads and writes one stored value through the engine, given an expression for the handle:
+ * {@code engine.getDouble(handle, X_OFFSET)}. The engine validates the handle and bounds the access to the slot;
+ * the offsets are {@code static final} constants, so that bound folds.
  */
 final class SlotCode {
     private final CachePlan plan;
@@ -15,27 +15,23 @@ final class SlotCode {
         this.plan = plan;
     }
 
-    /** The absolute offset of a node: {@code base + X_OFFSET}. */
-    static CodeBlock offset(CachePlan.Node node, CodeBlock base) {
-        return CodeBlock.of("$L + $N", base, node.offsetConstant());
-    }
-
     /** An expression reading the node's whole value (a copy, for arrays and embedded records). */
-    CodeBlock read(CachePlan.Node node, CodeBlock slab, CodeBlock base) {
+    CodeBlock read(CachePlan.Node node, CodeBlock handle) {
         ComponentType type = node.type();
         if (type instanceof ComponentType.Primitive p) {
-            return CodeBlock.of("$L.get($N, $L)", slab, plan.accessLayout(p.scalar()), offset(node, base));
+            return get(p.scalar(), handle, CodeBlock.of("$N", node.offsetConstant()));
         }
         if (type instanceof ComponentType.EnumType e) {
             return CodeBlock.of("enumAt($N, $L, $S)", plan.enumValues.get(e.type()),
-                    readOrdinal(e, slab, offset(node, base)), node.displayName(plan.model.simpleName()));
+                    readOrdinal(e, handle, CodeBlock.of("$N", node.offsetConstant())),
+                    node.displayName(plan.model.simpleName()));
         }
         if (type instanceof ComponentType.ArrayType a) {
-            return CodeBlock.of("copyOut($L, $L, new $T[$L])", slab, offset(node, base), a.element().type,
-                    a.length());
+            return CodeBlock.of("copyOut(engine, $L, $N, new $T[$L])", handle, node.offsetConstant(),
+                    a.element().type, a.length());
         }
         ComponentType.Embedded e = (ComponentType.Embedded) type;
-        CodeBlock arguments = node.children().stream().map(n -> read(n, slab, base))
+        CodeBlock arguments = node.children().stream().map(n -> read(n, handle))
                 .collect(CodeBlock.joining(",\n"));
         return CodeBlock.builder()
                 .add("new $T(\n", e.record().recordType())
@@ -45,8 +41,8 @@ final class SlotCode {
     }
 
     /** {@code new Particle(<every component read>)}. */
-    CodeBlock construct(RecordModel record, List<CachePlan.Node> nodes, CodeBlock slab, CodeBlock base) {
-        CodeBlock arguments = nodes.stream().map(n -> read(n, slab, base)).collect(CodeBlock.joining(",\n"));
+    CodeBlock construct(RecordModel record, List<CachePlan.Node> nodes, CodeBlock handle) {
+        CodeBlock arguments = nodes.stream().map(n -> read(n, handle)).collect(CodeBlock.joining(",\n"));
         return CodeBlock.builder()
                 .add("new $T(\n", record.recordType())
                 .add(arguments)
@@ -54,42 +50,51 @@ final class SlotCode {
                 .build();
     }
 
-    CodeBlock readOrdinal(ComponentType.EnumType e, CodeBlock slab, CodeBlock offset) {
-        String layout = plan.accessLayout(e.storage());
+    /** {@code engine.getDouble(handle, offset)}. */
+    static CodeBlock get(Scalar scalar, CodeBlock handle, CodeBlock offset) {
+        return CodeBlock.of("engine.get$L($L, $L)", scalar.engineSuffix(), handle, offset);
+    }
+
+    /** {@code engine.setDouble(handle, offset, value)}. */
+    static CodeBlock set(Scalar scalar, CodeBlock handle, CodeBlock offset, CodeBlock value) {
+        return CodeBlock.of("engine.set$L($L, $L, $L)", scalar.engineSuffix(), handle, offset, value);
+    }
+
+    CodeBlock readOrdinal(ComponentType.EnumType e, CodeBlock handle, CodeBlock offset) {
+        CodeBlock raw = get(e.storage(), handle, offset);
         return switch (e.storage()) {
-            case BYTE -> CodeBlock.of("$T.toUnsignedInt($L.get($N, $L))", Byte.class, slab, layout, offset);
-            case SHORT -> CodeBlock.of("$T.toUnsignedInt($L.get($N, $L))", Short.class, slab, layout, offset);
-            default -> CodeBlock.of("$L.get($N, $L)", slab, layout, offset);
+            case BYTE -> CodeBlock.of("$T.toUnsignedInt($L)", Byte.class, raw);
+            case SHORT -> CodeBlock.of("$T.toUnsignedInt($L)", Short.class, raw);
+            default -> raw;
         };
     }
 
     /** Statements writing {@code value} (already validated) into the node. */
-    CodeBlock write(CachePlan.Node node, CodeBlock slab, CodeBlock base, CodeBlock value) {
+    CodeBlock write(CachePlan.Node node, CodeBlock handle, CodeBlock value) {
         ComponentType type = node.type();
+        CodeBlock offset = CodeBlock.of("$N", node.offsetConstant());
         if (type instanceof ComponentType.Primitive p) {
-            return CodeBlock.builder().addStatement("$L.set($N, $L, $L)", slab, plan.accessLayout(p.scalar()),
-                    offset(node, base), value).build();
+            return CodeBlock.builder().addStatement("$L", set(p.scalar(), handle, offset, value)).build();
         }
         if (type instanceof ComponentType.EnumType e) {
-            return CodeBlock.builder().addStatement("$L", writeOrdinal(e, slab, offset(node, base), value)).build();
+            return CodeBlock.builder().addStatement("$L", writeOrdinal(e, handle, offset, value)).build();
         }
         if (type instanceof ComponentType.ArrayType a) {
-            return CodeBlock.builder().addStatement("copyIn($L, $L, $L, $L, $S)", slab, offset(node, base), value,
+            return CodeBlock.builder().addStatement("copyIn(engine, $L, $L, $L, $L, $S)", handle, offset, value,
                     a.length(), node.displayName(plan.model.simpleName())).build();
         }
         CodeBlock.Builder code = CodeBlock.builder();
         for (CachePlan.Node child : node.children()) {
-            code.add(write(child, slab, base, CodeBlock.of("$L.$N()", value, child.component().name())));
+            code.add(write(child, handle, CodeBlock.of("$L.$N()", value, child.component().name())));
         }
         return code.build();
     }
 
-    CodeBlock writeOrdinal(ComponentType.EnumType e, CodeBlock slab, CodeBlock offset, CodeBlock value) {
-        String layout = plan.accessLayout(e.storage());
+    CodeBlock writeOrdinal(ComponentType.EnumType e, CodeBlock handle, CodeBlock offset, CodeBlock value) {
         return switch (e.storage()) {
-            case BYTE -> CodeBlock.of("$L.set($N, $L, (byte) $L.ordinal())", slab, layout, offset, value);
-            case SHORT -> CodeBlock.of("$L.set($N, $L, (short) $L.ordinal())", slab, layout, offset, value);
-            default -> CodeBlock.of("$L.set($N, $L, $L.ordinal())", slab, layout, offset, value);
+            case BYTE -> set(Scalar.BYTE, handle, offset, CodeBlock.of("(byte) $L.ordinal()", value));
+            case SHORT -> set(Scalar.SHORT, handle, offset, CodeBlock.of("(short) $L.ordinal()", value));
+            default -> set(e.storage(), handle, offset, CodeBlock.of("$L.ordinal()", value));
         };
     }
 
@@ -124,10 +129,10 @@ final class SlotCode {
     }
 
     /** Statements writing every component of a record value. */
-    CodeBlock writeAll(List<CachePlan.Node> nodes, CodeBlock slab, CodeBlock base, CodeBlock value) {
+    CodeBlock writeAll(List<CachePlan.Node> nodes, CodeBlock handle, CodeBlock value) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (CachePlan.Node node : nodes) {
-            code.add(write(node, slab, base, CodeBlock.of("$L.$N()", value, node.component().name())));
+            code.add(write(node, handle, CodeBlock.of("$L.$N()", value, node.component().name())));
         }
         return code.build();
     }

@@ -233,7 +233,7 @@ final class Validator {
         return true;
     }
 
-    /** The slab must hold its header, one generation word and one slot. */
+    /** The slab must hold at least one slot (a slab holds slots only). */
     private void checkSlabSizeFits(RecordModel model) {
         long slotSize = model.layout().size();
         long needed = minimumSlabBytes(slotSize, model.layout().alignment());
@@ -242,14 +242,13 @@ final class Validator {
             return;
         }
         if (needed > MAX_SLAB_SIZE) {
-            diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + slotSize + " bytes: the"
-                    + " slab header and one slot need " + needed + " bytes, more than the largest slab of "
-                    + MAX_SLAB_SIZE + " bytes (16 MiB); make the record smaller");
+            diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + slotSize + " bytes, more"
+                    + " than the largest slab of " + MAX_SLAB_SIZE + " bytes (16 MiB); make the record smaller");
             return;
         }
         String defaulted = model.attributes().slabSizeValue() == null ? " (the default)" : "";
-        slabSizeError(model, "slabSize " + slabSize + defaulted + " is too small: the slab header and one "
-                + slotSize + "-byte slot need " + needed + " bytes; use " + nextPowerOfTwo(needed));
+        slabSizeError(model, "slabSize " + slabSize + defaulted + " is too small for one " + slotSize
+                + "-byte slot of " + model.simpleName() + "; use " + nextPowerOfTwo(needed));
     }
 
     private void slabSizeError(RecordModel model, String message) {

@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

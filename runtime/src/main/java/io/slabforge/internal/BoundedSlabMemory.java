@@ -1,21 +1,35 @@
-package io.slabforge;
+package io.slabforge.internal;
 
+import io.slabforge.SlabMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link SlabMemory#bounded}: a byte budget in front of another provider. */
-final class BoundedSlabMemory implements SlabMemory {
+public final class BoundedSlabMemory implements SlabMemory {
     private final SlabMemory delegate;
     private final long capacityBytes;
-    private final AtomicLong heldBytes = new AtomicLong();
+    private final AtomicLong heldBytes;
 
-    BoundedSlabMemory(SlabMemory delegate, long capacityBytes) {
+    public BoundedSlabMemory(SlabMemory delegate, long capacityBytes) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         if (capacityBytes < 0) {
             throw new IllegalArgumentException("capacityBytes " + capacityBytes + " is negative");
         }
         this.capacityBytes = capacityBytes;
+        this.heldBytes = new AtomicLong();
+    }
+
+    /** The same budget in front of another provider: both count against one capacity. */
+    private BoundedSlabMemory(SlabMemory delegate, BoundedSlabMemory budget) {
+        this.delegate = delegate;
+        this.capacityBytes = budget.capacityBytes;
+        this.heldBytes = budget.heldBytes;
+    }
+
+    /** This budget in front of {@code other}: what either holds counts against the one capacity. */
+    BoundedSlabMemory sharingBudgetWith(SlabMemory other) {
+        return new BoundedSlabMemory(other, this);
     }
 
     @Override
@@ -46,12 +60,12 @@ final class BoundedSlabMemory implements SlabMemory {
     }
 
     /** Where the memory comes from. */
-    SlabMemory delegate() {
+    public SlabMemory delegate() {
         return delegate;
     }
 
     /** Bytes currently held from the delegate. */
-    long heldBytes() {
+    public long heldBytes() {
         return heldBytes.get();
     }
 

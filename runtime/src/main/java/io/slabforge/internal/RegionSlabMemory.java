@@ -1,5 +1,6 @@
-package io.slabforge;
+package io.slabforge.internal;
 
+import io.slabforge.SlabMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -37,8 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: one lock guards the region tables. It is taken only when a cache takes or returns a whole slab.
  */
-final class RegionSlabMemory implements SlabMemory {
-    static final RegionSlabMemory SHARED = new RegionSlabMemory();
+public final class RegionSlabMemory implements SlabMemory {
+    public static final RegionSlabMemory SHARED = new RegionSlabMemory();
 
     static final long MIN_REGION_BYTES = 2L << 20;
     static final long MAX_REGION_BYTES = 64L << 20;
@@ -56,7 +57,7 @@ final class RegionSlabMemory implements SlabMemory {
     private final TreeMap<Long, Region> byAddress = new TreeMap<>();
 
     /** A provider that maps its regions whenever {@link AnonymousMappings#available() it can}. */
-    RegionSlabMemory() {
+    public RegionSlabMemory() {
         this(AnonymousMappings.available());
     }
 
@@ -65,7 +66,7 @@ final class RegionSlabMemory implements SlabMemory {
      *
      * @throws IllegalArgumentException if {@code mapped} but mappings are not available here
      */
-    RegionSlabMemory(boolean mapped) {
+    public RegionSlabMemory(boolean mapped) {
         if (mapped && !AnonymousMappings.available()) {
             throw new IllegalArgumentException("anonymous mappings need native access on Linux or macOS");
         }
@@ -246,12 +247,12 @@ final class RegionSlabMemory implements SlabMemory {
     }
 
     /** Whether regions are anonymous mappings, resident only where touched (for tests and diagnostics). */
-    boolean mapsRegions() {
+    public boolean mapsRegions() {
         return mapped;
     }
 
     /** Regions currently open (for tests and diagnostics). */
-    int openRegions() {
+    public int openRegions() {
         lock.lock();
         try {
             return byAddress.size();
@@ -260,8 +261,21 @@ final class RegionSlabMemory implements SlabMemory {
         }
     }
 
+    /**
+     * A provider of the same kind whose regions no other cache shares: a {@code LOCKED} cache takes its slabs
+     * from one, so that a slab it gives back is reused by nobody else while the region stays open, and closing
+     * a region (a thread handshake) is what ends every racing access to it (see docs/ARCHITECTURE.md).
+     */
+    RegionSlabMemory newPrivate() {
+        RegionSlabMemory regions = new RegionSlabMemory(mapped);
+        regions.name = "private regions like " + name;
+        return regions;
+    }
+
+    private String name = "SlabMemory.ofArena()";
+
     @Override
     public String toString() {
-        return "SlabMemory.ofArena()";
+        return name;
     }
 }

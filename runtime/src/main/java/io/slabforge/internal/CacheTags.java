@@ -1,5 +1,6 @@
-package io.slabforge;
+package io.slabforge.internal;
 
+import io.slabforge.SlabException;
 import java.util.BitSet;
 
 /**

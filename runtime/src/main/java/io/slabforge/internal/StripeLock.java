@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import java.io.Serial;
 import java.util.concurrent.TimeUnit;
@@ -7,7 +7,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
 /**
- * The lock of one stripe of a striped {@link SlabSync#LOCKED} cache: reentrant and non-fair, as
+ * The lock of one stripe of a striped {@link io.slabforge.SlabSync#LOCKED} cache: reentrant and non-fair, as
  * {@link java.util.concurrent.locks.ReentrantLock} is, built on {@link AbstractQueuedSynchronizer} the way its
  * Javadoc shows, but with the synchronizer's state padded to a cache line of its own.
  *

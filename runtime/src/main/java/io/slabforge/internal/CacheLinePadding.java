@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 /**
  * Leading padding for an object whose fields threads write often (a {@link SlabEngine}, which is each stripe of a

@@ -1,5 +1,7 @@
-package io.slabforge;
+package io.slabforge.internal;
 
+import io.slabforge.SlabMemory;
+import io.slabforge.SlabSync;
 import java.util.Objects;
 import java.util.concurrent.locks.Lock;
 

@@ -1,5 +1,6 @@
-package io.slabforge;
+package io.slabforge.internal;
 
+import io.slabforge.SlabSync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -45,7 +46,7 @@ public abstract class SlabBox implements AutoCloseable {
 
     /**
      * The handle this box owns, or 0 once it is closed (0 is never a valid handle, so accessors then throw
-     * {@link InvalidHandleException}).
+     * {@link io.slabforge.InvalidHandleException}).
      *
      * @return the owned handle, or 0
      */

@@ -1,0 +1,1035 @@
+package io.slabforge.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_CHAR_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import io.slabforge.SlabException;
+import io.slabforge.SlabStats;
+import io.slabforge.SlabSync;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+
+/**
+ * The slab engine behind every generated cache: fixed-size slots in slabs from a {@link io.slabforge.SlabMemory},
+ * named by checked {@code long} handles. <b>Not API</b>: generated code calls it, users call the generated class.
+ *
+ * <p>The engine never hands out memory beyond one slot: field accesses take the handle and a byte offset, validate
+ * the handle as the cache was built to and bound the access to the slot ({@code offset} is a constant at every
+ * generated call site, so the bound folds); {@link #segment(long)} is a slice of exactly one slot.
+ *
+ * <pre>{@code
+ * try (SlabEngine slots = SlabEngine.builder(SlabGeometry.of(16, 8, 4096)).build()) {
+ *     long h = slots.allocate();
+ *     slots.setLong(h, 0, 42L);
+ *     slots.free(h);
+ * }
+ * }</pre>
+ *
+ * <p>Parts (docs/ARCHITECTURE.md): {@link HandleFormat} owns the handle bits; {@link SlotTable} what every check
+ * reads (generation words, slab bases, all on the heap); {@link SlabPool} the slabs of one pool and their free
+ * lists; {@link SlabSource} the provider, the budget and the checks; this class the entry points and the
+ * synchronisation: {@code CONFINED} checks the thread on every call, {@code LOCKED} takes the lock of one pool (a
+ * stripe) for allocate and free and every pool's lock for close, stats and iteration, and none for field access;
+ * {@code NONE} checks nothing.
+ */
+public final class SlabEngine implements AutoCloseable {
+
+    /** Version of the contract between generated code and this engine; generated code states the one it needs. */
+    public static final int CONTRACT_VERSION = 4;
+    /** How many caches can be open at the same time. */
+    public static final int MAX_OPEN_CACHES = HandleFormat.MAX_TAG;
+    /** How many times a slot is reused at most; then it is retired (see {@link HandleFormat}). */
+    public static final long GENERATIONS = 1L << HandleFormat.GENERATION_BITS;
+
+    private static final boolean NATIVE_ACCESS = SlabEngine.class.getModule().isNativeAccessEnabled();
+    private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
+    private static final VarHandle LONG_HANDLE = JAVA_LONG.varHandle();
+    /** Most stripes a LOCKED cache gets by default. */
+    static final int MAX_DEFAULT_STRIPES = 64;
+    /** Slabs each stripe must be able to hold at least, for the default stripe count. */
+    private static final int MIN_SLABS_PER_STRIPE = 64;
+
+    /**
+     * Which stripe a thread allocates from: threads are numbered in the order they first allocate from a striped
+     * cache, so that two threads sharing a cache land on different stripes (a hash of the thread id collides).
+     */
+    private static final class ThreadNumbers {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        static final ThreadLocal<Integer> NUMBER = ThreadLocal.withInitial(NEXT::getAndIncrement);
+    }
+
+    private final SlotTable table;
+    private final SlabSource source;
+    /** The only pool of an unstriped cache; pool 0 of a striped one. */
+    private final SlabPool pool;
+    private final SlabPool[] pools;
+    private final SlabSync sync;
+    /** Whether allocate and free take a pool's lock. */
+    private final boolean locked;
+    private final SlabGeometry geometry;
+
+    SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
+        SlabGeometry expected = SlabGeometry.of(geometry.slotSize(), geometry.slotAlignment(), geometry.slabSize());
+        if (!expected.equals(geometry)) {
+            throw new IllegalArgumentException("geometry " + geometry + " disagrees with this runtime's " + expected);
+        }
+        this.geometry = geometry;
+        this.sync = options.sync;
+        this.locked = sync == SlabSync.LOCKED;
+        int stripeShift = stripeShiftOf(geometry, options);
+        Thread owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
+        this.source = new SlabSource(locked ? SlabSource.privateFor(options.memory) : options.memory,
+                geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
+        boolean direct = NATIVE_ACCESS && source.hasRegions() && !locked;
+        this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner);
+        SlabPool[] all = new SlabPool[1 << stripeShift];
+        for (int stripe = 0; stripe < all.length; stripe++) {
+            Lock lock = !locked ? null
+                    : options.lock != null ? options.lock
+                    : stripeShift > 0 ? new StripeLock()
+                    : new ReentrantLock();
+            all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift, options.reserveSlabs);
+        }
+        this.pools = all;
+        this.pool = all[0];
+    }
+
+    /**
+     * log2 of the stripe count of a cache built with {@code options}: 0 (one pool) unless LOCKED without a lock of
+     * the caller's; else {@link SlabBuilder#stripes} or by default the processor count rounded up to a power of
+     * two, at most {@link #MAX_DEFAULT_STRIPES} and fewer where the handle space would leave a stripe under
+     * {@link #MIN_SLABS_PER_STRIPE} slabs.
+     */
+    private static int stripeShiftOf(SlabGeometry geometry, SlabBuilder<?> options) {
+        int handleSpace = geometry.maxSlabs();
+        if (options.stripes > 0) {
+            if (options.stripes > handleSpace) {
+                throw new IllegalArgumentException("stripes(" + options.stripes + ") exceeds the " + handleSpace
+                        + " slabs a cache of " + geometry.slotsPerSlab() + "-slot slabs can hold; use fewer stripes");
+            }
+            return Integer.numberOfTrailingZeros(options.stripes);
+        }
+        if (options.sync != SlabSync.LOCKED || options.lock != null) {
+            return 0;
+        }
+        int stripes = Math.min(MAX_DEFAULT_STRIPES,
+                Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)));
+        while (stripes > 1 && handleSpace / stripes < MIN_SLABS_PER_STRIPE) {
+            stripes >>= 1;
+        }
+        return Integer.numberOfTrailingZeros(stripes);
+    }
+
+    /**
+     * A builder for an engine of untyped slots with the given geometry.
+     *
+     * @param geometry slot size, alignment and slab size, from {@link SlabGeometry#of}
+     * @return a new builder
+     */
+    public static Builder builder(SlabGeometry geometry) {
+        return new Builder(geometry);
+    }
+
+    /** Builds a {@link SlabEngine}; see {@link SlabBuilder} for the options. */
+    public static final class Builder extends SlabBuilder<Builder> {
+        private final SlabGeometry geometry;
+
+        private Builder(SlabGeometry geometry) {
+            this.geometry = geometry;
+        }
+
+        /**
+         * Builds the engine; takes no memory yet.
+         *
+         * @return a new, empty engine
+         */
+        public SlabEngine build() {
+            return newEngine(geometry);
+        }
+    }
+
+    /**
+     * Fails unless generated code written for contract {@code generatedFor} and the given geometry can run on
+     * this runtime. Generated caches call it when their class is initialised.
+     *
+     * @param generatedFor the contract version the generated class was written for
+     * @param cacheClass the generated class's name, for the message
+     * @param slotSize the slot size the processor computed
+     * @param slotAlignment the slot alignment the processor computed
+     * @param slabSize the slab size
+     * @param slotsPerSlab the slots per slab the processor computed
+     * @return the geometry, for a {@code static final} field
+     * @throws IllegalStateException naming both versions, or both geometries, if they disagree
+     */
+    public static SlabGeometry requireContract(int generatedFor, String cacheClass, long slotSize,
+                                               long slotAlignment, long slabSize, int slotsPerSlab) {
+        if (generatedFor != CONTRACT_VERSION) {
+            throw new IllegalStateException(cacheClass + " was generated for Slabforge runtime contract "
+                    + generatedFor + " but this slabforge-runtime implements contract " + CONTRACT_VERSION
+                    + "; use the slabforge-processor and slabforge-runtime of the same release");
+        }
+        SlabGeometry geometry = SlabGeometry.of(slotSize, slotAlignment, slabSize);
+        if (geometry.slotsPerSlab() != slotsPerSlab) {
+            throw new IllegalStateException(cacheClass + " was generated for " + slotsPerSlab
+                    + " slots per slab but this runtime lays out " + geometry.slotsPerSlab()
+                    + "; use the slabforge-processor and slabforge-runtime of the same release");
+        }
+        return geometry;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Allocation and free. The public methods stay small so that they inline at every call site; the lock and
+    // every rare case live in methods of their own.
+
+    /**
+     * Allocates a zero-filled slot.
+     *
+     * @return a live handle, never 0
+     * @throws io.slabforge.SlabOutOfMemoryException when no slot can be had
+     * @throws SlabException when the memory provider misbehaves or a free list was found damaged
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long allocate() {
+        if (locked) {
+            return allocateLocked(false, true);
+        }
+        enter();
+        return zero(pool.allocate(false));
+    }
+
+    /**
+     * Allocates a zero-filled slot, or returns 0 when out of memory. Cheap when full: no exception is made.
+     *
+     * @return a live handle, or 0 when no slot can be had
+     */
+    public long tryAllocate() {
+        if (locked) {
+            return allocateLocked(true, true);
+        }
+        enter();
+        long handle = pool.allocate(true);
+        return handle == 0 ? 0 : zero(handle);
+    }
+
+    /**
+     * Allocates a slot whose content is unspecified: the caller writes every byte it will read.
+     *
+     * @return a live handle, never 0
+     */
+    public long allocateUninitialized() {
+        if (locked) {
+            return allocateLocked(false, false);
+        }
+        enter();
+        return pool.allocate(false);
+    }
+
+    /**
+     * Allocates a slot whose content is unspecified, or returns 0 when out of memory.
+     *
+     * @return a live handle, or 0 when no slot can be had
+     */
+    public long tryAllocateUninitialized() {
+        if (locked) {
+            return allocateLocked(true, false);
+        }
+        enter();
+        return pool.allocate(true);
+    }
+
+    /** The CONFINED thread check and the closed check of every allocation on an unlocked cache. */
+    private void enter() {
+        table.checkThread();
+        if (table.isClosed()) {
+            throw closedException();
+        }
+    }
+
+    private long allocateLocked(boolean orZero, boolean zeroed) {
+        SlabPool own = pools.length == 1 ? pool : pools[ThreadNumbers.NUMBER.get() & (pools.length - 1)];
+        long handle = allocateIn(own, true, zeroed);
+        if (handle != 0) {
+            return handle;
+        }
+        // The thread's stripe has no slot and can get no slab: try the others before reporting out of memory.
+        for (SlabPool other : pools) {
+            if (other != own && (handle = allocateIn(other, true, zeroed)) != 0) {
+                return handle;
+            }
+        }
+        return orZero ? 0 : allocateIn(own, false, zeroed);
+    }
+
+    /** Allocation in one pool under its lock; zeroed there too, so a racing close() cannot clear the table first. */
+    private long allocateIn(SlabPool in, boolean orZero, boolean zeroed) {
+        in.lock.lock();
+        try {
+            if (table.isClosed()) {
+                throw closedException();
+            }
+            long handle = in.allocate(orZero);
+            return zeroed && handle != 0 ? zero(handle) : handle;
+        } finally {
+            in.lock.unlock();
+        }
+    }
+
+    private long zero(long handle) {
+        int index = HandleFormat.index(handle);
+        int slab = index >>> geometry.slotBits();
+        MemorySegment memory = table.memoryOfSlab(slab);
+        long at = table.slotAt(slab, index & table.slotMask);
+        long size = table.slotSize;
+        if (size > 64) {
+            memory.asSlice(at, size).fill((byte) 0);
+            return handle;
+        }
+        long end = at + size;
+        for (; at + Long.BYTES <= end; at += Long.BYTES) {
+            memory.set(JAVA_LONG_UNALIGNED, at, 0L);
+        }
+        if (at < end) {
+            memory.set(JAVA_INT_UNALIGNED, at, 0);
+        }
+        return handle;
+    }
+
+    /**
+     * Frees a slot; the handle and every copy of it are stale from now on.
+     *
+     * @param handle a live handle of this engine
+     * @throws io.slabforge.InvalidHandleException if it is not one (already freed, stale, foreign, malformed)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void free(long handle) {
+        if (locked) {
+            freeLocked(handle);
+            return;
+        }
+        table.checkThread();
+        pool.free(handle);
+    }
+
+    private void freeLocked(long handle) {
+        SlabPool owner = poolOf(handle);
+        owner.lock.lock();
+        try {
+            owner.free(handle);
+        } finally {
+            owner.lock.unlock();
+        }
+    }
+
+    private SlabPool poolOf(long handle) {
+        return pools[(HandleFormat.index(handle) >>> geometry.slotBits()) & (pools.length - 1)];
+    }
+
+    /**
+     * Frees a handle unless the engine is closed, atomically with respect to {@link #close()} on a locked engine:
+     * for {@link SlabBox#close()}, which must be a no-op once its cache is closed, even when the two race.
+     */
+    void freeUnlessClosed(long handle) {
+        if (!locked) {
+            table.checkThread();
+            if (!table.isClosed()) {
+                pool.free(handle);
+            }
+            return;
+        }
+        SlabPool owner = poolOf(handle);
+        owner.lock.lock();
+        try {
+            if (!table.isClosed()) {
+                owner.free(handle);
+            }
+        } finally {
+            owner.lock.unlock();
+        }
+    }
+
+    /**
+     * Whether {@code handle} is a live handle of this engine. Never throws for any long value (a confined engine
+     * used from another thread still throws {@link WrongThreadException}).
+     *
+     * @param handle any long
+     * @return {@code true} if it names a currently allocated slot
+     */
+    public boolean isLive(long handle) {
+        table.checkThread();
+        return table.isLive(handle);
+    }
+
+    /**
+     * The slot of a live handle as a segment of exactly {@code slotSize} bytes, for native calls and bulk copies.
+     * Always validated, even on an unchecked engine. It is a slice of the slab's region (or of the provider's
+     * segment), never of all memory: once the region is given back, accesses through it throw.
+     *
+     * @param handle a live handle
+     * @return the slot's memory
+     */
+    public MemorySegment segment(long handle) {
+        table.checkThread();
+        if (!table.isLive(handle)) {
+            throw table.invalid(handle);
+        }
+        int index = HandleFormat.index(handle);
+        int slab = index >>> geometry.slotBits();
+        MemorySegment via = table.via(slab);
+        long base = table.direct ? table.base(slab) - via.address() : table.base(slab);
+        return via.asSlice(base + (long) (index & table.slotMask) * table.slotSize, table.slotSize);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Field access: validate, bound to the slot, access. One check per handle where C2 sees several accesses.
+
+    /**
+     * Reads a {@code byte} at {@code offset} in the slot.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public byte getByte(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Byte.BYTES);
+        return t.memoryOf(handle).get(JAVA_BYTE, at);
+    }
+
+    /**
+     * Writes a {@code byte}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setByte(long handle, long offset, byte value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Byte.BYTES);
+        t.memoryOf(handle).set(JAVA_BYTE, at, value);
+    }
+
+    /**
+     * Reads a {@code boolean} (one byte, nonzero is true).
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public boolean getBoolean(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Byte.BYTES);
+        return t.memoryOf(handle).get(JAVA_BOOLEAN, at);
+    }
+
+    /**
+     * Writes a {@code boolean} as one byte.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setBoolean(long handle, long offset, boolean value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Byte.BYTES);
+        t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
+    }
+
+    /**
+     * Reads a {@code short}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public short getShort(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Short.BYTES);
+        return t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
+    }
+
+    /**
+     * Writes a {@code short}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setShort(long handle, long offset, short value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Short.BYTES);
+        t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
+    }
+
+    /**
+     * Reads a {@code char}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public char getChar(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Character.BYTES);
+        return t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
+    }
+
+    /**
+     * Writes a {@code char}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setChar(long handle, long offset, char value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Character.BYTES);
+        t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
+    }
+
+    /**
+     * Reads an {@code int}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public int getInt(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        return t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
+    }
+
+    /**
+     * Writes an {@code int}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setInt(long handle, long offset, int value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
+    }
+
+    /**
+     * Reads a {@code float}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public float getFloat(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Float.BYTES);
+        return t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
+    }
+
+    /**
+     * Writes a {@code float}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setFloat(long handle, long offset, float value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Float.BYTES);
+        t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
+    }
+
+    /**
+     * Reads a {@code long}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public long getLong(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        return t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
+    }
+
+    /**
+     * Writes a {@code long}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setLong(long handle, long offset, long value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
+    }
+
+    /**
+     * Reads a {@code double}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public double getDouble(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Double.BYTES);
+        return t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
+    }
+
+    /**
+     * Writes a {@code double}.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setDouble(long handle, long offset, double value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Double.BYTES);
+        t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code layout} at {@code offset} in the slot into {@code array} (a primitive
+     * array of the layout's carrier) from index 0.
+     *
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param layout the element layout
+     * @param array the destination
+     * @param count elements to copy
+     */
+    public void copyOut(long handle, long offset, ValueLayout layout, Object array, int count) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, count * layout.byteSize());
+        MemorySegment.copy(t.memoryOf(handle), layout, at, array, 0, count);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code array} (a primitive array) into the slot at {@code offset}.
+     *
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param layout the element layout
+     * @param array the source
+     * @param count elements to copy
+     */
+    public void copyIn(long handle, long offset, ValueLayout layout, Object array, int count) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, count * layout.byteSize());
+        MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
+    }
+
+    /**
+     * Fills {@code size} bytes at {@code offset} in the slot with zeros.
+     *
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param size bytes to clear
+     */
+    public void clear(long handle, long offset, long size) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, size);
+        t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
+    }
+
+    // Atomic access (@Atomic components): naturally aligned ints and longs, through the aligned layouts' VarHandles.
+
+    /**
+     * Volatile read.
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @return the value
+     */
+    public int getIntVolatile(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        return (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
+    }
+
+    /**
+     * Volatile write.
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param value the value
+     */
+    public void setIntVolatile(long handle, long offset, int value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
+    }
+
+    /**
+     * Acquire read.
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @return the value
+     */
+    public int getIntAcquire(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        return (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
+    }
+
+    /**
+     * Release write.
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param value the value
+     */
+    public void setIntRelease(long handle, long offset, int value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
+    }
+
+    /**
+     * Compare-and-set.
+     *
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param expected the expected value
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetInt(long handle, long offset, int expected, int value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        return INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
+    }
+
+    /**
+     * Atomic add.
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param delta the addend
+     * @return the value before
+     */
+    public int getAndAddInt(long handle, long offset, int delta) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Integer.BYTES);
+        return (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
+    }
+
+    /**
+     * Volatile read.
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @return the value
+     */
+    public long getLongVolatile(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        return (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
+    }
+
+    /**
+     * Volatile write.
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param value the value
+     */
+    public void setLongVolatile(long handle, long offset, long value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
+    }
+
+    /**
+     * Acquire read.
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @return the value
+     */
+    public long getLongAcquire(long handle, long offset) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        return (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
+    }
+
+    /**
+     * Release write.
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param value the value
+     */
+    public void setLongRelease(long handle, long offset, long value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
+    }
+
+    /**
+     * Compare-and-set.
+     *
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param expected the expected value
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetLong(long handle, long offset, long expected, long value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        return LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
+    }
+
+    /**
+     * Atomic add.
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param delta the addend
+     * @return the value before
+     */
+    public long getAndAddLong(long handle, long offset, long delta) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, Long.BYTES);
+        return (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The whole cache: iteration, statistics, close
+
+    /**
+     * Calls {@code action} with every live handle. The action may free the handle it is given, allocate (slots
+     * allocated during the walk may or may not be visited; the walk ends regardless) or close the cache (the walk
+     * then stops and returns). On a {@code LOCKED} cache the walk holds every pool's lock (reentrant, so the action
+     * may allocate and free from the same thread).
+     *
+     * @param action what to do with each live handle
+     */
+    public void forEach(LongConsumer action) {
+        lockAll();
+        try {
+            checkOpen();
+            for (SlabPool each : pools) {
+                each.forEach(action);
+            }
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * Live objects right now; 0 once closed.
+     *
+     * @return the number of allocated slots
+     */
+    public long liveCount() {
+        return stats().liveObjects();
+    }
+
+    /**
+     * A consistent snapshot of occupancy and activity. Once closed, the cache holds no slabs and no live objects;
+     * the allocation and free counts stay as they were.
+     *
+     * @return the statistics
+     */
+    public SlabStats stats() {
+        lockAll();
+        try {
+            long slabs = 0;
+            long live = 0;
+            long allocations = 0;
+            long frees = 0;
+            for (SlabPool each : pools) {
+                slabs += each.heldSlabs();
+                allocations += each.allocations;
+                frees += each.frees;
+                live += each.liveObjects();
+            }
+            if (table.isClosed()) {
+                live = 0;
+            }
+            int perSlab = geometry.slotsPerSlab();
+            long slotSize = geometry.slotSize();
+            long capacity = slabs * perSlab;
+            return new SlabStats(slabs, slotSize, perSlab, live, capacity, slabs * geometry.slabSize(),
+                    live * slotSize, (capacity - live) * slotSize, allocations, frees);
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return table.isClosed();
+    }
+
+    /**
+     * Gives every slab back to the provider and releases the cache tag; every handle becomes invalid. A second call
+     * does nothing. If the provider fails to take a slab back, every other slab is still offered and the tag still
+     * released, and the first failure is thrown (the others suppressed in it).
+     *
+     * @throws SlabException if the provider threw from {@code free}
+     */
+    @Override
+    public void close() {
+        lockAll();
+        SlabException failure = null;
+        try {
+            if (table.isClosed()) {
+                return;
+            }
+            if (source.lock != null) {
+                source.lock.lock();
+            }
+            try {
+                for (SlabPool each : pools) {
+                    SlabException e = each.releaseAll();
+                    if (e != null && failure == null) {
+                        failure = e;
+                    } else if (e != null) {
+                        failure.addSuppressed(e);
+                    }
+                }
+            } finally {
+                if (source.lock != null) {
+                    source.lock.unlock();
+                }
+            }
+            table.close();
+            CacheTags.release(table.tag);
+        } finally {
+            unlockAll();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** The CONFINED thread check, or every pool's lock in pool order (never taken the other way round). */
+    private void lockAll() {
+        if (!locked) {
+            table.checkThread();
+            return;
+        }
+        for (SlabPool each : pools) {
+            each.lock.lock();
+        }
+    }
+
+    private void unlockAll() {
+        if (!locked) {
+            return;
+        }
+        for (int i = pools.length - 1; i >= 0; i--) {
+            pools[i].lock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (table.isClosed()) {
+            throw closedException();
+        }
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("the cache is closed");
+    }
+
+    /**
+     * Throws {@link WrongThreadException} if this is a confined engine and the caller is not its owner.
+     */
+    void checkThread() {
+        table.checkThread();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Description
+
+    /**
+     * The geometry of this engine's slabs.
+     *
+     * @return the geometry
+     */
+    public SlabGeometry geometry() {
+        return geometry;
+    }
+
+    /**
+     * Whether field accesses validate the handle's tag and generation.
+     *
+     * @return {@code false} for an engine built with {@code checked(false)}
+     */
+    public boolean isChecked() {
+        return table.checked;
+    }
+
+    /**
+     * The synchronisation mode.
+     *
+     * @return the mode
+     */
+    public SlabSync sync() {
+        return sync;
+    }
+
+    /**
+     * Whether slabs are accessed at their addresses (the fast path): native access granted to the runtime, the
+     * built-in provider ({@code SlabMemory.ofArena()}, possibly bounded) and not {@code LOCKED}. Otherwise every
+     * access goes through the segment of the slab's region (or the provider's segment), whose bounds and liveness
+     * FFM checks.
+     *
+     * @return whether this engine takes the direct path
+     */
+    public boolean isDirect() {
+        return table.direct;
+    }
+
+    /** Stripes of a {@code LOCKED} cache (1 for an unstriped cache), for tests. */
+    int stripeCount() {
+        return pools.length;
+    }
+
+    /**
+     * The cache tag of this engine's handles.
+     * @return the tag
+     */
+    public int tag() {
+        return table.tag;
+    }
+
+    /**
+     * {@code handle} described for logs: its hex value, cache tag, slab, slot and generation.
+     *
+     * @param handle any long
+     * @return the description
+     */
+    public String describe(long handle) {
+        return HandleFormat.describe(handle, geometry.slotBits());
+    }
+
+    /**
+     * The live handle of slot {@code slot} of slab {@code slab}, or 0 if that slot is not live: how
+     * {@code SlabAllocator} turns a block's address back into a handle.
+     *
+     * @param slab a slab index
+     * @param slot a slot index
+     * @return the handle, or 0
+     */
+    public long liveHandleAt(int slab, int slot) {
+        if (slab < 0 || slot < 0 || slot >= geometry.slotsPerSlab() || slab >= geometry.maxSlabs()) {
+            return 0;
+        }
+        int index = slab << geometry.slotBits() | slot;
+        int word = table.word(index);
+        return (word & HandleFormat.LIVE) == 0 || table.isClosed() ? 0 : HandleFormat.handle(table.tagBits, word, index);
+    }
+
+    SlotTable table() {
+        return table;
+    }
+
+    SlabPool pool(int stripe) {
+        return pools[stripe];
+    }
+
+    @Override
+    public String toString() {
+        return "SlabEngine[tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
+                + ", direct=" + table.direct + ", memory=" + source.memory + "]";
+    }
+}

@@ -1,0 +1,127 @@
+package io.slabforge.internal;
+
+import io.slabforge.SlabException;
+import io.slabforge.SlabMemory;
+import io.slabforge.SlabOutOfMemoryException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Where a cache's slabs come from and go back to: the memory provider, the {@code maxBytes} budget, the checks on
+ * what the provider returns and the lookup of the region a slab is reached through. One per cache, shared by its
+ * pools; on a striped cache its {@link #lock} also guards the slot table's slab entries.
+ */
+final class SlabSource {
+    final SlabMemory memory;
+    /** The built-in region provider behind {@link #memory}, or null for a custom provider. */
+    private final RegionSlabMemory regions;
+    private final long slabSize;
+    private final long maxBytes;
+    /** The thread a CONFINED cache's slabs must be accessible by, or null for any thread. */
+    private final Thread owner;
+    /** Guards the slabs held, the provider calls and the table's slab entries, where several pools share them. */
+    final Lock lock;
+    private int heldSlabs;
+
+    SlabSource(SlabMemory memory, long slabSize, long maxBytes, Thread owner, boolean shared) {
+        this.memory = memory;
+        this.regions = regionsOf(memory);
+        this.slabSize = slabSize;
+        this.maxBytes = maxBytes;
+        this.owner = owner;
+        this.lock = shared ? new ReentrantLock() : null;
+    }
+
+    /**
+     * The provider a {@code LOCKED} cache takes its slabs from: for the built-in region provider (bounded or not),
+     * private regions under the same budget, so that memory the cache gives back is reused by no other cache while
+     * an access that passed validation may still be writing to it (closing a region's shared arena is the
+     * handshake that ends such accesses); a custom provider as it is.
+     */
+    static SlabMemory privateFor(SlabMemory memory) {
+        if (memory instanceof RegionSlabMemory regions) {
+            return regions.newPrivate();
+        }
+        if (memory instanceof BoundedSlabMemory bounded && bounded.delegate() instanceof RegionSlabMemory regions) {
+            return bounded.sharingBudgetWith(regions.newPrivate());
+        }
+        return memory;
+    }
+
+    private static RegionSlabMemory regionsOf(SlabMemory memory) {
+        if (memory instanceof RegionSlabMemory regions) {
+            return regions;
+        }
+        return memory instanceof BoundedSlabMemory bounded ? regionsOf(bounded.delegate()) : null;
+    }
+
+    /** Whether slabs come from the built-in region provider (required for the direct path). */
+    boolean hasRegions() {
+        return regions != null;
+    }
+
+    int heldSlabs() {
+        return heldSlabs;
+    }
+
+    /**
+     * A checked slab from the provider, or null when none can be had and {@code orNull}.
+     *
+     * @throws SlabOutOfMemoryException when none can be had and not {@code orNull}
+     * @throws SlabException when the provider throws or returns a bad segment (handed back)
+     */
+    MemorySegment take(boolean orNull, long liveObjects) {
+        if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
+            if (orNull) {
+                return null;
+            }
+            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
+                    + slabSize + " bytes held (" + liveObjects + " live objects)");
+        }
+        MemorySegment slab;
+        try {
+            slab = memory.allocate(slabSize, slabSize);
+        } catch (OutOfMemoryError e) {
+            if (orNull) {
+                return null;
+            }
+            throw new SlabOutOfMemoryException("memory provider " + memory + " ran out of memory", e);
+        } catch (RuntimeException e) {
+            throw ProviderChecks.threw(memory, "allocate", e);
+        }
+        if (slab == null) {
+            if (orNull) {
+                return null;
+            }
+            throw new SlabOutOfMemoryException("memory provider " + memory + " has no memory left for a "
+                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveObjects + " live objects)");
+        }
+        String fault = ProviderChecks.faultOf(slab, slabSize, slabSize, owner);
+        if (fault != null) {
+            throw ProviderChecks.rejected(memory, "slab", fault, slab);
+        }
+        heldSlabs++;
+        return slab;
+    }
+
+    /** What {@code slab} (just taken) is reached through: its region, or itself from a custom provider. */
+    MemorySegment viaOf(MemorySegment slab) {
+        MemorySegment region = regions == null ? null : regions.regionOf(slab);
+        return region != null ? region : slab;
+    }
+
+    /**
+     * Gives a slab back. It no longer counts against the budget even if the provider throws.
+     *
+     * @throws SlabException when the provider throws
+     */
+    void give(MemorySegment slab) {
+        heldSlabs--;
+        try {
+            memory.free(slab);
+        } catch (RuntimeException e) {
+            throw ProviderChecks.threw(memory, "free", e);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.slabforge.internal;
+
+import static io.slabforge.internal.HandleFormat.GENERATION_MASK;
+import static io.slabforge.internal.HandleFormat.INDEX_MASK;
+import static io.slabforge.internal.HandleFormat.LIVE;
+import static io.slabforge.internal.HandleFormat.RETIRED;
+import static io.slabforge.internal.HandleFormat.TAG_MASK;
+
+import io.slabforge.InvalidHandleException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * What every access through a handle reads: the generation word of each slot and where each slab is. All of it is
+ * on the heap, in primitive arrays, because C2 can prove that a store to native memory (a field write) never
+ * changes a heap array: consecutive accesses through one handle then share one check, and a loop keeps it in
+ * registers (benchmarks/ANALYSIS.md, "Engine v2").
+ *
+ * <pre>
+ *  handle ──▶ index = slab &lt;&lt; slotBits | slot
+ *               │
+ *               ├──▶ words[index &gt;&gt;&gt; chunkBits][index &amp; chunkMask]   int: LIVE | generation (HandleFormat)
+ *               └──▶ slab = index &gt;&gt;&gt; slotBits
+ *                      ├──▶ bases[slab]   long: the slab's address (direct) or its offset in vias[slab]
+ *                      └──▶ vias[slab]    the segment the slab is reached through (its region, or the provider's
+ *                                         own segment); RELEASED where no slab is held
+ *  slot at  bases[slab] + slot * slotSize   in  direct ? all memory : vias[slab]
+ * </pre>
+ *
+ * <p>Generation words are kept in chunks of {@code 2^chunkBits} slots that never move once made: growing the
+ * table copies only the chunk directory, so a stripe that writes a word while another grows the table never loses
+ * the write, and the words of a cache of 10 million slots carry no growth slack.
+ *
+ * <p>Written by the engine's pools (under their lock on a {@code LOCKED} cache), read without lock by field
+ * accesses: a reader racing a writer sees the old or the new word, never a torn one.
+ */
+final class SlotTable {
+    /** What a released slab index is reached through: every access through it throws IllegalStateException. */
+    static final MemorySegment RELEASED;
+
+    static {
+        Arena closed = Arena.ofShared();
+        RELEASED = closed.allocate(1);
+        closed.close();
+    }
+
+    private static final int MIN_CHUNK_BITS = 16;
+    private static final int[][] NO_CHUNKS = new int[0][];
+
+    final SlabGeometry geometry;
+    final long slotSize;
+    final int slotsPerSlab;
+    final int slotBits;
+    final int slotMask;
+    final int chunkBits;
+    final int chunkMask;
+    final int tag;
+    final long tagBits;
+    final boolean checked;
+    /** Slabs are reached at their addresses through {@link Everything#MEMORY}: see {@link SlabEngine#isDirect()}. */
+    final boolean direct;
+    /** The only thread that may use a {@code CONFINED} cache, else null. */
+    final Thread owner;
+
+    private int[][] words = NO_CHUNKS;
+    private long[] bases = new long[0];
+    private MemorySegment[] vias = new MemorySegment[0];
+    private boolean closed;
+
+    SlotTable(SlabGeometry geometry, int tag, boolean checked, boolean direct, Thread owner) {
+        this.geometry = geometry;
+        this.slotSize = geometry.slotSize();
+        this.slotsPerSlab = geometry.slotsPerSlab();
+        this.slotBits = geometry.slotBits();
+        this.slotMask = (1 << slotBits) - 1;
+        this.chunkBits = Math.max(MIN_CHUNK_BITS, slotBits);
+        this.chunkMask = (1 << chunkBits) - 1;
+        this.tag = tag;
+        this.tagBits = HandleFormat.tagBits(tag);
+        this.checked = checked;
+        this.direct = direct;
+        this.owner = owner;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The check every access makes
+
+    /**
+     * Where {@code size} bytes at {@code offset} in the slot of {@code handle} are: an address on a direct table,
+     * else an offset in {@link #memoryOf(long) memoryOf(handle)}. Validates the handle as the cache was built to
+     * (tag, generation and liveness when checked; the slab and slot always) and bounds the access to the slot.
+     */
+    long locate(long handle, long offset, long size) {
+        checkThread();
+        int index = (int) handle & INDEX_MASK;
+        if (checked) {
+            if ((handle & TAG_MASK) != tagBits || word(index) != HandleFormat.liveWord(handle)) {
+                throw invalid(handle);
+            }
+        } else if (!isHeldSlot(index)) {
+            throw invalid(handle);
+        }
+        if (offset < 0 || offset > slotSize - size) {
+            throw outsideSlot(offset, size);
+        }
+        long[] b = bases;
+        int slab = index >>> slotBits;
+        if (slab >= b.length) {
+            throw invalid(handle); // only a LOCKED reader racing the table's growth gets here
+        }
+        return b[slab] + (long) (index & slotMask) * slotSize + offset;
+    }
+
+    /** The segment {@link #locate} answers in: all memory on a direct table, else the slab's via. */
+    MemorySegment memoryOf(long handle) {
+        return direct ? Everything.MEMORY : vias[((int) handle & INDEX_MASK) >>> slotBits];
+    }
+
+    /** Whether {@code index} is a slot of a held slab; only unchecked accesses need to ask. */
+    private boolean isHeldSlot(int index) {
+        int slab = index >>> slotBits;
+        long[] b = bases;
+        return slab < b.length && (index & slotMask) < slotsPerSlab
+                && (direct ? b[slab] != 0 : vias[slab] != RELEASED);
+    }
+
+    void checkThread() {
+        if (owner != null && Thread.currentThread() != owner) {
+            throw wrongThread();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Generation words
+
+    /** The generation word of slot {@code index}, or {@link HandleFormat#RETIRED} beyond the table. */
+    int word(int index) {
+        int[][] w = words;
+        int chunk = index >>> chunkBits;
+        return chunk < w.length ? w[chunk][index & chunkMask] : RETIRED;
+    }
+
+    void setWord(int index, int word) {
+        words[index >>> chunkBits][index & chunkMask] = word;
+    }
+
+    /** Whether {@code handle} is a live handle of this table; never throws. */
+    boolean isLive(long handle) {
+        return (handle & TAG_MASK) == tagBits && !closed
+                && word((int) handle & INDEX_MASK) == HandleFormat.liveWord(handle);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Slabs (written by the engine's pools, under the table lock on a striped cache)
+
+    /** Slab indices the table has room for. */
+    int slabCapacity() {
+        return bases.length;
+    }
+
+    /** Makes room for slab indices below {@code slabs}; the words of new slots are {@link HandleFormat#RETIRED}. */
+    void ensureSlabs(int slabs) {
+        if (slabs <= bases.length) {
+            return;
+        }
+        int length = Math.min(geometry.maxSlabs(), Math.max(slabs, bases.length + Math.max(8, bases.length >> 2)));
+        MemorySegment[] v = Arrays.copyOf(vias, length);
+        Arrays.fill(v, vias.length, length, RELEASED);
+        long[] b = Arrays.copyOf(bases, length);
+        long slots = (long) length << slotBits;
+        int chunks = (int) ((slots + chunkMask) >>> chunkBits);
+        int[][] w = words;
+        if (chunks > w.length) {
+            w = Arrays.copyOf(w, chunks);
+            for (int chunk = words.length; chunk < chunks; chunk++) {
+                int[] fresh = new int[1 << chunkBits];
+                Arrays.fill(fresh, RETIRED);
+                w[chunk] = fresh;
+            }
+        }
+        // Chunks first: a reader that sees the new bases finds the words of every slab in them.
+        words = w;
+        vias = v;
+        bases = b;
+    }
+
+    /** Gives slab {@code slab} fresh generation words, all free in generation {@code start}. */
+    void initialiseWords(int slab, int start) {
+        int first = slab << slotBits;
+        for (int slot = 0; slot < slotsPerSlab; slot++) {
+            setWord(first + slot, start & GENERATION_MASK);
+        }
+    }
+
+    /** Slab {@code slab} is now reached through {@code via} at {@code base}. */
+    void publish(int slab, MemorySegment via, long base) {
+        bases[slab] = base;
+        vias[slab] = via;
+    }
+
+    /** Slab {@code slab} is no longer held. Its generation words stay, so its handles stay stale. */
+    void unpublish(int slab) {
+        vias[slab] = RELEASED;
+        if (direct) {
+            bases[slab] = 0;
+        }
+    }
+
+    MemorySegment via(int slab) {
+        return vias[slab];
+    }
+
+    long base(int slab) {
+        return bases[slab];
+    }
+
+    /** Where slot {@code slot} of held slab {@code slab} is, in {@link #memoryOfSlab(int)}. */
+    long slotAt(int slab, int slot) {
+        return bases[slab] + (long) slot * slotSize;
+    }
+
+    MemorySegment memoryOfSlab(int slab) {
+        return direct ? Everything.MEMORY : vias[slab];
+    }
+
+    /** The slab as a segment of its own (a slice of its via), for the provider and for {@code segment(h)}. */
+    MemorySegment slabSegment(int slab) {
+        MemorySegment via = vias[slab];
+        long offset = direct ? bases[slab] - via.address() : bases[slab];
+        return offset == 0 && via.byteSize() == geometry.slabSize() ? via : via.asSlice(offset, geometry.slabSize());
+    }
+
+    /** After {@code close()}: every access fails, and no word, base or via stays reachable. */
+    void close() {
+        closed = true;
+        words = NO_CHUNKS;
+        bases = new long[0];
+        vias = new MemorySegment[0];
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Errors
+
+    WrongThreadException wrongThread() {
+        return new WrongThreadException("this cache is confined to thread " + owner.getName()
+                + "; build it with sync(SlabSync.LOCKED) to share it, not use it from "
+                + Thread.currentThread().getName());
+    }
+
+    private static IndexOutOfBoundsException outsideSlot(long offset, long size) {
+        return new IndexOutOfBoundsException("an access of " + size + " bytes at offset " + offset
+                + " is outside the slot");
+    }
+
+    /** Why {@code handle} was refused: IllegalStateException after close, else InvalidHandleException. */
+    RuntimeException invalid(long handle) {
+        if (closed) {
+            return new IllegalStateException("the cache is closed");
+        }
+        String why;
+        int index = (int) handle & INDEX_MASK;
+        int slab = index >>> slotBits;
+        int slot = index & slotMask;
+        if (handle == 0) {
+            why = "0 is never a handle (a closed box, or an unset field?)";
+        } else if ((handle & TAG_MASK) != tagBits) {
+            why = HandleFormat.tag(handle) == 0 ? "no cache makes handles with tag 0 (a random long?)"
+                    : "it belongs to another cache (tag " + HandleFormat.tag(handle) + ", this cache is " + tag + ")";
+        } else if (slab >= bases.length || vias[slab] == RELEASED) {
+            why = "slab " + slab + " is not held by this cache";
+        } else if (slot >= slotsPerSlab) {
+            why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
+        } else {
+            int word = word(index);
+            int generation = HandleFormat.generation(handle);
+            if (word == RETIRED) {
+                why = "the slot was retired after 2^24 reuses (stale handle, generation " + generation + ")";
+            } else if ((word & LIVE) == 0 && word == ((generation + 1) & GENERATION_MASK)) {
+                why = "it was freed (use after free or double free)";
+            } else if ((word & LIVE) == 0) {
+                why = "the slot is free (stale handle, generation " + generation + ")";
+            } else {
+                why = "stale generation " + generation + ": the slot was reused (now generation "
+                        + (word & GENERATION_MASK) + ")";
+            }
+        }
+        return new InvalidHandleException("invalid handle " + HandleFormat.describe(handle, slotBits) + ": " + why);
+    }
+}
