@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full benchmark run of issue 4: every JMH benchmark against every peer, the footprint/GC program, then
 # RESULTS.md and performance.png from the raw results. One JMH run at a time per machine (JMH takes
-# /tmp/jmh.lock). Takes about 25 minutes on a 2-core machine (AllocatorBenchmark, issue 5, adds about 5).
+# /tmp/jmh.lock). Takes about 25 minutes on a 2-core machine (AllocatorBenchmark, issue 5, adds about 5), plus
+# about 6 for the checked floors and the slabforge*Setters peers (12 more benchmark/peer pairs, about 30 s each).
 #
 #   benchmarks/run.sh            the full run (the options below), results in benchmarks/results/
 #   benchmarks/run.sh --quick    a short pass of everything to check the pipeline (numbers not meaningful)

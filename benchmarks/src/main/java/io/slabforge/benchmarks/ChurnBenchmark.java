@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class ChurnBenchmark {
 
-    @Param({"floor", "slabforgeNone", "slabforgeNoneUnchecked", "slabforgeConfined", "slabforgeLocked", "onheap",
-            "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject"})
+    @Param({"floor", "floorChecked", "floorCheckedOffHeap", "slabforgeNone", "slabforgeNoneSetters",
+            "slabforgeNoneUnchecked", "slabforgeNoneUncheckedSetters", "slabforgeConfined", "slabforgeConfinedSetters",
+            "slabforgeLocked", "onheap", "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject"})
     public String peer;
 
     @Param("1000000")

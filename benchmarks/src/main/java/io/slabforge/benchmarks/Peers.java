@@ -5,10 +5,18 @@ import java.util.List;
 
 /** The peers by the names the benchmarks' {@code peer} parameter and the report use. */
 public final class Peers {
-    /** Single-threaded peers, the floor first. */
-    public static final List<String> SINGLE = List.of("floor", "slabforgeNone", "slabforgeNoneUnchecked",
-            "slabforgeConfined", "slabforgeLocked", "onheap", "nettyPooled", "commonsPool2", "mallocFree",
-            "arenaPerObject");
+    /**
+     * Single-threaded peers of (a) and (b): the floor first, then the checked floors ({@code floorChecked}, the
+     * second baseline of the report, and {@code floorCheckedOffHeap}). {@code slabforgeXSetters} is
+     * {@code slabforgeX} filling each particle with {@code allocate()} and one setter per field, as the floors do,
+     * instead of {@code allocate(Particle)}.
+     */
+    public static final List<String> SINGLE = List.of("floor", "floorChecked", "floorCheckedOffHeap",
+            "slabforgeNone", "slabforgeNoneSetters", "slabforgeNoneUnchecked", "slabforgeNoneUncheckedSetters",
+            "slabforgeConfined", "slabforgeConfinedSetters", "slabforgeLocked", "onheap", "nettyPooled",
+            "commonsPool2", "mallocFree", "arenaPerObject");
+    /** Peers of the scan (c): {@link #SINGLE} without the {@code *Setters} variants (a scan allocates nothing). */
+    public static final List<String> SCAN = SINGLE.stream().filter(p -> !p.endsWith("Setters")).toList();
     /** Peers usable from several threads at once, the floor first. */
     public static final List<String> SHARED = List.of("floorLocked", "slabforgeLocked", "onheap", "nettyPooled",
             "commonsPool2", "mallocFree", "arenaPerObject");
@@ -33,10 +41,15 @@ public final class Peers {
         }
         return switch (peer) {
             case "floor" -> new FloorStore(capacity);
+            case "floorChecked" -> new FloorCheckedStore(capacity);
+            case "floorCheckedOffHeap" -> new FloorCheckedOffHeapStore(capacity);
             case "floorLocked" -> new LockedFloorStore(capacity);
             case "slabforgeNone" -> new SlabforgeStore(capacity, SlabSync.NONE, true);
+            case "slabforgeNoneSetters" -> new SlabforgeStore(capacity, SlabSync.NONE, true, true);
             case "slabforgeNoneUnchecked" -> new SlabforgeStore(capacity, SlabSync.NONE, false);
+            case "slabforgeNoneUncheckedSetters" -> new SlabforgeStore(capacity, SlabSync.NONE, false, true);
             case "slabforgeConfined" -> new SlabforgeStore(capacity, SlabSync.CONFINED, true);
+            case "slabforgeConfinedSetters" -> new SlabforgeStore(capacity, SlabSync.CONFINED, true, true);
             case "slabforgeLocked" -> new SlabforgeStore(capacity, SlabSync.LOCKED, true);
             case "slabforge64k" -> new Slabforge64KStore(capacity);
             case "onheap" -> new OnHeapStore(capacity);

@@ -5,23 +5,45 @@ import io.slabforge.SlabSync;
 /**
  * {@code slabforge*}: the generated {@link ParticleSlab} on the default memory ({@code SlabMemory.ofArena()}),
  * default slab size and reserve; handles in a {@code long[]}. Allocation is {@code allocate(Particle)} (the record
- * is scalar-replaced by the JIT: the benchmarks' {@code -prof gc} shows 0 bytes per operation), scans walk a
- * {@link ParticleSlab.Ref} flyweight.
+ * is scalar-replaced by the JIT: the benchmarks' {@code -prof gc} shows 0 bytes per operation), or, for the
+ * {@code *Setters} peers, {@code allocate()} followed by one setter per field, as the floors fill their slots.
+ * Scans walk a {@link ParticleSlab.Ref} flyweight.
  */
 final class SlabforgeStore implements ParticleStore {
     private final ParticleSlab slab;
     private final ParticleSlab.Ref ref;
     private final long[] handles;
+    private final boolean setters;
 
+    /** A store that allocates with {@code allocate(Particle)}. */
     SlabforgeStore(int capacity, SlabSync sync, boolean checked) {
+        this(capacity, sync, checked, false);
+    }
+
+    /**
+     * @param setters {@code allocate()} then {@code x(h, v)}, {@code y(h, v)}, {@code z(h, v)}, {@code id(h, v)},
+     *                {@code flags(h, v)} instead of {@code allocate(Particle)}
+     */
+    SlabforgeStore(int capacity, SlabSync sync, boolean checked, boolean setters) {
         slab = ParticleSlab.builder().sync(sync).checked(checked).build();
         ref = slab.ref();
         handles = new long[capacity];
+        this.setters = setters;
     }
 
     @Override
     public void allocate(int slot, double x, double y, double z, int id, int flags) {
-        handles[slot] = slab.allocate(new Particle(x, y, z, id, flags));
+        if (setters) { // the same in every call of a fork: the JIT keeps only the branch taken
+            long h = slab.allocate();
+            slab.x(h, x);
+            slab.y(h, y);
+            slab.z(h, z);
+            slab.id(h, id);
+            slab.flags(h, flags);
+            handles[slot] = h;
+        } else {
+            handles[slot] = slab.allocate(new Particle(x, y, z, id, flags));
+        }
     }
 
     @Override
