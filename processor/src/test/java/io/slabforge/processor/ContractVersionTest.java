@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
-import io.slabforge.SlabEngine;
+import io.slabforge.internal.SlabEngine;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +42,31 @@ class ContractVersionTest {
     void generatedClassForThisContractInitialises() throws ReflectiveOperationException {
         ClassLoader loader = Sources.load(Sources.compileClean(GoldenSourceTest.PARTICLE));
         Class<?> cache = Class.forName("com.example.ParticleSlab", true, loader);
-        assertThat(cache.getField("SLOTS_PER_SLAB").getInt(null)).isEqualTo(113);
+        // a slab holds slots only: 4096 / 32
+        assertThat(cache.getField("SLOTS_PER_SLAB").getInt(null)).isEqualTo(128);
+    }
+
+    /**
+     * A class whose geometry disagrees with the runtime's (here the 113 slots per slab of contract 3, which kept a
+     * header and generation words in the slab) fails at initialisation naming both numbers.
+     */
+    @Test
+    void generatedClassForAnotherGeometryFailsAtClassInitNamingBoth() throws IOException {
+        String source = Sources.compileClean(GoldenSourceTest.PARTICLE)
+                .generatedSourceFile("com.example.ParticleSlab").orElseThrow().getCharContent(true).toString();
+        String stated = "public static final int SLOTS_PER_SLAB = 128;";
+        assertThat(source).contains(stated);
+        String other = source.replace(stated, "public static final int SLOTS_PER_SLAB = 113;");
+
+        Compilation compilation = Compiler.javac().withOptions("-proc:none")
+                .compile(GoldenSourceTest.PARTICLE, JavaFileObjects.forSourceString("com.example.ParticleSlab", other));
+        assertThat(compilation.status()).isEqualTo(Compilation.Status.SUCCESS);
+        ClassLoader loader = Sources.load(compilation);
+
+        ExceptionInInitializerError error = assertThrows(ExceptionInInitializerError.class,
+                () -> Class.forName("com.example.ParticleSlab", true, loader));
+        assertThat(error.getCause()).isInstanceOf(IllegalStateException.class);
+        assertThat(error.getCause()).hasMessageThat().contains(
+                "com.example.ParticleSlab was generated for 113 slots per slab but this runtime lays out 128");
     }
 }

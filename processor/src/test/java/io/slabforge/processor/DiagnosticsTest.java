@@ -92,17 +92,53 @@ class DiagnosticsTest {
     }
 
     @Test
-    void slabSizeTooSmallNamesBytesNeededAndPowerOfTwo() {
+    void slabSizeTooSmallNamesTheSlotAndPowerOfTwo() {
         assertError(record("Small", "@SlabType(slabSize = 16)", "double x", "double y", "double z", "int id",
                         "int flags"), 3,
-                "slabSize 16 is too small: the slab header and one 32-byte slot need 64 bytes; use 64");
+                "slabSize 16 is too small for one 32-byte slot of Small; use 32");
+    }
+
+    @Test
+    void slabSizeOfExactlyOneSlotIsFine() {
+        // a slab holds slots only: no header, no generation words
+        JavaFileObject file = record("Exact", "@SlabType(slabSize = 32)", "double x", "double y", "double z",
+                "int id", "int flags");
+        Compilation compilation = compile(file);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.ExactSlab").contentsAsUtf8String()
+                .contains("public static final int SLOTS_PER_SLAB = 1;");
+    }
+
+    @Test
+    void slabSizeOneByteShortOfOneSlotIsAnError() {
+        // 4104 bytes: one long more than the default slab
+        assertError(record("Over", "@SlabType(slabSize = 4096)", "@Length(513) long[] values"), 3,
+                "slabSize 4096 is too small for one 4104-byte slot of Over; use 8192");
     }
 
     @Test
     void defaultSlabSizeTooSmallIsAnErrorOnTheRecord() {
         assertError(record("Big", "@SlabType", "@Length(1000) long[] values"), 4,
-                "slabSize 4096 (the default) is too small: the slab header and one 8000-byte slot need 8032"
-                        + " bytes; use 8192");
+                "slabSize 4096 (the default) is too small for one 8000-byte slot of Big; use 8192");
+    }
+
+    @Test
+    void defaultSlabSizeOfExactlyOneSlotIsFine() {
+        assertThat(compile(record("Page", "@SlabType", "@Length(512) long[] values"))).succeededWithoutWarnings();
+    }
+
+    @Test
+    void slotLargerThanTheLargestSlabIsAnErrorOnTheRecord() {
+        // 2,097,153 longs: 8 bytes more than 16 MiB
+        assertError(record("Huge2", "@SlabType", "@Length(2097153) long[] values"), 4,
+                "slot of Huge2 is 16777224 bytes, more than the largest slab of 16777216 bytes (16 MiB); make the"
+                        + " record smaller");
+    }
+
+    @Test
+    void slotOfExactlyTheLargestSlabFitsTheLargestSlab() {
+        assertError(record("Max", "@SlabType", "@Length(2097152) long[] values"), 4,
+                "slabSize 4096 (the default) is too small for one 16777216-byte slot of Max; use 16777216");
     }
 
     @Test

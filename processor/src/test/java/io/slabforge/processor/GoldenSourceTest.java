@@ -11,17 +11,19 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated source of {@code ParticleSlab}, compared character for character with
- * {@code src/test/resources/golden/ParticleSlab.java}.
+ * Generated sources compared character for character with the golden copies under
+ * {@code src/test/resources/golden}: {@code ParticleSlab} (primitives only, the common case) and
+ * {@code KitchenSinkSlab} (every riskier writer path in one record: an enum, {@code @Length} arrays with bulk and
+ * element-wise copies, an embedded record, {@code @Atomic} int and long, interior and trailing padding).
  *
- * <p>After an intended change to the generated code, regenerate the golden file and review the diff:
+ * <p>After an intended change to the generated code, regenerate the golden files and review the diff:
  * <pre>
  * ./mvnw -B -pl processor -am test -Dtest=GoldenSourceTest -Dsurefire.failIfNoSpecifiedTests=false -Dslabforge.updateGolden=true
  * git diff processor/src/test/resources/golden
  * </pre>
  */
 class GoldenSourceTest {
-    static final Path GOLDEN = Path.of("src/test/resources/golden/ParticleSlab.java");
+    static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     static final JavaFileObject PARTICLE = Sources.source("com.example.Particle",
             "package com.example;",
@@ -31,18 +33,63 @@ class GoldenSourceTest {
             "@SlabType(slabSize = 4096)",
             "public record Particle(double x, double y, double z, int id, int flags) {}");
 
+    static final JavaFileObject KIND = Sources.source("com.example.Kind",
+            "package com.example;",
+            "",
+            "public enum Kind { SMALL, LARGE }");
+
+    static final JavaFileObject VEC2 = Sources.source("com.example.Vec2",
+            "package com.example;",
+            "",
+            "import io.slabforge.SlabType;",
+            "",
+            "@SlabType",
+            "public record Vec2(float x, float y) {}");
+
+    /**
+     * Offsets: version 0, kind 8, padding 9..12 (a byte and a short), hits 12, samples 16, pos 32 (x 32, y 36),
+     * flags 40, trailing padding 43..48 (a byte and an int); 48-byte slots, 8-aligned.
+     */
+    static final JavaFileObject KITCHEN_SINK = Sources.source("com.example.KitchenSink",
+            "package com.example;",
+            "",
+            "import io.slabforge.Atomic;",
+            "import io.slabforge.Length;",
+            "import io.slabforge.SlabType;",
+            "",
+            "@SuppressWarnings(\"slabforge.layout\")",
+            "@SlabType(slabSize = 4096)",
+            "public record KitchenSink(",
+            "        @Atomic long version,",
+            "        Kind kind,",
+            "        @Atomic int hits,",
+            "        @Length(4) int[] samples,",
+            "        Vec2 pos,",
+            "        @Length(3) boolean[] flags) {}");
+
     @Test
     void particleSlabMatchesGoldenFile() throws IOException {
-        Compilation compilation = Sources.compileClean(PARTICLE);
-        JavaFileObject generated = compilation.generatedSourceFile("com.example.ParticleSlab").orElseThrow();
+        assertMatchesGolden(Sources.compileClean(PARTICLE), "com.example.ParticleSlab", "ParticleSlab.java");
+    }
+
+    @Test
+    void kitchenSinkSlabMatchesGoldenFile() throws IOException {
+        assertMatchesGolden(Sources.compileClean(KIND, VEC2, KITCHEN_SINK), "com.example.KitchenSinkSlab",
+                "KitchenSinkSlab.java");
+    }
+
+    private static void assertMatchesGolden(Compilation compilation, String generatedClass, String goldenFile)
+            throws IOException {
+        Path golden = GOLDEN.resolve(goldenFile);
+        JavaFileObject generated = compilation.generatedSourceFile(generatedClass).orElseThrow();
         String actual = generated.getCharContent(true).toString();
         if (Boolean.getBoolean("slabforge.updateGolden")) {
-            Files.createDirectories(GOLDEN.getParent());
-            Files.writeString(GOLDEN, actual, StandardCharsets.UTF_8);
+            Files.createDirectories(golden.getParent());
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
         }
-        String expected = Files.readString(GOLDEN, StandardCharsets.UTF_8);
-        assertWithMessage("generated ParticleSlab differs from %s; if the change is intended, rerun with"
-                + " -Dslabforge.updateGolden=true and review the diff", GOLDEN.toAbsolutePath())
+        String expected = Files.readString(golden, StandardCharsets.UTF_8);
+        assertWithMessage("generated %s differs from %s; if the change is intended, rerun with"
+                + " -Dslabforge.updateGolden=true and review the diff", generatedClass, golden.toAbsolutePath())
                 .that(actual).isEqualTo(expected);
     }
 }

@@ -39,6 +39,7 @@ public final class ParticleChecks {
         checks.put("LAYOUT size, alignment and offsets match the constants", ParticleChecks::layoutMatches);
         checks.put("segment(h) sees the fields at LAYOUT offsets", ParticleChecks::segmentMatchesLayout);
         checks.put("maxBytes(n * SLAB_SIZE) holds exactly n * SLOTS_PER_SLAB", ParticleChecks::capacity);
+        checks.put("a slab holds slots only: SLOTS_PER_SLAB slots tile it from offset 0", ParticleChecks::slotsTileTheSlab);
         checks.put("forEach, liveCount and stats", ParticleChecks::iteration);
         checks.put("confined cache rejects other threads", ParticleChecks::confined);
         checks.put("use after close is IllegalStateException", ParticleChecks::useAfterClose);
@@ -82,10 +83,11 @@ public final class ParticleChecks {
             assertEquals(24, MixedSlab.SLOT_SIZE);
             long h = slab.allocate();
             slab.segment(h).fill((byte) 0x5A);
+            long address = slab.segment(h).address();
             slab.free(h);
             long reused = slab.allocate(new Mixed((byte) 1, 2, (short) 3));
             MemorySegment slot = slab.segment(reused);
-            assertEquals(slot.address(), slot.address()); // same slab memory, reused slot
+            assertEquals(address, slot.address(), "the freed slot is reused, dirty");
             for (long i = 1; i < 8; i++) {
                 assertEquals(0, slot.get(ValueLayout.JAVA_BYTE, i), "padding byte " + i);
             }
@@ -192,7 +194,7 @@ public final class ParticleChecks {
         assertEquals(32, ParticleSlab.SLOT_SIZE);
         assertEquals(8, ParticleSlab.SLOT_ALIGNMENT);
         assertEquals(4096, ParticleSlab.SLAB_SIZE);
-        assertEquals(113, ParticleSlab.SLOTS_PER_SLAB);
+        assertEquals(128, ParticleSlab.SLOTS_PER_SLAB); // 4096 / 32: no header, no generation words in the slab
         assertEquals("Particle", ParticleSlab.LAYOUT.name().orElseThrow());
         for (String field : new String[] {"x", "y", "z", "id", "flags"}) {
             assertEquals(ParticleSlab.LAYOUT.byteOffset(PathElement.groupElement(field)),
@@ -229,6 +231,34 @@ public final class ParticleChecks {
             assertThrows(SlabOutOfMemoryException.class, () -> slab.allocate(new Particle(1, 1, 1, 1, 1)));
             assertThrows(SlabOutOfMemoryException.class, slab::box);
             assertEquals(3L * ParticleSlab.SLOTS_PER_SLAB, slab.liveCount());
+        }
+    }
+
+    /**
+     * Every slot of a one-slab cache: SLOTS_PER_SLAB distinct slots of SLOT_SIZE bytes at multiples of SLOT_SIZE from
+     * the slab's start (slabs are aligned to SLAB_SIZE), together covering the slab whole, since 4096 = 128 * 32.
+     */
+    static void slotsTileTheSlab() {
+        try (ParticleSlab slab = ParticleSlab.builder().maxBytes(ParticleSlab.SLAB_SIZE).build()) {
+            java.util.Set<Long> offsets = new java.util.TreeSet<>();
+            long slabStart = -1;
+            for (int i = 0; i < ParticleSlab.SLOTS_PER_SLAB; i++) {
+                MemorySegment slot = slab.segment(slab.allocate(new Particle(i, i, i, i, i)));
+                assertEquals(ParticleSlab.SLOT_SIZE, slot.byteSize());
+                long start = slot.address() & -ParticleSlab.SLAB_SIZE;
+                assertTrue(slabStart == -1 || slabStart == start, "one slab");
+                slabStart = start;
+                offsets.add(slot.address() - start);
+            }
+            assertEquals(0, slab.tryAllocate());
+            java.util.Set<Long> expected = new java.util.TreeSet<>();
+            for (long offset = 0; offset < ParticleSlab.SLAB_SIZE; offset += ParticleSlab.SLOT_SIZE) {
+                expected.add(offset);
+            }
+            assertEquals(expected, offsets);
+            long[] sum = {0};
+            slab.forEach(h -> sum[0] += slab.id(h));
+            assertEquals(127 * 128 / 2, sum[0]);
         }
     }
 

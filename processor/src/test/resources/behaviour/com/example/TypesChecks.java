@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slabforge.InvalidHandleException;
 import io.slabforge.SlabException;
-import io.slabforge.SlabEngine;
 import io.slabforge.SlabMemory;
 import io.slabforge.SlabSync;
+import io.slabforge.internal.SlabEngine;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
@@ -50,8 +50,10 @@ public final class TypesChecks {
         checks.put("@Atomic getAndAdd from 4 threads on a LOCKED cache", TypesChecks::atomicThreads);
         checks.put("@Atomic fields of an embedded record", TypesChecks::embeddedAtomic);
         checks.put("align above natural alignment, alone and embedded", TypesChecks::overAligned);
+        checks.put("padding of more than 64 bytes is zeroed by allocate(value)", TypesChecks::widePadding);
         checks.put("nested records get Outer_RecordSlab, cacheName is honoured", TypesChecks::names);
-        checks.put("components named slab, base, engine, value do not collide with the generated allocate path",
+        checks.put("components named slab, base, engine, value do not collide with the generated allocate path"
+                + " and helpers",
                 TypesChecks::componentsNamedLikeGeneratedLocals);
         return checks;
     }
@@ -146,9 +148,10 @@ public final class TypesChecks {
     }
 
     /**
-     * Accessors read and write through unaligned layouts (the generated code says why); this checks, for every
-     * type, that whatever path wrote a value, every path reads it back, and that it sits where the C layout says:
-     * {@code LAYOUT}'s var handles are aligned, so they would throw on a misaligned address. Runs on the region
+     * Accessors read and write through the engine ({@code engine.getDouble(handle, OFFSET)}), which uses unaligned
+     * layouts; this checks, for every type, that whatever path wrote a value, every path reads it back, and that it
+     * sits where the C layout says: {@code LAYOUT}'s var handles are aligned, so they would throw on a misaligned
+     * address. Runs on the region
      * path (CONFINED and LOCKED caches), on a provider's own segments, with and without handle checks, and, when
      * the test JVM has native access, on the direct path.
      */
@@ -575,6 +578,27 @@ public final class TypesChecks {
             assertEquals(0, slab.segment(h).address() % 16);
             assertEquals(new HoldsWide(3, new Wide16(4)), slab.get(h));
             assertEquals(4, slab.innerA(h));
+        }
+    }
+
+    static void widePadding() {
+        assertEquals(128, PaddedCounterSlab.SLOT_SIZE);
+        assertEquals(128, PaddedCounterSlab.SLOT_ALIGNMENT);
+        try (PaddedCounterSlab slab = PaddedCounterSlab.create()) {
+            long h = slab.allocate();
+            slab.segment(h).fill((byte) 0x5A);
+            long address = slab.segment(h).address();
+            slab.free(h);
+            long reused = slab.allocate(new PaddedCounter(5));
+            MemorySegment slot = slab.segment(reused);
+            assertEquals(address, slot.address(), "the freed slot is reused, dirty");
+            assertEquals(0, slot.address() % 128);
+            for (long i = 8; i < 128; i++) {
+                assertEquals(0, slot.get(ValueLayout.JAVA_BYTE, i), "padding byte " + i);
+            }
+            assertEquals(new PaddedCounter(5), slab.get(reused));
+            assertEquals(5, slab.countGetAndAdd(reused, 1));
+            assertEquals(6, slab.countVolatile(reused));
         }
     }
 

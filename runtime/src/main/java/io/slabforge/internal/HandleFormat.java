@@ -45,6 +45,8 @@ public final class HandleFormat {
     public static final long TAG_MASK = -1L << TAG_SHIFT;
     /** Largest cache tag; also how many caches can be open at once. */
     public static final int MAX_TAG = (1 << (64 - TAG_SHIFT)) - 1;
+    /** One generation step in a handle: the next allocation of a slot is its last handle plus this. */
+    public static final long GENERATION_ONE = 1L << GENERATION_SHIFT;
     /** Set in a generation word while its slot is allocated. */
     public static final int LIVE = 0x8000_0000;
     /** The generation word of a slot that wrapped its generations and is never handed out again. */

@@ -80,6 +80,9 @@ public final class SlabEngine implements AutoCloseable {
     /** Whether allocate and free take a pool's lock. */
     private final boolean locked;
     private final SlabGeometry geometry;
+    /** A slot is zeroed as this many longs, then one int if {@link #zeroTailInt} (slots are multiples of 4). */
+    private final int zeroLongs;
+    private final boolean zeroTailInt;
 
     SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
         SlabGeometry expected = SlabGeometry.of(geometry.slotSize(), geometry.slotAlignment(), geometry.slabSize());
@@ -87,6 +90,8 @@ public final class SlabEngine implements AutoCloseable {
             throw new IllegalArgumentException("geometry " + geometry + " disagrees with this runtime's " + expected);
         }
         this.geometry = geometry;
+        this.zeroLongs = (int) (geometry.slotSize() >>> 3);
+        this.zeroTailInt = (geometry.slotSize() & 4) != 0;
         this.sync = options.sync;
         this.locked = sync == SlabSync.LOCKED;
         int stripeShift = stripeShiftOf(geometry, options);
@@ -206,7 +211,6 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, true);
         }
-        enter();
         return zero(pool.allocate(false));
     }
 
@@ -219,7 +223,6 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, true);
         }
-        enter();
         long handle = pool.allocate(true);
         return handle == 0 ? 0 : zero(handle);
     }
@@ -233,7 +236,6 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, false);
         }
-        enter();
         return pool.allocate(false);
     }
 
@@ -246,16 +248,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, false);
         }
-        enter();
         return pool.allocate(true);
-    }
-
-    /** The CONFINED thread check and the closed check of every allocation on an unlocked cache. */
-    private void enter() {
-        table.checkThread();
-        if (table.isClosed()) {
-            throw closedException();
-        }
     }
 
     private long allocateLocked(boolean orZero, boolean zeroed) {
@@ -275,15 +268,38 @@ public final class SlabEngine implements AutoCloseable {
 
     /** Allocation in one pool under its lock; zeroed there too, so a racing close() cannot clear the table first. */
     private long allocateIn(SlabPool in, boolean orZero, boolean zeroed) {
-        in.lock.lock();
-        try {
-            if (table.isClosed()) {
-                throw closedException();
+        for (;;) {
+            in.lock.lock();
+            try {
+                if (table.isClosed()) {
+                    throw closedException();
+                }
+                long handle = in.allocate(orZero);
+                return zeroed && handle != 0 ? zero(handle) : handle;
+            } catch (TableFull e) {
+                // Grown below, outside this stripe's lock: taking every lock while holding one could deadlock.
+            } finally {
+                in.lock.unlock();
             }
-            long handle = in.allocate(orZero);
-            return zeroed && handle != 0 ? zero(handle) : handle;
+            growTable();
+        }
+    }
+
+    /** Grows the slot table of a striped cache while no stripe can write it. */
+    private void growTable() {
+        lockAll();
+        try {
+            source.lock.lock();
+            try {
+                table.ensureSlabs(table.slabCapacity() + 1);
+                for (SlabPool each : pools) {
+                    each.refreshWords();
+                }
+            } finally {
+                source.lock.unlock();
+            }
         } finally {
-            in.lock.unlock();
+            unlockAll();
         }
     }
 
@@ -292,17 +308,26 @@ public final class SlabEngine implements AutoCloseable {
         int slab = index >>> geometry.slotBits();
         MemorySegment memory = table.memoryOfSlab(slab);
         long at = table.slotAt(slab, index & table.slotMask);
-        long size = table.slotSize;
-        if (size > 64) {
-            memory.asSlice(at, size).fill((byte) 0);
+        int longs = zeroLongs;
+        if (longs > 8) {
+            memory.asSlice(at, table.slotSize).fill((byte) 0);
             return handle;
         }
-        long end = at + size;
-        for (; at + Long.BYTES <= end; at += Long.BYTES) {
-            memory.set(JAVA_LONG_UNALIGNED, at, 0L);
+        // Straight-line stores for slots of up to 64 bytes: a loop of a few iterations costs C2 more in loop set-up
+        // (pre, main and post loops, vector checks) than the stores themselves.
+        switch (longs) {
+            case 8: memory.set(JAVA_LONG_UNALIGNED, at + 56, 0L); // fall through
+            case 7: memory.set(JAVA_LONG_UNALIGNED, at + 48, 0L); // fall through
+            case 6: memory.set(JAVA_LONG_UNALIGNED, at + 40, 0L); // fall through
+            case 5: memory.set(JAVA_LONG_UNALIGNED, at + 32, 0L); // fall through
+            case 4: memory.set(JAVA_LONG_UNALIGNED, at + 24, 0L); // fall through
+            case 3: memory.set(JAVA_LONG_UNALIGNED, at + 16, 0L); // fall through
+            case 2: memory.set(JAVA_LONG_UNALIGNED, at + 8, 0L); // fall through
+            case 1: memory.set(JAVA_LONG_UNALIGNED, at, 0L); // fall through
+            default: break;
         }
-        if (at < end) {
-            memory.set(JAVA_INT_UNALIGNED, at, 0);
+        if (zeroTailInt) {
+            memory.set(JAVA_INT_UNALIGNED, at + ((long) longs << 3), 0);
         }
         return handle;
     }
@@ -319,7 +344,6 @@ public final class SlabEngine implements AutoCloseable {
             freeLocked(handle);
             return;
         }
-        table.checkThread();
         pool.free(handle);
     }
 
@@ -891,6 +915,9 @@ public final class SlabEngine implements AutoCloseable {
                 }
             }
             table.close();
+            for (SlabPool each : pools) {
+                each.refreshWords();
+            }
             CacheTags.release(table.tag);
         } finally {
             unlockAll();

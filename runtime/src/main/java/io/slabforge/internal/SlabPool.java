@@ -26,18 +26,24 @@ import java.util.function.LongConsumer;
  *               XOR LINK_KEY (the seed's intrusive list; links are checked before they are followed)
  *  carved[s]    slots handed out at least once (lazy carving's bump index); -1 where no slab is held
  *  live[s]      allocated slots
- *  startWord[s] the generation the slab index started at: a slot whose generation comes round to it again is
- *               retired instead of reused, so no generation ever repeats
  *  listed[s]    whether s is on the stack of slabs with room (withRoom)
  * </pre>
- * Every held slab with room is on {@code withRoom}; entries of slabs that filled up or were given back are dropped
- * lazily when they come to the top. Allocation takes from {@code current}, the slab the last free went to (its
- * freed slot is hot in the CPU cache), else from the top of {@code withRoom}, else from a new slab. So in steady
- * churn an allocate and a free touch the slot, its generation word and three counters of its slab: no list is
- * relinked, nothing on another page is read.
+ * <p>Between the slabs and the caller sits the <b>magazine</b> (Bonwick's term; mimalloc and jemalloc's tcache do
+ * the same): a heap stack of up to {@value #MAGAZINE} free slots. A free pushes its slot there, an allocation pops
+ * the slot freed last, still in the CPU cache. Only an empty magazine refills (by half, from the slabs of
+ * {@code withRoom}: free lists first, checked link by link, then lazy carving), and only a full one spills its
+ * older half onto the slabs' free lists. So in steady churn an allocate and a free touch the slot's generation
+ * word, one live counter of its slab and the magazine, and nothing else: no list is relinked, no slot is read.
+ * The live counters stay exact (a slot in the magazine is free), so a slab is known empty the moment its last
+ * object goes; its slots then leave the magazine, and it is given back beyond {@code reserveSlabs}.
+ *
+ * <p>Every held slab with room on its own list or uncarved is on {@code withRoom}; entries of slabs that filled up
+ * or were given back are dropped lazily when they come to the top.
  */
 final class SlabPool extends SlabPoolState {
     static final int NONE = -1;
+    /** Slots the magazine holds at most; it refills and spills by halves. */
+    static final int MAGAZINE = 64;
     static final int NO_SLOT = -1;
     /**
      * A free slot's link is stored XOR this key. Stale writes most often leave zeros, small numbers or -1 in a
@@ -57,7 +63,7 @@ final class SlabPool extends SlabPoolState {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Allocation
+    // Allocation and free: the magazine
 
     /**
      * A live handle of a fresh slot whose content is unspecified, or 0 when none can be had and {@code orZero}.
@@ -65,77 +71,152 @@ final class SlabPool extends SlabPoolState {
      * @throws SlabOutOfMemoryException when none can be had and not {@code orZero}
      */
     long allocate(boolean orZero) {
-        int s = current;
-        if (s != NONE) {
-            int head = freeHead[s];
-            if (head != NO_SLOT) {
-                return pop(s, head);
-            }
-            int slot = carved[s];
-            if (slot < slotsPerSlab) {
-                int index = globalIndex(s, slot);
-                if (table.word(index) != RETIRED) {
-                    carved[s] = slot + 1;
-                    return hand(s, index);
-                }
-            }
+        checkThread();
+        int n = magazineCount;
+        if (n == 0) {
+            return allocateRefilling(orZero);
         }
-        return allocateElsewhere(orZero);
-    }
-
-    private long pop(int s, int head) {
-        int slab = globalSlab(s);
-        int link = table.memoryOfSlab(slab).get(LINK, table.slotAt(slab, head)) ^ LINK_KEY;
-        if (link != NO_SLOT && (link < 0 || link >= carved[s] || !HandleFormat.isFreeWord(table.word(
-                slab << slotBits | link)))) {
-            throw freeListDamaged(s, head, link);
-        }
-        freeHead[s] = link;
-        return hand(s, slab << slotBits | head);
-    }
-
-    private long hand(int s, int index) {
-        int word = table.word(index) | LIVE;
-        table.setWord(index, word);
-        if (live[s]++ == 0) {
+        long handle = magazine[n - 1];
+        magazineCount = n - 1;
+        int index = (int) handle & INDEX_MASK;
+        words[index] = HandleFormat.liveWord(handle);
+        if (live[(index >>> slotBits) >>> stripeShift]++ == 0) {
             emptySlabs--;
         }
         allocations++;
-        return HandleFormat.handle(table.tagBits, word, index);
+        return handle;
     }
 
-    private long allocateElsewhere(boolean orZero) {
-        for (;;) {
+    private void checkThread() {
+        if (owner != null && Thread.currentThread() != owner) {
+            throw table.wrongThread();
+        }
+    }
+
+    /**
+     * Frees a live handle of this pool's slabs: its generation word moves on at once (every copy of the handle is
+     * stale from here), and the slot goes on top of the magazine, where the next allocation takes it while it is
+     * still in the CPU cache.
+     *
+     * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not one
+     */
+    void free(long handle) {
+        checkThread();
+        int index = (int) handle & INDEX_MASK;
+        int[] w = words;
+        if (index >= w.length || (handle & TAG_MASK) != tagBits || w[index] != HandleFormat.liveWord(handle)) {
+            throw table.invalid(handle);
+        }
+        frees++;
+        if (HandleFormat.generation(handle) == GENERATION_MASK) {
+            retire(index);
+            return;
+        }
+        long next = handle + HandleFormat.GENERATION_ONE;
+        w[index] = HandleFormat.generation(next);
+        int n = magazineCount;
+        if (n == magazine.length) {
+            n = spill();
+        }
+        magazine[n] = next;
+        magazineCount = n + 1;
+        if (--live[(index >>> slotBits) >>> stripeShift] == 0) {
+            slabEmptied((index >>> slotBits) >>> stripeShift);
+        }
+    }
+
+    /**
+     * A slot whose generations went all the way round is never handed out again: no handle of it can ever be
+     * accepted a second time. Its slab index is not reused once the slab is given back (see releaseSlab).
+     */
+    private void retire(int index) {
+        table.setWord(index, RETIRED);
+        retiredSlots++;
+        int s = (index >>> slotBits) >>> stripeShift;
+        if (--live[s] == 0) {
+            slabEmptied(s);
+        }
+    }
+
+    /** Moves the older half of the full magazine onto its slabs' free lists; returns the new count. */
+    private int spill() {
+        int half = magazine.length >>> 1;
+        for (int i = 0; i < half; i++) {
+            pushFree((int) magazine[i] & INDEX_MASK);
+        }
+        int kept = magazineCount - half;
+        System.arraycopy(magazine, half, magazine, 0, kept);
+        magazineCount = kept;
+        return kept;
+    }
+
+    /** Puts free slot {@code index} on its slab's intrusive free list (the seed's list, link XOR LINK_KEY). */
+    private void pushFree(int index) {
+        int slab = index >>> slotBits;
+        int s = slab >>> stripeShift;
+        int slot = index & slotMask;
+        int head = freeHead[s];
+        if (head == NO_SLOT && carved[s] >= slotsPerSlab) {
+            list(s);
+        }
+        table.memoryOfSlab(slab).set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
+        freeHead[s] = slot;
+    }
+
+    /** Refills the empty magazine from slabs with room (popping their checked free lists, carving), then allocates. */
+    private long allocateRefilling(boolean orZero) {
+        if (table.isClosed()) {
+            throw new IllegalStateException("the cache is closed");
+        }
+        int target = magazine.length >>> 1;
+        while (magazineCount < target) {
             int s = topWithRoom();
             if (s == NONE) {
+                if (magazineCount > 0) {
+                    break;
+                }
                 s = acquireSlab(orZero);
                 if (s == NONE) {
                     return 0;
                 }
             }
-            current = s;
-            long handle = take(s);
-            if (handle != 0) {
-                return handle;
-            }
+            takeInto(s, target);
         }
+        return allocate(orZero);
     }
 
-    /** A slot of slab {@code s} from its free list or carved (skipping retired slots), or 0 if it has none. */
-    private long take(int s) {
+    /**
+     * Moves free slots of slab {@code s} into the magazine until it holds {@code target}: free-list slots first
+     * (each link checked before it is followed), then carved ones, in ascending order. They stay counted as free.
+     */
+    private void takeInto(int s, int target) {
+        int slab = globalSlab(s);
         int head = freeHead[s];
-        if (head != NO_SLOT) {
-            return pop(s, head);
+        while (head != NO_SLOT && magazineCount < target) {
+            int link = table.memoryOfSlab(slab).get(LINK, table.slotAt(slab, head)) ^ LINK_KEY;
+            if (link != NO_SLOT && (link < 0 || link >= carved[s] || !HandleFormat.isFreeWord(table.word(
+                    slab << slotBits | link)))) {
+                freeHead[s] = head; // the slots taken so far are in the magazine, the rest is rebuilt from the words
+                throw freeListDamaged(s, head, link);
+            }
+            int index = slab << slotBits | head;
+            magazine[magazineCount++] = HandleFormat.handle(tagBits, table.word(index), index);
+            head = link;
         }
-        for (int slot = carved[s]; slot < slotsPerSlab; slot++) {
-            int index = globalIndex(s, slot);
-            if (table.word(index) != RETIRED) {
-                carved[s] = slot + 1;
-                return hand(s, index);
+        freeHead[s] = head;
+        int from = carved[s];
+        int to = from;
+        while (to < slotsPerSlab && magazineCount + (to - from) < target) {
+            to++;
+        }
+        for (int slot = to - 1; slot >= from; slot--) {
+            int index = slab << slotBits | slot;
+            int word = table.word(index);
+            if (word != RETIRED) {
+                magazine[magazineCount++] = HandleFormat.handle(tagBits, word, index);
             }
         }
-        carved[s] = slotsPerSlab;
-        return 0;
+        carved[s] = to;
     }
 
     /** The top slab of {@code withRoom} that has room, dropping entries that have none; NONE if none has. */
@@ -161,47 +242,24 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------------------
-    // Free
-
-    /**
-     * Frees a live handle of this pool's slabs.
-     *
-     * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not one
-     */
-    void free(long handle) {
-        int index = (int) handle & INDEX_MASK;
-        int word = table.word(index);
-        if ((handle & TAG_MASK) != table.tagBits || word != HandleFormat.liveWord(handle)) {
-            throw table.invalid(handle);
-        }
-        int slab = index >>> slotBits;
-        int s = slab >>> stripeShift;
-        int slot = index & slotMask;
-        int next = HandleFormat.nextGeneration(word);
-        if (next == startWord[s]) {
-            table.setWord(index, RETIRED);
-            retiredSlots++;
-        } else {
-            table.setWord(index, next);
-            int head = freeHead[s];
-            if (head == NO_SLOT && carved[s] >= slotsPerSlab) {
-                list(s);
-            }
-            table.memoryOfSlab(slab).set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
-            freeHead[s] = slot;
-        }
-        frees++;
-        current = s;
-        if (--live[s] == 0) {
-            slabEmptied(s);
+    /** Slab {@code s} has no live slot: keep it while fewer than reserveSlabs are empty, else give it back. */
+    private void slabEmptied(int s) {
+        if (++emptySlabs > reserveSlabs) {
+            dropFromMagazine(globalSlab(s));
+            releaseSlab(s);
         }
     }
 
-    private void slabEmptied(int s) {
-        if (++emptySlabs > reserveSlabs) {
-            releaseSlab(s);
+    /** Removes slab {@code slab}'s slots from the magazine before the slab is given back. */
+    private void dropFromMagazine(int slab) {
+        int kept = 0;
+        for (int i = 0; i < magazineCount; i++) {
+            long handle = magazine[i];
+            if (((int) handle & INDEX_MASK) >>> slotBits != slab) {
+                magazine[kept++] = handle;
+            }
         }
+        magazineCount = kept;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -231,16 +289,20 @@ final class SlabPool extends SlabPoolState {
             shared.lock();
         }
         try {
+            if (slab >= table.slabCapacity() && stripeShift > 0) {
+                throw TableFull.INSTANCE; // grown by the engine under every stripe's lock, then retried
+            }
             MemorySegment segment = source.take(orNone, allocations - frees);
             if (segment == null) {
                 return NONE;
             }
             table.ensureSlabs(slab + 1);
+            words = table.words;
             if (!reused) {
-                int start = ThreadLocalRandom.current().nextInt() & GENERATION_MASK;
                 ensureCapacity(s + 1);
-                startWord[s] = start;
-                table.initialiseWords(slab, start);
+                // A random first generation: a handle kept from a closed cache that had this tag is refused
+                // (unless it guesses 1 in 2^24); a slot retires when its generation wraps to 0.
+                table.initialiseWords(slab, ThreadLocalRandom.current().nextInt() & GENERATION_MASK);
             }
             MemorySegment via = source.viaOf(segment);
             table.publish(slab, via, table.direct ? segment.address() : segment.address() - via.address());
@@ -271,9 +333,6 @@ final class SlabPool extends SlabPoolState {
         freeHead[s] = NO_SLOT;
         heldSlabs--;
         emptySlabs--;
-        if (current == s) {
-            current = NONE;
-        }
         if (!hasRetiredSlot(slab)) {
             if (releasedCount == released.length) {
                 released = Arrays.copyOf(released, Math.max(8, releasedCount * 2));
@@ -329,7 +388,7 @@ final class SlabPool extends SlabPoolState {
                 }
             }
         }
-        current = NONE;
+        magazineCount = 0;
         withRoomCount = 0;
         emptySlabs = 0;
         return failure;
@@ -341,7 +400,6 @@ final class SlabPool extends SlabPoolState {
             freeHead = Arrays.copyOf(freeHead, length);
             carved = Arrays.copyOf(carved, length);
             live = Arrays.copyOf(live, length);
-            startWord = Arrays.copyOf(startWord, length);
             listed = Arrays.copyOf(listed, length);
         }
     }
@@ -363,9 +421,16 @@ final class SlabPool extends SlabPoolState {
     void rebuildFreeList(int s) {
         int slab = globalSlab(s);
         MemorySegment memory = table.memoryOfSlab(slab);
+        boolean[] inMagazine = new boolean[slotsPerSlab];
+        for (int i = 0; i < magazineCount; i++) {
+            int index = (int) magazine[i] & INDEX_MASK;
+            if (index >>> slotBits == slab) {
+                inMagazine[index & slotMask] = true;
+            }
+        }
         int head = NO_SLOT;
         for (int slot = carved[s] - 1; slot >= 0; slot--) {
-            if (HandleFormat.isFreeWord(table.word(slab << slotBits | slot))) {
+            if (!inMagazine[slot] && HandleFormat.isFreeWord(table.word(slab << slotBits | slot))) {
                 memory.set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
                 head = slot;
             }
@@ -416,6 +481,11 @@ final class SlabPool extends SlabPoolState {
         return heldSlabs;
     }
 
+    /** After the table replaced its arrays (growth or close): the hot paths read the new words. */
+    void refreshWords() {
+        words = table.words;
+    }
+
     /** For tests: the pool's slab number of a handle's slab, or -1 if it is not this pool's. */
     int slabOf(long handle) {
         int slab = ((int) handle & INDEX_MASK) >>> slotBits;
@@ -425,6 +495,19 @@ final class SlabPool extends SlabPoolState {
     /** For tests: the count of carved slots of pool slab {@code s}, -1 if not held. */
     int carvedOf(int s) {
         return s < carved.length ? carved[s] : -1;
+    }
+}
+
+/**
+ * Thrown (one instance, no stack trace) when a stripe needs a slab index beyond the slot table: the table's arrays
+ * may only be copied while no stripe writes them, so the engine retries the allocation after growing the table
+ * under every stripe's lock.
+ */
+final class TableFull extends RuntimeException {
+    static final TableFull INSTANCE = new TableFull();
+
+    private TableFull() {
+        super("the slot table must grow", null, false, false);
     }
 }
 
@@ -442,6 +525,9 @@ abstract class SlabPoolState extends SlabPoolPadding {
     /** Guards this pool on a LOCKED cache, else null. */
     final Lock lock;
     final int slotsPerSlab;
+    final long tagBits;
+    /** The only thread that may use a CONFINED cache, else null. */
+    final Thread owner;
     final int slotBits;
     final int slotMask;
     final int stripe;
@@ -453,14 +539,22 @@ abstract class SlabPoolState extends SlabPoolPadding {
     int[] freeHead = new int[0];
     int[] carved = new int[0];
     int[] live = new int[0];
-    int[] startWord = new int[0];
     boolean[] listed = new boolean[0];
     int[] withRoom = new int[0];
     int withRoomCount;
     int[] released = new int[0];
     int releasedCount;
     int highWater;
-    int current = SlabPool.NONE;
+    /**
+     * Free slots kept hot, on top the one freed last, each as the handle its next allocation returns: allocation
+     * takes from here and free puts here, so steady churn touches no slab list and allocation reads no generation
+     * word. Slots here count as free (their words are free) and are on no slab's list. A {@code long[]}, so that C2
+     * knows its stores never change an {@code int[]} (the words, the counters).
+     */
+    final long[] magazine = new long[SlabPool.MAGAZINE];
+    /** The table's generation words, cached here for the hot paths; refreshed whenever the table replaces them. */
+    int[] words;
+    int magazineCount;
     int heldSlabs;
     int emptySlabs;
     long allocations;
@@ -473,6 +567,9 @@ abstract class SlabPoolState extends SlabPoolPadding {
         this.source = source;
         this.lock = lock;
         this.slotsPerSlab = table.slotsPerSlab;
+        this.tagBits = table.tagBits;
+        this.owner = table.owner;
+        this.words = table.words;
         this.slotBits = table.slotBits;
         this.slotMask = table.slotMask;
         this.stripe = stripe;

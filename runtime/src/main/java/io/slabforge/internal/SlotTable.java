@@ -20,7 +20,7 @@ import java.util.Arrays;
  * <pre>
  *  handle ──▶ index = slab &lt;&lt; slotBits | slot
  *               │
- *               ├──▶ words[index &gt;&gt;&gt; chunkBits][index &amp; chunkMask]   int: LIVE | generation (HandleFormat)
+ *               ├──▶ words[index]   int: LIVE | generation (HandleFormat)
  *               └──▶ slab = index &gt;&gt;&gt; slotBits
  *                      ├──▶ bases[slab]   long: the slab's address (direct) or its offset in vias[slab]
  *                      └──▶ vias[slab]    the segment the slab is reached through (its region, or the provider's
@@ -28,9 +28,10 @@ import java.util.Arrays;
  *  slot at  bases[slab] + slot * slotSize   in  direct ? all memory : vias[slab]
  * </pre>
  *
- * <p>Generation words are kept in chunks of {@code 2^chunkBits} slots that never move once made: growing the
- * table copies only the chunk directory, so a stripe that writes a word while another grows the table never loses
- * the write, and the words of a cache of 10 million slots carry no growth slack.
+ * <p>The arrays grow by copy, by an eighth at a time (so a cache of 10 million slots carries little slack), under
+ * every lock that guards a writer of them: on a striped cache every stripe's (see {@link SlabEngine}), so that no
+ * stripe writes a word into an array being copied. A lock-free reader may still read the old array for a while;
+ * it then sees the old word, which is the race every {@code LOCKED} field access already allows.
  *
  * <p>Written by the engine's pools (under their lock on a {@code LOCKED} cache), read without lock by field
  * accesses: a reader racing a writer sees the old or the new word, never a torn one.
@@ -45,16 +46,13 @@ final class SlotTable {
         closed.close();
     }
 
-    private static final int MIN_CHUNK_BITS = 16;
-    private static final int[][] NO_CHUNKS = new int[0][];
+    private static final int[] NO_WORDS = new int[0];
 
     final SlabGeometry geometry;
     final long slotSize;
     final int slotsPerSlab;
     final int slotBits;
     final int slotMask;
-    final int chunkBits;
-    final int chunkMask;
     final int tag;
     final long tagBits;
     final boolean checked;
@@ -63,7 +61,8 @@ final class SlotTable {
     /** The only thread that may use a {@code CONFINED} cache, else null. */
     final Thread owner;
 
-    private int[][] words = NO_CHUNKS;
+    /** The generation word of every slot by global index; read directly by the pools' hot paths. */
+    int[] words = NO_WORDS;
     private long[] bases = new long[0];
     private MemorySegment[] vias = new MemorySegment[0];
     private boolean closed;
@@ -74,8 +73,6 @@ final class SlotTable {
         this.slotsPerSlab = geometry.slotsPerSlab();
         this.slotBits = geometry.slotBits();
         this.slotMask = (1 << slotBits) - 1;
-        this.chunkBits = Math.max(MIN_CHUNK_BITS, slotBits);
-        this.chunkMask = (1 << chunkBits) - 1;
         this.tag = tag;
         this.tagBits = HandleFormat.tagBits(tag);
         this.checked = checked;
@@ -136,13 +133,12 @@ final class SlotTable {
 
     /** The generation word of slot {@code index}, or {@link HandleFormat#RETIRED} beyond the table. */
     int word(int index) {
-        int[][] w = words;
-        int chunk = index >>> chunkBits;
-        return chunk < w.length ? w[chunk][index & chunkMask] : RETIRED;
+        int[] w = words;
+        return index < w.length ? w[index] : RETIRED;
     }
 
     void setWord(int index, int word) {
-        words[index >>> chunkBits][index & chunkMask] = word;
+        words[index] = word;
     }
 
     /** Whether {@code handle} is a live handle of this table; never throws. */
@@ -159,27 +155,21 @@ final class SlotTable {
         return bases.length;
     }
 
-    /** Makes room for slab indices below {@code slabs}; the words of new slots are {@link HandleFormat#RETIRED}. */
+    /**
+     * Makes room for slab indices below {@code slabs}; the words of new slots are {@link HandleFormat#RETIRED}. The
+     * caller holds every lock under which words are written (see the class comment).
+     */
     void ensureSlabs(int slabs) {
         if (slabs <= bases.length) {
             return;
         }
-        int length = Math.min(geometry.maxSlabs(), Math.max(slabs, bases.length + Math.max(8, bases.length >> 2)));
+        int length = Math.min(geometry.maxSlabs(), Math.max(slabs, bases.length + Math.max(8, bases.length >> 3)));
         MemorySegment[] v = Arrays.copyOf(vias, length);
         Arrays.fill(v, vias.length, length, RELEASED);
         long[] b = Arrays.copyOf(bases, length);
-        long slots = (long) length << slotBits;
-        int chunks = (int) ((slots + chunkMask) >>> chunkBits);
-        int[][] w = words;
-        if (chunks > w.length) {
-            w = Arrays.copyOf(w, chunks);
-            for (int chunk = words.length; chunk < chunks; chunk++) {
-                int[] fresh = new int[1 << chunkBits];
-                Arrays.fill(fresh, RETIRED);
-                w[chunk] = fresh;
-            }
-        }
-        // Chunks first: a reader that sees the new bases finds the words of every slab in them.
+        int[] w = Arrays.copyOf(words, length << slotBits);
+        Arrays.fill(w, words.length, w.length, RETIRED);
+        // Words first: a reader that sees the new bases finds the words of every slab in them.
         words = w;
         vias = v;
         bases = b;
@@ -234,7 +224,7 @@ final class SlotTable {
     /** After {@code close()}: every access fails, and no word, base or via stays reachable. */
     void close() {
         closed = true;
-        words = NO_CHUNKS;
+        words = NO_WORDS;
         bases = new long[0];
         vias = new MemorySegment[0];
     }

@@ -1,0 +1,170 @@
+package io.slabforge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The seed's container test and the capacity rules: {@code maxBytes(n * SLAB_SIZE)} holds exactly n slabs' slots. */
+class SlabEngineCapacityTest {
+    private static final long SALT = 0x0C0A_7A1E;
+
+    /**
+     * The seed's {@code slab_container_test}: fill a bounded cache to exactly its capacity, the next allocation
+     * fails, shuffle, free all, refill to the same count.
+     */
+    @ParameterizedTest(name = "slot {0}/{1}, slab {2}, {3} slabs")
+    @CsvSource({"8, 8, 4096, 1", "32, 8, 4096, 7", "24, 8, 65536, 3", "4, 4, 64, 50", "4096, 4096, 8192, 5",
+                "64, 64, 4096, 16"})
+    void seedContainerTest(long slotSize, long align, long slabSize, int slabs) {
+        SlabGeometry g = SlabGeometry.of(slotSize, align, slabSize);
+        long capacity = (long) slabs * g.slotsPerSlab();
+        Random random = new Random(slotSize * 31 + slabs);
+        CountingMemory memory = new CountingMemory("container-" + slotSize);
+        try (SlabEngine engine = SlabEngine.builder(g).memory(memory).maxBytes(slabs * slabSize).build()) {
+            for (int round = 0; round < 3; round++) {
+                List<Long> handles = new ArrayList<>();
+                Set<Long> places = new HashSet<>();
+                for (long i = 0; i < capacity; i++) {
+                    long h = engine.allocate();
+                    assertNotEquals(0, h);
+                    assertTrue(Cookies.isZero(engine, h), "allocate() returns a zeroed slot");
+                    assertTrue(places.add(Cookies.place(engine, h)), "slot handed out twice");
+                    Cookies.write(engine, h, SALT);
+                    handles.add(h);
+                }
+                assertEquals(capacity, engine.liveCount());
+                SlabOutOfMemoryException full = assertThrowsExactly(SlabOutOfMemoryException.class, engine::allocate);
+                assertTrue(full.getMessage().contains("maxBytes " + slabs * slabSize), full.getMessage());
+                assertThrowsExactly(SlabOutOfMemoryException.class, engine::allocateUninitialized);
+                assertEquals(0, engine.tryAllocate());
+                assertEquals(0, engine.tryAllocateUninitialized());
+                assertEquals(capacity, engine.liveCount(), "failed allocations change nothing");
+                assertEquals(slabs, engine.stats().slabs());
+                assertEquals(slabs, memory.outstanding());
+
+                Collections.shuffle(handles, random);
+                for (long h : handles) {
+                    Cookies.verify(engine, h, SALT);
+                    engine.free(h);
+                    assertFalse(engine.isLive(h));
+                }
+                assertEquals(0, engine.liveCount());
+                // refill to the same count after the shuffled frees
+                long refilled = 0;
+                List<Long> again = new ArrayList<>();
+                for (long h; (h = engine.tryAllocate()) != 0; refilled++) {
+                    again.add(h);
+                }
+                assertEquals(capacity, refilled, "round " + round);
+                again.forEach(engine::free);
+            }
+        }
+        assertEquals(0, memory.outstanding());
+    }
+
+    /** A failed slab acquisition must leave the full current slab intact: frees and reallocation keep the count. */
+    @Test
+    void exhaustionThenRecovery() {
+        SlabGeometry g = SlabGeometry.of(32, 8, 4096);
+        int n = 3;
+        long capacity = (long) n * g.slotsPerSlab();
+        Random random = new Random(7);
+        try (SlabEngine engine = SlabEngine.builder(g).maxBytes(n * 4096L).build()) {
+            List<Long> live = new ArrayList<>();
+            for (int round = 0; round < 200; round++) {
+                while (live.size() < capacity) {
+                    long h = engine.allocate();
+                    Cookies.write(engine, h, SALT);
+                    live.add(h);
+                }
+                assertEquals(0, engine.tryAllocate());
+                assertThrowsExactly(SlabOutOfMemoryException.class, engine::allocate);
+                // free a few (sometimes one, sometimes many, from any slab) and take them again
+                int frees = 1 + random.nextInt(round % 10 == 0 ? (int) capacity : 5);
+                for (int i = 0; i < frees; i++) {
+                    long h = live.remove(random.nextInt(live.size()));
+                    Cookies.verify(engine, h, SALT);
+                    engine.free(h);
+                }
+                assertEquals(capacity - frees, engine.liveCount());
+            }
+            Set<Long> places = new HashSet<>();
+            for (long h : live) {
+                Cookies.verify(engine, h, SALT);
+                assertTrue(places.add(Cookies.place(engine, h)));
+                assertTrue(Cookies.slabIndex(engine, h) < n, "slab index within the " + n + " slabs");
+                assertTrue((h & ((1L << g.slotBits()) - 1)) < g.slotsPerSlab(), "slot within the slab");
+            }
+            SlabStats stats = engine.stats();
+            assertEquals(n, stats.slabs());
+            assertEquals(live.size(), stats.liveObjects());
+        }
+    }
+
+    @Test
+    void maxBytesBelowOneSlabAllowsNothing() {
+        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(4095).build()) {
+            assertEquals(0, engine.tryAllocate());
+            assertEquals(0, engine.stats().slabs());
+        }
+        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(0).build()) {
+            SlabOutOfMemoryException e = assertThrowsExactly(SlabOutOfMemoryException.class, engine::allocate);
+            assertTrue(e.getMessage().contains("maxBytes 0"), e.getMessage());
+        }
+    }
+
+    @Test
+    void buildTakesNoMemoryAndTheFirstAllocationTakesOneSlab() {
+        CountingMemory memory = new CountingMemory("lazy");
+        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(16, 8, 8192)).memory(memory).build()) {
+            assertEquals(0, memory.allocateCalls());
+            assertEquals(new SlabStats(0, 16, engine.geometry().slotsPerSlab(), 0, 0, 0, 0, 0, 0, 0), engine.stats());
+            engine.allocate();
+            assertEquals(1, memory.allocateCalls());
+        }
+    }
+
+    /** Allocation prefers a partial slab to the empty or new ones, as in the seed. */
+    @Test
+    void allocationPrefersPartialSlabs() {
+        SlabGeometry g = SlabGeometry.of(64, 8, 4096);
+        CountingMemory memory = new CountingMemory("partial");
+        try (SlabEngine engine = SlabEngine.builder(g).memory(memory).build()) {
+            List<Long> handles = new ArrayList<>();
+            for (int i = 0; i < 3 * g.slotsPerSlab(); i++) {
+                handles.add(engine.allocate());
+            }
+            long first = handles.get(5);
+            engine.free(first);
+            long again = engine.allocate();
+            assertEquals(Cookies.slabIndex(engine, first), Cookies.slabIndex(engine, again));
+            assertEquals(Cookies.place(engine, first), Cookies.place(engine, again), "the freed slot is reused");
+            assertEquals(3, memory.allocateCalls());
+        }
+    }
+
+    @Test
+    void builderRejectsNegativeOptions() {
+        SlabEngine.Builder b = SlabEngine.builder(SlabGeometry.of(8, 8, 4096));
+        IllegalArgumentException max = assertThrowsExactly(IllegalArgumentException.class, () -> b.maxBytes(-1));
+        assertTrue(max.getMessage().contains("-1"), max.getMessage());
+        IllegalArgumentException reserve = assertThrowsExactly(IllegalArgumentException.class,
+                () -> b.reserveSlabs(-2));
+        assertTrue(reserve.getMessage().contains("-2"), reserve.getMessage());
+        assertThrowsExactly(NullPointerException.class, () -> b.memory(null));
+        assertThrowsExactly(NullPointerException.class, () -> b.sync(null));
+        assertThrowsExactly(NullPointerException.class, () -> b.lock(null));
+    }
+}
