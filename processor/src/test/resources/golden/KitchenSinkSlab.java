@@ -54,8 +54,9 @@ import javax.annotation.processing.Generated;
  * {@code segment}) raises {@link io.slabforge.SlabException}.
  *
  * <p>{@code @Atomic} components also have {@code versionVolatile}, {@code versionAcquire}, {@code versionRelease},
- * {@code versionCompareAndSet} and {@code versionGetAndAdd}: atomic with respect to each other from any thread, through
- * {@code VarHandle}s of {@link #LAYOUT}. They order accesses to the field, not the slot's allocation and free.
+ * {@code versionCompareAndSet} and {@code versionGetAndAdd}: atomic with respect to each other from any thread
+ * (volatile, acquire/release and CAS accesses of the naturally aligned field). They order accesses to the
+ * field, not the slot's allocation and free.
  */
 @Generated("io.slabforge.processor.SlabProcessor")
 public final class KitchenSinkSlab implements AutoCloseable {
@@ -442,8 +443,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
      */
     public Vec2 pos(long handle) {
         return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                engine.getFloat(handle, POS_X_OFFSET),
+                engine.getFloat(handle, POS_Y_OFFSET));
     }
 
     /**
@@ -1012,8 +1013,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Vec2 pos() {
             return new Vec2(
-                        engine.getFloat(handle, POS_X_OFFSET),
-                        engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(handle, POS_X_OFFSET),
+                    engine.getFloat(handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1399,8 +1400,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
         public Vec2 pos() {
             long handle = handle();
             return new Vec2(
-                        engine.getFloat(handle, POS_X_OFFSET),
-                        engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(handle, POS_X_OFFSET),
+                    engine.getFloat(handle, POS_Y_OFFSET));
         }
 
         /**

@@ -130,8 +130,9 @@ final class CacheWriter {
         if (atomic != null) {
             notes.add("\n<p>{@code @Atomic} components also have {@code $LVolatile}, {@code $LAcquire},"
                     + " {@code $LRelease},\n{@code $LCompareAndSet} and {@code $LGetAndAdd}: atomic"
-                    + " with respect to each other from any thread, through\n{@code VarHandle}s of {@link"
-                    + " #LAYOUT}. They order accesses to the field, not the slot's allocation and free.\n",
+                    + " with respect to each other from any thread\n(volatile, acquire/release and CAS accesses"
+                    + " of the naturally aligned field). They order accesses to the\nfield, not the slot's"
+                    + " allocation and free.\n",
                     atomic.accessor(), atomic.accessor(), atomic.accessor(), atomic.accessor(),
                     atomic.accessor());
         }

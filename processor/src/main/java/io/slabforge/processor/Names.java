@@ -16,10 +16,8 @@ final class Names {
     static final ClassName SLAB_EXCEPTION = ClassName.get("io.slabforge", "SlabException");
     static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     static final ClassName MEMORY_LAYOUT = ClassName.get("java.lang.foreign", "MemoryLayout");
-    static final ClassName PATH_ELEMENT = MEMORY_LAYOUT.nestedClass("PathElement");
     static final ClassName STRUCT_LAYOUT = ClassName.get("java.lang.foreign", "StructLayout");
     static final ClassName VALUE_LAYOUT = ClassName.get("java.lang.foreign", "ValueLayout");
-    static final ClassName VAR_HANDLE = ClassName.get("java.lang.invoke", "VarHandle");
     static final ClassName LONG_CONSUMER = ClassName.get("java.util.function", "LongConsumer");
     static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
     static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");

@@ -1,40 +1,38 @@
 package io.slabforge.processor;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import javax.lang.model.type.TypeKind;
 
 /**
  * A primitive value as stored in a slot: its Java type, its FFM value layouts and its C size (= alignment).
  *
- * <p>Two layouts per type: the aligned one describes the C struct ({@code LAYOUT}, the {@code @Atomic} var
- * handles, which need it for their atomic access modes); the unaligned one is what the accessors read and write
- * through, see {@link ConstantsWriter}.
+ * <p>Two layouts per type: the aligned one describes the C struct ({@code LAYOUT}); the unaligned one is the
+ * element layout of the bulk array copies ({@code engine.copyIn}/{@code copyOut}), which need no alignment test
+ * because every element is aligned by construction. Field accesses use the engine's own layouts
+ * ({@code engine.getDouble(handle, offset)}), named by {@link #engineSuffix()}.
  */
 enum Scalar {
-    BOOLEAN(TypeName.BOOLEAN, "JAVA_BOOLEAN", "JAVA_BOOLEAN", "OfBoolean", 1),
-    BYTE(TypeName.BYTE, "JAVA_BYTE", "JAVA_BYTE", "OfByte", 1),
-    SHORT(TypeName.SHORT, "JAVA_SHORT", "JAVA_SHORT_UNALIGNED", "OfShort", 2),
-    CHAR(TypeName.CHAR, "JAVA_CHAR", "JAVA_CHAR_UNALIGNED", "OfChar", 2),
-    INT(TypeName.INT, "JAVA_INT", "JAVA_INT_UNALIGNED", "OfInt", 4),
-    FLOAT(TypeName.FLOAT, "JAVA_FLOAT", "JAVA_FLOAT_UNALIGNED", "OfFloat", 4),
-    LONG(TypeName.LONG, "JAVA_LONG", "JAVA_LONG_UNALIGNED", "OfLong", 8),
-    DOUBLE(TypeName.DOUBLE, "JAVA_DOUBLE", "JAVA_DOUBLE_UNALIGNED", "OfDouble", 8);
+    BOOLEAN(TypeName.BOOLEAN, "JAVA_BOOLEAN", "JAVA_BOOLEAN", 1),
+    BYTE(TypeName.BYTE, "JAVA_BYTE", "JAVA_BYTE", 1),
+    SHORT(TypeName.SHORT, "JAVA_SHORT", "JAVA_SHORT_UNALIGNED", 2),
+    CHAR(TypeName.CHAR, "JAVA_CHAR", "JAVA_CHAR_UNALIGNED", 2),
+    INT(TypeName.INT, "JAVA_INT", "JAVA_INT_UNALIGNED", 4),
+    FLOAT(TypeName.FLOAT, "JAVA_FLOAT", "JAVA_FLOAT_UNALIGNED", 4),
+    LONG(TypeName.LONG, "JAVA_LONG", "JAVA_LONG_UNALIGNED", 8),
+    DOUBLE(TypeName.DOUBLE, "JAVA_DOUBLE", "JAVA_DOUBLE_UNALIGNED", 8);
 
     final TypeName type;
     /** The aligned {@code ValueLayout} constant, for the C layout. */
     final String layoutConstant;
-    /** The {@code ValueLayout} constant of field accesses: the unaligned variant (bytes have no alignment). */
+    /** The unaligned {@code ValueLayout} constant, for bulk array copies (bytes have no alignment). */
     final String accessLayoutConstant;
-    /** {@code ValueLayout.OfDouble}, the type of both constants. */
-    final ClassName layoutType;
+    /** Bytes, also the C alignment. */
     final long size;
 
-    Scalar(TypeName type, String layoutConstant, String accessLayoutConstant, String layoutType, long size) {
+    Scalar(TypeName type, String layoutConstant, String accessLayoutConstant, long size) {
         this.type = type;
         this.layoutConstant = layoutConstant;
         this.accessLayoutConstant = accessLayoutConstant;
-        this.layoutType = Names.VALUE_LAYOUT.nestedClass(layoutType);
         this.size = size;
     }
 

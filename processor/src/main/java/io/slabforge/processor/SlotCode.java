@@ -17,6 +17,14 @@ final class SlotCode {
 
     /** An expression reading the node's whole value (a copy, for arrays and embedded records). */
     CodeBlock read(CachePlan.Node node, CodeBlock handle) {
+        return read(node, handle, false);
+    }
+
+    /**
+     * {@code nested}: the read is an argument of an enclosing constructor call, so an embedded record's arguments
+     * are indented one level deeper; a statement's own continuation indent covers the outermost one.
+     */
+    private CodeBlock read(CachePlan.Node node, CodeBlock handle, boolean nested) {
         ComponentType type = node.type();
         if (type instanceof ComponentType.Primitive p) {
             return get(p.scalar(), handle, CodeBlock.of("$N", node.offsetConstant()));
@@ -31,18 +39,20 @@ final class SlotCode {
                     a.element().type, a.length());
         }
         ComponentType.Embedded e = (ComponentType.Embedded) type;
-        CodeBlock arguments = node.children().stream().map(n -> read(n, handle))
+        CodeBlock arguments = node.children().stream().map(n -> read(n, handle, true))
                 .collect(CodeBlock.joining(",\n"));
-        return CodeBlock.builder()
-                .add("new $T(\n", e.record().recordType())
-                .indent().add(arguments).unindent()
-                .add(")")
-                .build();
+        CodeBlock.Builder code = CodeBlock.builder().add("new $T(\n", e.record().recordType());
+        if (nested) {
+            code.indent().add(arguments).unindent();
+        } else {
+            code.add(arguments);
+        }
+        return code.add(")").build();
     }
 
     /** {@code new Particle(<every component read>)}. */
     CodeBlock construct(RecordModel record, List<CachePlan.Node> nodes, CodeBlock handle) {
-        CodeBlock arguments = nodes.stream().map(n -> read(n, handle)).collect(CodeBlock.joining(",\n"));
+        CodeBlock arguments = nodes.stream().map(n -> read(n, handle, true)).collect(CodeBlock.joining(",\n"));
         return CodeBlock.builder()
                 .add("new $T(\n", record.recordType())
                 .add(arguments)
