@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.internal.Seeds;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class)
 class BuddyRegionTest {
 
     @Test
@@ -29,7 +32,7 @@ class BuddyRegionTest {
     void randomAllocationsAreDisjointAlignedAndMergeBackToOneBlock() {
         try (Arena arena = Arena.ofConfined()) {
             BuddyRegion region = new BuddyRegion(arena.allocate(BuddyRegion.REGION_BYTES, BuddyRegion.REGION_BYTES));
-            SplittableRandom random = new SplittableRandom(17);
+            SplittableRandom random = Seeds.random("BuddyRegionTest");
             TreeMap<Long, Long> live = new TreeMap<>();   // offset -> size
             List<Long> offsets = new ArrayList<>();
             long used = 0;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.internal.Seeds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -26,9 +27,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ExtendWith(Seeds.class)
 class SlabAllocatorTest {
 
     private static final long[] DEFAULT_CLASSES = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
@@ -310,18 +313,19 @@ class SlabAllocatorTest {
     }
 
     @Test
-    void aFreeOfAnAddressInASlabHeaderOrTailIsRefused() {
+    void aFreeOfAnAddressInsideABlockOrInTheSlabsTailIsRefused() {
         try (SlabAllocator a = SlabAllocator.builder().sizeClasses(48).build()) {
             MemorySegment first = a.allocate(48, 16);
-            // 48-byte blocks (16-aligned) in a 64 KiB slab: 1259 blocks from offset 5072, a 32-byte unused tail.
+            // 48-byte blocks (16-aligned) in a 64 KiB slab with no header: 1365 blocks from offset 0, a 16-byte tail.
             long slab = first.address() & -(64 << 10);
-            assertEquals(slab + 5072, first.address());
+            assertEquals(0, (first.address() - slab) % 48, "blocks start at multiples of 48 from the slab");
             AllocatorStats before = a.stats();
-            assertInvalid(a, MemorySegment.ofAddress(slab), "header");
-            assertInvalid(a, MemorySegment.ofAddress(slab + 40), "header");
-            assertInvalid(a, MemorySegment.ofAddress(slab + 65504), "past the last block");
+            assertInvalid(a, MemorySegment.ofAddress(first.address() + 8), "bytes into a 48-byte block");
+            assertInvalid(a, MemorySegment.ofAddress(slab + 40), "bytes into a 48-byte block");
+            assertInvalid(a, MemorySegment.ofAddress(slab + 1365 * 48), "past the last block");
             assertInvalid(a, MemorySegment.ofAddress(first.address()), "allocated with 48 bytes");
-            assertInvalid(a, MemorySegment.ofAddress(first.address() + 48), "not allocated");
+            long neighbour = first.address() - slab == 0 ? first.address() + 48 : first.address() - 48;
+            assertInvalid(a, MemorySegment.ofAddress(neighbour), "not allocated");
             assertEquals(before, a.stats());
             a.free(first);
         }
@@ -338,7 +342,7 @@ class SlabAllocatorTest {
     @Test
     void largeBlocksKeepTheirContentAndAreCounted() {
         try (SlabAllocator a = SlabAllocator.create()) {
-            SplittableRandom random = new SplittableRandom(5);
+            SplittableRandom random = Seeds.random("SlabAllocatorTest 5");
             List<MemorySegment> blocks = new ArrayList<>();
             long usable = 0;
             for (int i = 0; i < 300; i++) {
@@ -366,7 +370,7 @@ class SlabAllocatorTest {
     void largeAllocateFreeLoopsCallTheProviderOnceAndCloseGivesEverythingBack() {
         TallyMemory memory = new TallyMemory(SlabMemory.ofArena());
         try (SlabAllocator a = SlabAllocator.builder().memory(memory).build()) {
-            SplittableRandom random = new SplittableRandom(9);
+            SplittableRandom random = Seeds.random("SlabAllocatorTest 9");
             MemorySegment b = a.allocate(100_000, 8);
             assertEquals(1, memory.allocations, "one region");
             for (int i = 0; i < 1000; i++) {
@@ -422,7 +426,7 @@ class SlabAllocatorTest {
         try (SlabAllocator a = SlabAllocator.builder().memory(bounded).build()) {
             List<MemorySegment> blocks = new ArrayList<>();
             List<Long> sizes = new ArrayList<>();
-            SplittableRandom random = new SplittableRandom(11);
+            SplittableRandom random = Seeds.random("SlabAllocatorTest 11");
             SlabOutOfMemoryException oom = null;
             while (oom == null) {
                 long size = random.nextInt(20) == 0 ? 4097 + random.nextInt(60_000) : random.nextInt(4097);
@@ -652,7 +656,7 @@ class SlabAllocatorTest {
             for (int t = 0; t < threads; t++) {
                 long seed = t;
                 done.add(pool.submit(() -> {
-                    SplittableRandom random = new SplittableRandom(seed);
+                    SplittableRandom random = Seeds.random("SlabAllocatorTest " + (seed));
                     for (int i = 0; i < 20_000; i++) {
                         long size = random.nextInt(8) == 0 ? 4097 + random.nextInt(20_000) : random.nextInt(4097);
                         MemorySegment b = a.allocate(size, 1L << random.nextInt(4));
@@ -710,7 +714,7 @@ class SlabAllocatorTest {
     @Test
     void statisticsAreExactAfterEveryStepOfARandomRun() {
         try (SlabAllocator a = SlabAllocator.create()) {
-            SplittableRandom random = new SplittableRandom(2026);
+            SplittableRandom random = Seeds.random("SlabAllocatorTest 2026");
             List<Live> live = new ArrayList<>();
             long[] usedPerClass = new long[DEFAULT_CLASSES.length];
             long usedLarge = 0;
@@ -785,7 +789,7 @@ class SlabAllocatorTest {
     void randomMixedSizesKeepTheirContent(long seed) {
         SlabSync sync = SlabSync.values()[(int) (seed % SlabSync.values().length)];
         try (SlabAllocator a = SlabAllocator.builder().sync(sync).zeroFill(seed % 2 == 0).build()) {
-            SplittableRandom random = new SplittableRandom(seed);
+            SplittableRandom random = Seeds.random("SlabAllocatorTest " + (seed));
             List<Live> live = new ArrayList<>();
             int cap = 1 << (6 + random.nextInt(8));
             for (int step = 0; step < 500_000; step++) {

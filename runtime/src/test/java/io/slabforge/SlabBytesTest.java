@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.internal.Seeds;
+import io.slabforge.internal.SlabEngine;
+import io.slabforge.internal.SlabGeometry;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -17,9 +20,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ExtendWith(Seeds.class)
 class SlabBytesTest {
 
     @Test
@@ -32,7 +37,7 @@ class SlabBytesTest {
             assertEquals('D', bytes.get(0));
             assertEquals("Dynamic buffer!", new String(bytes.toByteArray(), US_ASCII));
             byte[] big = new byte[10_000];
-            new SplittableRandom(1).nextBytes(big);
+            Seeds.random("SlabBytesTest 1").nextBytes(big);
             bytes.append(big);
             assertEquals(3, bytes.chunkCount());
             for (int i = 0; i < big.length; i++) {
@@ -156,7 +161,7 @@ class SlabBytesTest {
     void whenNoChunkCanBeHadAnAppendChangesNothing() {
         try (SlabBytes bytes = SlabBytes.builder().chunkSize(1024).maxBytes(64 << 10).build()) {
             byte[] piece = new byte[700];
-            SplittableRandom random = new SplittableRandom(3);
+            SplittableRandom random = Seeds.random("SlabBytesTest 3");
             List<byte[]> appended = new ArrayList<>();
             SlabOutOfMemoryException oom = null;
             while (oom == null) {
@@ -213,7 +218,7 @@ class SlabBytesTest {
     @ParameterizedTest
     @ValueSource(ints = {16, 64, 4096})
     void randomOperationsMatchAModel(int chunkSize) {
-        SplittableRandom random = new SplittableRandom(chunkSize);
+        SplittableRandom random = Seeds.random("SlabBytesTest " + (chunkSize));
         try (SlabBytes bytes = SlabBytes.builder().chunkSize(chunkSize).build(); Arena arena = Arena.ofConfined()) {
             byte[] model = new byte[1 << 16];
             int length = 0;

@@ -4,7 +4,7 @@ import io.slabforge.SlabType;
 
 /**
  * The benchmark's value type: 32 bytes, no padding. Its cache, {@code ParticleSlab}, uses the default slab size
- * (4 KiB, 113 slots per slab): the headline numbers are for what a user gets without tuning.
+ * (4 KiB, 128 slots per slab): the headline numbers are for what a user gets without tuning.
  *
  * @param x position
  * @param y position

@@ -41,7 +41,10 @@ final class AnonymousMappings {
     private static final Set<String> GENERIC_LINUX_ARCHES =
             Set.of("amd64", "aarch64", "riscv64", "ppc64le", "s390x", "loongarch64");
 
-    private record Calls(MethodHandle mmap, MethodHandle munmap, int mapFlags) {}
+    /** {@code MADV_DONTNEED} on Linux and macOS: the pages may be dropped; the mapping stays. */
+    private static final int MADV_DONTNEED = 4;
+
+    private record Calls(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise, int mapFlags) {}
 
     /** The linked calls, or null when regions cannot be mapped here. */
     private static final Calls CALLS = link();
@@ -82,7 +85,9 @@ final class AnonymousMappings {
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
         MethodHandle munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-        return new Calls(mmap, munmap, MAP_PRIVATE | mapAnonymous);
+        MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        return new Calls(mmap, munmap, madvise, MAP_PRIVATE | mapAnonymous);
     }
 
     /**
@@ -122,6 +127,21 @@ final class AnonymousMappings {
             return address.address();
         } catch (Throwable e) { // a downcall throws nothing: only a broken linker could get here
             throw new IllegalStateException("mmap downcall failed", e);
+        }
+    }
+
+    /**
+     * Gives the pages of {@code region} back to the operating system while keeping it mapped: an access afterwards
+     * reads zeros (a fresh page), never faults. The result is not checked: the region is page-aligned.
+     *
+     * @param region a region {@link #map} returned
+     */
+    static void release(MemorySegment region) {
+        try {
+            int ignored = (int) CALLS.madvise.invokeExact(MemorySegment.ofAddress(region.address()),
+                    region.byteSize(), MADV_DONTNEED);
+        } catch (Throwable e) {
+            throw new IllegalStateException("madvise downcall failed", e);
         }
     }
 

@@ -24,7 +24,8 @@ package io.slabforge.internal;
  * <p>A generation word (one {@code int} per slot, on the heap) is one of:
  * <pre>
  *   1 000 0000 gggg gggg gggg gggg gggg gggg   live, generation g          (matches exactly one handle)
- *   0 000 0000 gggg gggg gggg gggg gggg gggg   free, next handle gets g    (matches no handle)
+ *   0 000 0000 gggg gggg gggg gggg gggg gggg   free, on its slab's free list or not yet carved; next gets g
+ *   0 100 0000 gggg gggg gggg gggg gggg gggg   free, in its pool's magazine ({@link #IN_MAGAZINE})
  *   0 111 1111 1111 1111 1111 1111 1111 1111   retired: never handed out again ({@link #RETIRED})
  * </pre>
  */
@@ -49,6 +50,11 @@ public final class HandleFormat {
     public static final long GENERATION_ONE = 1L << GENERATION_SHIFT;
     /** Set in a generation word while its slot is allocated. */
     public static final int LIVE = 0x8000_0000;
+    /**
+     * Set in the word of a free slot held in a pool's magazine: such a slot is on no free list, so a free-list link
+     * that names it is damage, not a free slot (else a corrupted list could hand one slot out twice).
+     */
+    public static final int IN_MAGAZINE = 0x4000_0000;
     /** The generation word of a slot that wrapped its generations and is never handed out again. */
     public static final int RETIRED = 0x7FFF_FFFF;
 
@@ -84,7 +90,7 @@ public final class HandleFormat {
         return LIVE | generation(handle);
     }
 
-    /** Whether a generation word says "free and may be handed out" (neither live nor retired). */
+    /** Whether a generation word says "free, on a free list or uncarved" (not live, in a magazine nor retired). */
     public static boolean isFreeWord(int word) {
         return (word & ~GENERATION_MASK) == 0;
     }

@@ -48,6 +48,13 @@ public final class RegionSlabMemory implements SlabMemory {
 
     /** Regions are anonymous mappings (committed on first touch), not zero-filled {@code Arena.allocate} memory. */
     private final boolean mapped;
+    /**
+     * A region whose last block is freed stays mapped (its pages given back with {@code madvise}) until
+     * {@link #closeRetained()}: for the private regions of a direct {@code LOCKED} cache, whose lock-free field
+     * accesses reach slabs at their addresses, so no memory they may still touch can be unmapped while the cache
+     * can be reached.
+     */
+    private boolean retainMappings;
     private final ReentrantLock lock = new ReentrantLock();
     /** Regions with at least one free block, per (size, alignment). */
     private final Map<BlockShape, ArrayDeque<Region>> available = new HashMap<>();
@@ -210,7 +217,13 @@ public final class RegionSlabMemory implements SlabMemory {
             int block = (int) (offset / stride);
             region.give(block);
             ArrayDeque<Region> regions = available.get(region.shape);
-            if (region.freeCount() == region.blocks()) {
+            if (region.freeCount() == region.blocks() && retainMappings) {
+                AnonymousMappings.release(region.memory);
+                if (!region.listed) {
+                    regions.addLast(region);
+                    region.listed = true;
+                }
+            } else if (region.freeCount() == region.blocks()) {
                 if (region.listed) {
                     regions.remove(region);
                 }
@@ -270,6 +283,29 @@ public final class RegionSlabMemory implements SlabMemory {
         RegionSlabMemory regions = new RegionSlabMemory(mapped);
         regions.name = "private regions like " + name;
         return regions;
+    }
+
+    /** Private mapped regions that stay mapped until {@link #closeRetained()}; see {@link #retainMappings}. */
+    RegionSlabMemory newPrivateRetained() {
+        RegionSlabMemory regions = new RegionSlabMemory(true);
+        regions.name = "private retained regions like " + name;
+        regions.retainMappings = true;
+        return regions;
+    }
+
+    /** Unmaps every region still open: run by a {@link java.lang.ref.Cleaner} once no access can reach them. */
+    void closeRetained() {
+        lock.lock();
+        try {
+            for (Region region : byAddress.values()) {
+                region.arena.close();
+            }
+            byAddress.clear();
+            available.clear();
+            regionBytes.clear();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private String name = "SlabMemory.ofArena()";

@@ -17,6 +17,8 @@ import io.slabforge.SlabSync;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +57,8 @@ public final class SlabEngine implements AutoCloseable {
     public static final long GENERATIONS = 1L << HandleFormat.GENERATION_BITS;
 
     private static final boolean NATIVE_ACCESS = SlabEngine.class.getModule().isNativeAccessEnabled();
+    /** Unmaps a direct LOCKED cache's private regions once its table is unreachable. */
+    private static final Cleaner RETAINED_REGIONS = Cleaner.create();
     private static final VarHandle INT_HANDLE = JAVA_INT.varHandle();
     private static final VarHandle LONG_HANDLE = JAVA_LONG.varHandle();
     /** Most stripes a LOCKED cache gets by default. */
@@ -96,10 +100,17 @@ public final class SlabEngine implements AutoCloseable {
         this.locked = sync == SlabSync.LOCKED;
         int stripeShift = stripeShiftOf(geometry, options);
         Thread owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
-        this.source = new SlabSource(locked ? SlabSource.privateFor(options.memory) : options.memory,
+        boolean lockedDirect = locked && NATIVE_ACCESS && SlabSource.canRetainMappings(options.memory);
+        this.source = new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
                 geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
-        boolean direct = NATIVE_ACCESS && source.hasRegions() && !locked;
-        this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner);
+        boolean direct = NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
+        this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner, lockedDirect);
+        if (lockedDirect) {
+            // Lock-free field accesses of a LOCKED cache reach its slabs at their addresses: its private regions
+            // stay mapped until the table, which every such access holds until it is done, cannot be reached.
+            RegionSlabMemory retained = source.regions();
+            RETAINED_REGIONS.register(table, retained::closeRetained);
+        }
         SlabPool[] all = new SlabPool[1 << stripeShift];
         for (int stripe = 0; stripe < all.length; stripe++) {
             Lock lock = !locked ? null
@@ -409,11 +420,7 @@ public final class SlabEngine implements AutoCloseable {
         if (!table.isLive(handle)) {
             throw table.invalid(handle);
         }
-        int index = HandleFormat.index(handle);
-        int slab = index >>> geometry.slotBits();
-        MemorySegment via = table.via(slab);
-        long base = table.direct ? table.base(slab) - via.address() : table.base(slab);
-        return via.asSlice(base + (long) (index & table.slotMask) * table.slotSize, table.slotSize);
+        return table.slotSegment(handle);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -428,7 +435,9 @@ public final class SlabEngine implements AutoCloseable {
     public byte getByte(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Byte.BYTES);
-        return t.memoryOf(handle).get(JAVA_BYTE, at);
+        var value = t.memoryOf(handle).get(JAVA_BYTE, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -441,6 +450,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -452,7 +462,9 @@ public final class SlabEngine implements AutoCloseable {
     public boolean getBoolean(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Byte.BYTES);
-        return t.memoryOf(handle).get(JAVA_BOOLEAN, at);
+        var value = t.memoryOf(handle).get(JAVA_BOOLEAN, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -465,6 +477,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -476,7 +489,9 @@ public final class SlabEngine implements AutoCloseable {
     public short getShort(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Short.BYTES);
-        return t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
+        var value = t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -489,6 +504,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -500,7 +516,9 @@ public final class SlabEngine implements AutoCloseable {
     public char getChar(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Character.BYTES);
-        return t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
+        var value = t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -513,6 +531,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -524,7 +543,9 @@ public final class SlabEngine implements AutoCloseable {
     public int getInt(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
-        return t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
+        var value = t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -537,6 +558,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -548,7 +570,9 @@ public final class SlabEngine implements AutoCloseable {
     public float getFloat(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Float.BYTES);
-        return t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
+        var value = t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -561,6 +585,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -572,7 +597,9 @@ public final class SlabEngine implements AutoCloseable {
     public long getLong(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
-        return t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
+        var value = t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -585,6 +612,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -596,7 +624,9 @@ public final class SlabEngine implements AutoCloseable {
     public double getDouble(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Double.BYTES);
-        return t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
+        var value = t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -609,6 +639,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -625,6 +656,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, count * layout.byteSize());
         MemorySegment.copy(t.memoryOf(handle), layout, at, array, 0, count);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -640,6 +672,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -653,6 +686,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
+        Reference.reachabilityFence(t);
     }
 
     // Atomic access (@Atomic components): naturally aligned ints and longs, through the aligned layouts' VarHandles.
@@ -666,7 +700,9 @@ public final class SlabEngine implements AutoCloseable {
     public int getIntVolatile(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
-        return (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
+        int value = (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -679,6 +715,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -690,7 +727,9 @@ public final class SlabEngine implements AutoCloseable {
     public int getIntAcquire(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
-        return (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
+        int value = (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -703,6 +742,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -717,7 +757,9 @@ public final class SlabEngine implements AutoCloseable {
     public boolean compareAndSetInt(long handle, long offset, int expected, int value) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
-        return INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
+        boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
+        Reference.reachabilityFence(t);
+        return set;
     }
 
     /**
@@ -730,7 +772,9 @@ public final class SlabEngine implements AutoCloseable {
     public int getAndAddInt(long handle, long offset, int delta) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Integer.BYTES);
-        return (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
+        int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -742,7 +786,9 @@ public final class SlabEngine implements AutoCloseable {
     public long getLongVolatile(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
-        return (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
+        long value = (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -755,6 +801,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -766,7 +813,9 @@ public final class SlabEngine implements AutoCloseable {
     public long getLongAcquire(long handle, long offset) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
-        return (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
+        long value = (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     /**
@@ -779,6 +828,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
+        Reference.reachabilityFence(t);
     }
 
     /**
@@ -793,7 +843,9 @@ public final class SlabEngine implements AutoCloseable {
     public boolean compareAndSetLong(long handle, long offset, long expected, long value) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
-        return LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
+        boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
+        Reference.reachabilityFence(t);
+        return set;
     }
 
     /**
@@ -806,7 +858,9 @@ public final class SlabEngine implements AutoCloseable {
     public long getAndAddLong(long handle, long offset, long delta) {
         SlotTable t = table;
         long at = t.locate(handle, offset, Long.BYTES);
-        return (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
+        long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
+        Reference.reachabilityFence(t);
+        return value;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -995,8 +1049,9 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * Whether slabs are accessed at their addresses (the fast path): native access granted to the runtime, the
-     * built-in provider ({@code SlabMemory.ofArena()}, possibly bounded) and not {@code LOCKED}. Otherwise every
+     * Whether slabs are accessed at their addresses (the fast path): native access granted to the runtime and the
+     * built-in provider ({@code SlabMemory.ofArena()}, possibly bounded), its regions mapped where the cache is
+     * {@code LOCKED} (Linux and macOS). Otherwise every
      * access goes through the segment of the slab's region (or the provider's segment), whose bounds and liveness
      * FFM checks.
      *

@@ -113,7 +113,7 @@ final class SlabPool extends SlabPoolState {
             return;
         }
         long next = handle + HandleFormat.GENERATION_ONE;
-        w[index] = HandleFormat.generation(next);
+        w[index] = HandleFormat.IN_MAGAZINE | HandleFormat.generation(next);
         int n = magazineCount;
         if (n == magazine.length) {
             n = spill();
@@ -133,6 +133,7 @@ final class SlabPool extends SlabPoolState {
         table.setWord(index, RETIRED);
         retiredSlots++;
         int s = (index >>> slotBits) >>> stripeShift;
+        retired[s]++;
         if (--live[s] == 0) {
             slabEmptied(s);
         }
@@ -161,6 +162,7 @@ final class SlabPool extends SlabPoolState {
         }
         table.memoryOfSlab(slab).set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
         freeHead[s] = slot;
+        table.setWord(index, table.word(index) & ~HandleFormat.IN_MAGAZINE);
     }
 
     /** Refills the empty magazine from slabs with room (popping their checked free lists, carving), then allocates. */
@@ -200,7 +202,9 @@ final class SlabPool extends SlabPoolState {
                 throw freeListDamaged(s, head, link);
             }
             int index = slab << slotBits | head;
-            magazine[magazineCount++] = HandleFormat.handle(tagBits, table.word(index), index);
+            int word = table.word(index);
+            table.setWord(index, word | HandleFormat.IN_MAGAZINE);
+            magazine[magazineCount++] = HandleFormat.handle(tagBits, word, index);
             head = link;
         }
         freeHead[s] = head;
@@ -213,6 +217,7 @@ final class SlabPool extends SlabPoolState {
             int index = slab << slotBits | slot;
             int word = table.word(index);
             if (word != RETIRED) {
+                table.setWord(index, word | HandleFormat.IN_MAGAZINE);
                 magazine[magazineCount++] = HandleFormat.handle(tagBits, word, index);
             }
         }
@@ -226,10 +231,25 @@ final class SlabPool extends SlabPoolState {
             if (carved[s] >= 0 && (freeHead[s] != NO_SLOT || carved[s] < slotsPerSlab)) {
                 return s;
             }
+            if (carved[s] >= 0 && live[s] + retired[s] + inMagazine(s) < slotsPerSlab) {
+                throw listEndedEarly(s);
+            }
             withRoomCount--;
             listed[s] = false;
         }
         return NONE;
+    }
+
+    /** Slots of pool slab {@code s} in the magazine. */
+    private int inMagazine(int s) {
+        int slab = globalSlab(s);
+        int count = 0;
+        for (int i = 0; i < magazineCount; i++) {
+            if (((int) magazine[i] & INDEX_MASK) >>> slotBits == slab) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private void list(int s) {
@@ -255,8 +275,11 @@ final class SlabPool extends SlabPoolState {
         int kept = 0;
         for (int i = 0; i < magazineCount; i++) {
             long handle = magazine[i];
-            if (((int) handle & INDEX_MASK) >>> slotBits != slab) {
+            int index = (int) handle & INDEX_MASK;
+            if (index >>> slotBits != slab) {
                 magazine[kept++] = handle;
+            } else {
+                table.setWord(index, table.word(index) & ~HandleFormat.IN_MAGAZINE);
             }
         }
         magazineCount = kept;
@@ -400,12 +423,22 @@ final class SlabPool extends SlabPoolState {
             freeHead = Arrays.copyOf(freeHead, length);
             carved = Arrays.copyOf(carved, length);
             live = Arrays.copyOf(live, length);
+            retired = Arrays.copyOf(retired, length);
             listed = Arrays.copyOf(listed, length);
         }
     }
 
     // ------------------------------------------------------------------------------------------------------------
     // Damage: a stale write through a kept segment(h) that hit a free slot's link
+
+    /** A slab whose list ran out while free slots were not on it (a link overwritten to end or skip the list). */
+    private SlabException listEndedEarly(int s) {
+        int slab = globalSlab(s);
+        rebuildFreeList(s);
+        return new SlabException("free list of slab " + slab + " is damaged: it ended while free slots were left off"
+                + " it (a write into a freed slot, through a segment(handle) kept after free?); rebuilt from the"
+                + " generation words, the allocation can be retried");
+    }
 
     private SlabException freeListDamaged(int s, int head, int link) {
         int slab = globalSlab(s);
@@ -421,16 +454,10 @@ final class SlabPool extends SlabPoolState {
     void rebuildFreeList(int s) {
         int slab = globalSlab(s);
         MemorySegment memory = table.memoryOfSlab(slab);
-        boolean[] inMagazine = new boolean[slotsPerSlab];
-        for (int i = 0; i < magazineCount; i++) {
-            int index = (int) magazine[i] & INDEX_MASK;
-            if (index >>> slotBits == slab) {
-                inMagazine[index & slotMask] = true;
-            }
-        }
         int head = NO_SLOT;
         for (int slot = carved[s] - 1; slot >= 0; slot--) {
-            if (!inMagazine[slot] && HandleFormat.isFreeWord(table.word(slab << slotBits | slot))) {
+            // Slots in the magazine have IN_MAGAZINE in their word, so isFreeWord leaves them out.
+            if (HandleFormat.isFreeWord(table.word(slab << slotBits | slot))) {
                 memory.set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
                 head = slot;
             }
@@ -513,6 +540,8 @@ final class TableFull extends RuntimeException {
 
 /** Leading padding of {@link SlabPool}: 128 bytes before its fields, so no other object's fields share their line. */
 abstract class SlabPoolPadding {
+    // 4 bytes fill the gap after a compressed-class-pointer header (else the JVM puts a subclass int there).
+    int leadingPad;
     long leadingPad00, leadingPad01, leadingPad02, leadingPad03, leadingPad04, leadingPad05, leadingPad06;
     long leadingPad07, leadingPad08, leadingPad09, leadingPad10, leadingPad11, leadingPad12, leadingPad13;
     long leadingPad14, leadingPad15;
@@ -539,6 +568,8 @@ abstract class SlabPoolState extends SlabPoolPadding {
     int[] freeHead = new int[0];
     int[] carved = new int[0];
     int[] live = new int[0];
+    /** Retired slots per pool slab. */
+    int[] retired = new int[0];
     boolean[] listed = new boolean[0];
     int[] withRoom = new int[0];
     int withRoomCount;

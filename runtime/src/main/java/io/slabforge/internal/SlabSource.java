@@ -36,17 +36,34 @@ final class SlabSource {
     /**
      * The provider a {@code LOCKED} cache takes its slabs from: for the built-in region provider (bounded or not),
      * private regions under the same budget, so that memory the cache gives back is reused by no other cache while
-     * an access that passed validation may still be writing to it (closing a region's shared arena is the
-     * handshake that ends such accesses); a custom provider as it is.
+     * an access that passed validation may still be writing to it; a custom provider as it is. On the region path
+     * closing a region's shared arena is the handshake that ends such accesses; {@code retained} regions (the
+     * direct path) stay mapped, their pages given back, until no access can reach them.
      */
-    static SlabMemory privateFor(SlabMemory memory) {
+    static SlabMemory privateFor(SlabMemory memory, boolean retained) {
         if (memory instanceof RegionSlabMemory regions) {
-            return regions.newPrivate();
+            return retained ? regions.newPrivateRetained() : regions.newPrivate();
         }
         if (memory instanceof BoundedSlabMemory bounded && bounded.delegate() instanceof RegionSlabMemory regions) {
-            return bounded.sharingBudgetWith(regions.newPrivate());
+            return bounded.sharingBudgetWith(retained ? regions.newPrivateRetained() : regions.newPrivate());
         }
         return memory;
+    }
+
+    /**
+     * Whether a {@code LOCKED} cache over {@code memory} can take the direct path: the built-in provider with
+     * mapped regions (native access on Linux or macOS), whose private regions can stay mapped (see
+     * {@link RegionSlabMemory#newPrivateRetained()}).
+     */
+    static boolean canRetainMappings(SlabMemory memory) {
+        RegionSlabMemory regions = regionsOf(memory);
+        return regions != null && regions.mapsRegions()
+                && (memory == regions || memory instanceof BoundedSlabMemory b && b.delegate() == regions);
+    }
+
+    /** The built-in region provider behind this source's memory, or null. */
+    RegionSlabMemory regions() {
+        return regions;
     }
 
     private static RegionSlabMemory regionsOf(SlabMemory memory) {

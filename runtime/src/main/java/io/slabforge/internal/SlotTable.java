@@ -60,6 +60,8 @@ final class SlotTable {
     final boolean direct;
     /** The only thread that may use a {@code CONFINED} cache, else null. */
     final Thread owner;
+    /** A direct table whose lock-free readers may race a release ({@code LOCKED}): bases are never cleared. */
+    final boolean keepBases;
 
     /** The generation word of every slot by global index; read directly by the pools' hot paths. */
     int[] words = NO_WORDS;
@@ -67,7 +69,7 @@ final class SlotTable {
     private MemorySegment[] vias = new MemorySegment[0];
     private boolean closed;
 
-    SlotTable(SlabGeometry geometry, int tag, boolean checked, boolean direct, Thread owner) {
+    SlotTable(SlabGeometry geometry, int tag, boolean checked, boolean direct, Thread owner, boolean keepBases) {
         this.geometry = geometry;
         this.slotSize = geometry.slotSize();
         this.slotsPerSlab = geometry.slotsPerSlab();
@@ -78,6 +80,7 @@ final class SlotTable {
         this.checked = checked;
         this.direct = direct;
         this.owner = owner;
+        this.keepBases = keepBases;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -109,17 +112,37 @@ final class SlotTable {
         return b[slab] + (long) (index & slotMask) * slotSize + offset;
     }
 
-    /** The segment {@link #locate} answers in: all memory on a direct table, else the slab's via. */
+    /**
+     * The segment {@link #locate} answers in: all memory on a direct table, else the slab's via. A {@code LOCKED}
+     * reader racing the slab's release or {@code close()} gets {@link IllegalStateException}, never another
+     * exception and never a fault.
+     */
     MemorySegment memoryOf(long handle) {
-        return direct ? Everything.MEMORY : vias[((int) handle & INDEX_MASK) >>> slotBits];
+        if (direct) {
+            return Everything.MEMORY;
+        }
+        MemorySegment[] v = vias;
+        int slab = ((int) handle & INDEX_MASK) >>> slotBits;
+        MemorySegment via = slab < v.length ? v[slab] : RELEASED;
+        if (via == RELEASED) {
+            throw new IllegalStateException("the slab of handle " + HandleFormat.describe(handle, slotBits)
+                    + " was given back, or the cache closed, during the access");
+        }
+        return via;
     }
 
     /** Whether {@code index} is a slot of a held slab; only unchecked accesses need to ask. */
     private boolean isHeldSlot(int index) {
         int slab = index >>> slotBits;
-        long[] b = bases;
-        return slab < b.length && (index & slotMask) < slotsPerSlab
-                && (direct ? b[slab] != 0 : vias[slab] != RELEASED);
+        if ((index & slotMask) >= slotsPerSlab) {
+            return false;
+        }
+        if (direct && !keepBases) {
+            long[] b = bases;
+            return slab < b.length && b[slab] != 0;
+        }
+        MemorySegment[] v = vias;
+        return slab < v.length && v[slab] != RELEASED;
     }
 
     void checkThread() {
@@ -189,16 +212,38 @@ final class SlotTable {
         vias[slab] = via;
     }
 
-    /** Slab {@code slab} is no longer held. Its generation words stay, so its handles stay stale. */
+    /**
+     * Slab {@code slab} is no longer held. Its generation words stay, so its handles stay stale. A direct
+     * {@code LOCKED} table keeps the base: a reader that passed validation just before the release still lands in
+     * the slab's (still mapped, private) memory instead of at address 0.
+     */
     void unpublish(int slab) {
         vias[slab] = RELEASED;
-        if (direct) {
+        if (direct && !keepBases) {
             bases[slab] = 0;
         }
     }
 
     MemorySegment via(int slab) {
         return vias[slab];
+    }
+
+    /**
+     * The slot of a validated handle as a slice of its slab's via: never of all memory. A {@code LOCKED} caller
+     * racing the slab's release or {@code close()} gets {@link IllegalStateException}.
+     */
+    MemorySegment slotSegment(long handle) {
+        int index = (int) handle & INDEX_MASK;
+        int slab = index >>> slotBits;
+        MemorySegment[] v = vias;
+        long[] b = bases;
+        MemorySegment via = slab < v.length && slab < b.length ? v[slab] : RELEASED;
+        if (via == RELEASED) {
+            throw new IllegalStateException("the slab of handle " + HandleFormat.describe(handle, slotBits)
+                    + " was given back, or the cache closed, during the call");
+        }
+        long base = direct ? b[slab] - via.address() : b[slab];
+        return via.asSlice(base + (long) (index & slotMask) * slotSize, slotSize);
     }
 
     long base(int slab) {
@@ -261,13 +306,16 @@ final class SlotTable {
         } else if ((handle & TAG_MASK) != tagBits) {
             why = HandleFormat.tag(handle) == 0 ? "no cache makes handles with tag 0 (a random long?)"
                     : "it belongs to another cache (tag " + HandleFormat.tag(handle) + ", this cache is " + tag + ")";
-        } else if (slab >= bases.length || vias[slab] == RELEASED) {
+        } else if (slab >= vias.length || vias[slab] == RELEASED) {
             why = "slab " + slab + " is not held by this cache";
         } else if (slot >= slotsPerSlab) {
             why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
         } else {
             int word = word(index);
             int generation = HandleFormat.generation(handle);
+            if (word != RETIRED) {
+                word &= ~HandleFormat.IN_MAGAZINE;
+            }
             if (word == RETIRED) {
                 why = "the slot was retired after 2^24 reuses (stale handle, generation " + generation + ")";
             } else if ((word & LIVE) == 0 && word == ((generation + 1) & GENERATION_MASK)) {

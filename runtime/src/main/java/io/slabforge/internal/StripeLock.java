@@ -14,7 +14,7 @@ import java.util.concurrent.locks.Lock;
  * <p>A {@code ReentrantLock} keeps its state in a 32-byte inner object that the heap places next to whatever was
  * allocated (or, after a GC, copied) beside it: another stripe's engine or lock. Two threads then write one cache
  * line on every lock and unlock. Here the state is this object's own first fields and 64 bytes of padding follow
- * them; the object before it in the heap is, when it is a stripe's, padded too (see {@link CacheLinePadding}).
+ * them; the object before it in the heap is, when it is a stripe's, padded too (see {@code SlabPoolPadding}).
  * Reentrancy matters: an action passed to {@code forEach} runs under every stripe's lock and may allocate and
  * free.
  */

@@ -1,27 +1,34 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.InvalidHandleException;
+import io.slabforge.SlabException;
+import io.slabforge.SlabMemory;
+import io.slabforge.SlabOutOfMemoryException;
+import io.slabforge.SlabStats;
+import io.slabforge.SlabSync;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** How a cache treats its memory provider: misbehaving providers, slabs given back, close. */
+@ExtendWith(Seeds.class)
 class MemoryProviderTest {
     private static final SlabGeometry GEOMETRY = SlabGeometry.of(32, 8, 4096);
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -182,6 +189,7 @@ class MemoryProviderTest {
             engine.forEach(visited::add);
             assertEquals(new HashSet<>(live), visited);
             live.forEach(h -> Cookies.verify(engine, h, 42));
+            PoolConsistency.assertConsistent(engine);
 
             memory.fault = Fault.NONE;
             long h = engine.allocate();
@@ -192,7 +200,7 @@ class MemoryProviderTest {
             Cookies.write(engine, h, 42);
             live.add(h);
             assertEquals(2, memory.good.outstanding());
-            Collections.shuffle(live, new Random(1));
+            Collections.shuffle(live, Seeds.javaRandom("misbehaving " + fault + sync));
             for (long each : live) {
                 Cookies.verify(engine, each, 42);
                 engine.free(each);
@@ -227,6 +235,7 @@ class MemoryProviderTest {
             SlabStats stats = engine.stats();
             assertEquals(1, stats.slabs(), "the cache no longer holds the slab it tried to give back");
             Cookies.verify(engine, keep, 9);
+            PoolConsistency.assertConsistent(engine);
 
             memory.freeThrows = false;
             long h = engine.allocate();
@@ -266,7 +275,7 @@ class MemoryProviderTest {
                 handles.add(engine.allocate());
             }
             assertEquals(slabs, memory.allocateCalls());
-            Collections.shuffle(handles, new Random(reserve));
+            Collections.shuffle(handles, Seeds.javaRandom("reserve " + reserve));
             handles.forEach(engine::free);
             handles.clear();
             assertEquals(kept, memory.outstanding());
@@ -321,9 +330,10 @@ class MemoryProviderTest {
         assertThrowsExactly(IllegalStateException.class, engine::tryAllocate);
         assertThrowsExactly(IllegalStateException.class, engine::tryAllocateUninitialized);
         assertThrowsExactly(IllegalStateException.class, () -> engine.free(h));
-        assertThrowsExactly(IllegalStateException.class, () -> engine.slabOf(h));
+        assertThrowsExactly(IllegalStateException.class, () -> engine.getLong(h, 0));
         assertThrowsExactly(IllegalStateException.class, () -> engine.segment(h));
-        assertThrowsExactly(IllegalStateException.class, () -> engine.slabOf(0x1234_5678L));
+        assertThrowsExactly(IllegalStateException.class, () -> engine.getLong(0x1234_5678L, 0));
+        assertThrowsExactly(IllegalStateException.class, () -> engine.setLong(h, 0, 1));
         assertThrowsExactly(IllegalStateException.class, () -> engine.forEach(x -> { }));
         assertFalse(engine.isLive(h), "isLive never throws: false once closed");
         assertEquals(0, engine.liveCount());

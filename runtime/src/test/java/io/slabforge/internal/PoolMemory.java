@@ -11,9 +11,25 @@ import java.util.ArrayDeque;
  * boundary), which with {@link SlabMemory#ofArena()} maps and unmaps a region each time. Thread-safe.
  */
 public final class PoolMemory implements SlabMemory, AutoCloseable {
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena;
+    private final boolean automatic;
     private final ArrayDeque<MemorySegment> pool = new ArrayDeque<>();
     private long slabSize;
+
+    /** A pool whose memory goes back on {@link #close()}. */
+    public PoolMemory() {
+        this(false);
+    }
+
+    /**
+     * A pool of {@code Arena.ofShared()} memory (given back on {@link #close()}), or, if {@code automatic}, of
+     * {@code Arena.ofAuto()} memory, given back when the pool is garbage (for {@link Configuration}, whose
+     * providers nobody closes).
+     */
+    public PoolMemory(boolean automatic) {
+        this.automatic = automatic;
+        this.arena = automatic ? Arena.ofAuto() : Arena.ofShared();
+    }
 
     @Override
     public synchronized MemorySegment allocate(long byteSize, long byteAlignment) {
@@ -34,7 +50,9 @@ public final class PoolMemory implements SlabMemory, AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        if (!automatic) {
+            arena.close();
+        }
     }
 
     @Override

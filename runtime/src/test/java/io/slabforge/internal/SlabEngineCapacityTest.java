@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,33 +6,60 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.SlabOutOfMemoryException;
+import io.slabforge.SlabStats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The seed's container test and the capacity rules: {@code maxBytes(n * SLAB_SIZE)} holds exactly n slabs' slots. */
+/**
+ * The seed's container test and the capacity rules: {@code maxBytes(n * SLAB_SIZE)} holds exactly n slabs' slots, in
+ * every {@link Configuration}.
+ */
+@ExtendWith(Seeds.class)
 class SlabEngineCapacityTest {
     private static final long SALT = 0x0C0A_7A1E;
+
+    /** slot size, alignment, slab size, slabs: the default configuration in each, every configuration in one. */
+    private static final long[][] GEOMETRIES = {{8, 8, 4096, 1}, {32, 8, 4096, 7}, {24, 8, 65536, 3}, {4, 4, 64, 50},
+                                                {4096, 4096, 8192, 5}, {64, 64, 4096, 16}};
+
+    static Stream<Arguments> containers() {
+        List<Arguments> cases = new ArrayList<>();
+        for (long[] g : GEOMETRIES) {
+            cases.add(Arguments.of(Configuration.CONFINED, g[0], g[1], g[2], (int) g[3]));
+        }
+        for (Configuration c : Configuration.values()) {
+            if (c != Configuration.CONFINED) {
+                long[] g = GEOMETRIES[c.ordinal() % 2 == 0 ? 1 : 3];
+                cases.add(Arguments.of(c, g[0], g[1], g[2], (int) g[3]));
+            }
+        }
+        return cases.stream();
+    }
 
     /**
      * The seed's {@code slab_container_test}: fill a bounded cache to exactly its capacity, the next allocation
      * fails, shuffle, free all, refill to the same count.
      */
-    @ParameterizedTest(name = "slot {0}/{1}, slab {2}, {3} slabs")
-    @CsvSource({"8, 8, 4096, 1", "32, 8, 4096, 7", "24, 8, 65536, 3", "4, 4, 64, 50", "4096, 4096, 8192, 5",
-                "64, 64, 4096, 16"})
-    void seedContainerTest(long slotSize, long align, long slabSize, int slabs) {
+    @ParameterizedTest(name = "{0}: slot {1}/{2}, slab {3}, {4} slabs")
+    @MethodSource("containers")
+    void seedContainerTest(Configuration c, long slotSize, long align, long slabSize, int slabs) {
         SlabGeometry g = SlabGeometry.of(slotSize, align, slabSize);
         long capacity = (long) slabs * g.slotsPerSlab();
-        Random random = new Random(slotSize * 31 + slabs);
-        CountingMemory memory = new CountingMemory("container-" + slotSize);
-        try (SlabEngine engine = SlabEngine.builder(g).memory(memory).maxBytes(slabs * slabSize).build()) {
+        Random random = Seeds.javaRandom("container " + c + " " + slotSize);
+        BoundedSlabMemory memory = c.memory();
+        try (SlabEngine engine = c.builder(g, memory).maxBytes(slabs * slabSize).build()) {
             for (int round = 0; round < 3; round++) {
                 List<Long> handles = new ArrayList<>();
                 Set<Long> places = new HashSet<>();
@@ -40,7 +67,7 @@ class SlabEngineCapacityTest {
                     long h = engine.allocate();
                     assertNotEquals(0, h);
                     assertTrue(Cookies.isZero(engine, h), "allocate() returns a zeroed slot");
-                    assertTrue(places.add(Cookies.place(engine, h)), "slot handed out twice");
+                    assertTrue(places.add(Cookies.place(h)), "slot handed out twice");
                     Cookies.write(engine, h, SALT);
                     handles.add(h);
                 }
@@ -52,7 +79,8 @@ class SlabEngineCapacityTest {
                 assertEquals(0, engine.tryAllocateUninitialized());
                 assertEquals(capacity, engine.liveCount(), "failed allocations change nothing");
                 assertEquals(slabs, engine.stats().slabs());
-                assertEquals(slabs, memory.outstanding());
+                assertEquals(slabs, Configuration.heldSlabs(memory, slabSize));
+                PoolConsistency.assertConsistent(engine);
 
                 Collections.shuffle(handles, random);
                 for (long h : handles) {
@@ -69,19 +97,21 @@ class SlabEngineCapacityTest {
                 }
                 assertEquals(capacity, refilled, "round " + round);
                 again.forEach(engine::free);
+                PoolConsistency.assertConsistent(engine);
             }
         }
-        assertEquals(0, memory.outstanding());
+        assertEquals(0, memory.heldBytes());
     }
 
-    /** A failed slab acquisition must leave the full current slab intact: frees and reallocation keep the count. */
-    @Test
-    void exhaustionThenRecovery() {
+    /** A failed slab acquisition must leave the full slabs intact: frees and reallocation keep the count. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void exhaustionThenRecovery(Configuration c) {
         SlabGeometry g = SlabGeometry.of(32, 8, 4096);
         int n = 3;
         long capacity = (long) n * g.slotsPerSlab();
-        Random random = new Random(7);
-        try (SlabEngine engine = SlabEngine.builder(g).maxBytes(n * 4096L).build()) {
+        Random random = Seeds.javaRandom("exhaustion " + c);
+        try (SlabEngine engine = c.builder(g).maxBytes(n * 4096L).build()) {
             List<Long> live = new ArrayList<>();
             for (int round = 0; round < 200; round++) {
                 while (live.size() < capacity) {
@@ -101,47 +131,59 @@ class SlabEngineCapacityTest {
                 assertEquals(capacity - frees, engine.liveCount());
             }
             Set<Long> places = new HashSet<>();
+            Set<Integer> slabIndices = new HashSet<>();
             for (long h : live) {
                 Cookies.verify(engine, h, SALT);
-                assertTrue(places.add(Cookies.place(engine, h)));
-                assertTrue(Cookies.slabIndex(engine, h) < n, "slab index within the " + n + " slabs");
-                assertTrue((h & ((1L << g.slotBits()) - 1)) < g.slotsPerSlab(), "slot within the slab");
+                assertTrue(places.add(Cookies.place(h)));
+                slabIndices.add(Cookies.slabIndex(engine, h));
+                assertTrue(Cookies.slot(engine, h) < g.slotsPerSlab(), "slot within the slab");
             }
+            assertTrue(slabIndices.size() <= n, "at most " + n + " slab indices: " + slabIndices);
             SlabStats stats = engine.stats();
             assertEquals(n, stats.slabs());
             assertEquals(live.size(), stats.liveObjects());
+            PoolConsistency.assertConsistent(engine);
         }
     }
 
-    @Test
-    void maxBytesBelowOneSlabAllowsNothing() {
-        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(4095).build()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void maxBytesBelowOneSlabAllowsNothing(Configuration c) {
+        try (SlabEngine engine = c.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(4095).build()) {
             assertEquals(0, engine.tryAllocate());
             assertEquals(0, engine.stats().slabs());
         }
-        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(0).build()) {
+        try (SlabEngine engine = c.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(0).build()) {
             SlabOutOfMemoryException e = assertThrowsExactly(SlabOutOfMemoryException.class, engine::allocate);
             assertTrue(e.getMessage().contains("maxBytes 0"), e.getMessage());
         }
     }
 
-    @Test
-    void buildTakesNoMemoryAndTheFirstAllocationTakesOneSlab() {
-        CountingMemory memory = new CountingMemory("lazy");
-        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(16, 8, 8192)).memory(memory).build()) {
-            assertEquals(0, memory.allocateCalls());
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void buildTakesNoMemoryAndTheFirstAllocationTakesOneSlab(Configuration c) {
+        BoundedSlabMemory memory = c.memory();
+        try (SlabEngine engine = c.builder(SlabGeometry.of(16, 8, 8192), memory).build()) {
+            assertEquals(0, memory.heldBytes());
             assertEquals(new SlabStats(0, 16, engine.geometry().slotsPerSlab(), 0, 0, 0, 0, 0, 0, 0), engine.stats());
             engine.allocate();
-            assertEquals(1, memory.allocateCalls());
+            assertEquals(8192, memory.heldBytes());
+        }
+        CountingMemory counting = new CountingMemory("lazy");
+        try (SlabEngine engine = c.builder(SlabGeometry.of(16, 8, 8192), counting).build()) {
+            assertEquals(0, counting.allocateCalls());
+            engine.allocate();
+            assertEquals(1, counting.allocateCalls());
         }
     }
 
-    /** Allocation prefers a partial slab to the empty or new ones, as in the seed. */
-    @Test
-    void allocationPrefersPartialSlabs() {
+    /** Allocation prefers a partial slab to the empty or new ones, as in the seed; the slot freed last first. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void allocationPrefersPartialSlabs(Configuration c) {
         SlabGeometry g = SlabGeometry.of(64, 8, 4096);
-        CountingMemory memory = new CountingMemory("partial");
-        try (SlabEngine engine = SlabEngine.builder(g).memory(memory).build()) {
+        BoundedSlabMemory memory = c.memory();
+        try (SlabEngine engine = c.builder(g, memory).build()) {
             List<Long> handles = new ArrayList<>();
             for (int i = 0; i < 3 * g.slotsPerSlab(); i++) {
                 handles.add(engine.allocate());
@@ -150,8 +192,8 @@ class SlabEngineCapacityTest {
             engine.free(first);
             long again = engine.allocate();
             assertEquals(Cookies.slabIndex(engine, first), Cookies.slabIndex(engine, again));
-            assertEquals(Cookies.place(engine, first), Cookies.place(engine, again), "the freed slot is reused");
-            assertEquals(3, memory.allocateCalls());
+            assertEquals(Cookies.place(first), Cookies.place(again), "the freed slot is reused");
+            assertEquals(3, Configuration.heldSlabs(memory, g.slabSize()));
         }
     }
 

@@ -1,84 +1,74 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
+import io.slabforge.SlabStats;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The seed's pressure test, stretched: millions of seeded random allocate/free steps, every slot carrying a
- * per-handle cookie in each of its 8-byte words, verified before every free. Reproduce a failure with the seed in
- * its message: {@code -Dslabforge.seed=<seed>}.
+ * per-handle cookie in each of its 8-byte words (written through the field accessors, verified through
+ * {@code segment(h)}) before every free; stats, forEach, the provider and the pools' bookkeeping checked against the
+ * model along the way. Every {@link Configuration}; the default one in every geometry. Reproduce a failure with the
+ * seed in its message: {@code -Dslabforge.seed=<seed>}.
  */
+@ExtendWith(Seeds.class)
 class SlabEnginePressureTest {
 
-    static long seed(long fallback) {
-        return Long.getLong("slabforge.seed", fallback);
-    }
-
-    /** Live handles in an array, removable at random in O(1). */
-    static final class LiveSet {
-        long[] handles = new long[1024];
-        int size;
-
-        void add(long h) {
-            if (size == handles.length) {
-                handles = Arrays.copyOf(handles, size * 2);
-            }
-            handles[size++] = h;
-        }
-
-        long removeAt(int i) {
-            long h = handles[i];
-            handles[i] = handles[--size];
-            return h;
-        }
-
-        Set<Long> toSet() {
-            Set<Long> set = new HashSet<>();
-            for (int i = 0; i < size; i++) {
-                set.add(handles[i]);
-            }
-            return set;
-        }
-    }
+    /** slotSize, alignment, slabSize, reserve. Reserve 0 only on pooling (custom) providers: see below. */
+    private static final long[][] GEOMETRIES = {{32, 8, 4096, 1}, {8, 8, 1024, 2}, {256, 64, 65536, 1},
+                                                {24, 8, 16384, 0}};
 
     /**
-     * Reserve 0 runs on a pooling provider: the random walk often hovers around an empty slab, and with
-     * {@code ofArena()} each of those steps would map, zero and unmap a 2 MiB region (about a millisecond).
+     * The default configuration in every geometry, every other one in one of them. Reserve 0 runs only on the
+     * custom (pooling) providers: the random walk often hovers around an empty slab, and with a region provider
+     * each of those steps would map, zero and unmap a region (about a millisecond).
      */
-    @ParameterizedTest(name = "slot {0}/{1}, slab {2}, reserve {3}, seed {4}")
-    @CsvSource({"32, 8, 4096, 1, 1", "24, 8, 16384, 0, 2", "8, 8, 1024, 2, 3", "256, 64, 65536, 1, 4"})
-    void pressure(long slotSize, long align, long slabSize, int reserve, long defaultSeed) {
-        long seed = seed(defaultSeed);
-        System.out.println("pressure " + slotSize + "/" + align + "/" + slabSize + " reserve " + reserve
-                + ": seed " + seed);
-        try (PoolMemory pool = new PoolMemory()) {
-            SlabMemory provider = reserve == 0 ? pool : SlabMemory.ofArena();
-            runPressure(SlabGeometry.of(slotSize, align, slabSize), reserve, provider, seed, 1_500_000);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("pressure test failed with seed " + seed + " (rerun with -Dslabforge.seed="
-                    + seed + "): " + e, e);
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (long[] g : GEOMETRIES) {
+            cases.add(Arguments.of(Configuration.CONFINED, g[0], g[1], g[2], (int) g[3]));
         }
+        int next = 0;
+        for (Configuration c : Configuration.values()) {
+            if (c == Configuration.CONFINED) {
+                continue;
+            }
+            boolean pooling = c == Configuration.CUSTOM_PROVIDER || c == Configuration.UNCHECKED_CUSTOM;
+            long[] g = pooling ? GEOMETRIES[3] : GEOMETRIES[next++ % 3];
+            cases.add(Arguments.of(c, g[0], g[1], g[2], (int) g[3]));
+        }
+        return cases.stream();
     }
 
-    private static void runPressure(SlabGeometry g, int reserve, SlabMemory provider, long seed, int steps) {
-        SplittableRandom random = new SplittableRandom(seed);
-        CountingMemory memory = new CountingMemory("pressure", provider);
+    @ParameterizedTest(name = "{0}: slot {1}/{2}, slab {3}, reserve {4}")
+    @MethodSource("cases")
+    void pressure(Configuration c, long slotSize, long align, long slabSize, int reserve) {
+        runPressure(c, SlabGeometry.of(slotSize, align, slabSize), reserve,
+                Seeds.random("pressure " + c + " " + slotSize + "/" + slabSize), 1_500_000);
+    }
+
+    private static void runPressure(Configuration c, SlabGeometry g, int reserve, SplittableRandom random,
+                                    int steps) {
+        BoundedSlabMemory memory = c.memory();
         long salt = random.nextLong();
         LiveSet live = new LiveSet();
         long allocations = 0;
         long frees = 0;
-        try (SlabEngine engine = SlabEngine.builder(g).memory(memory).reserveSlabs(reserve).build()) {
+        try (SlabEngine engine = c.builder(g, memory).reserveSlabs(reserve).build()) {
             // Phases of growth and shrinkage so that slabs fill, drain, go back to the provider and come again.
             int target = 0;
             for (int step = 0; step < steps; step++) {
@@ -88,7 +78,11 @@ class SlabEnginePressureTest {
                 boolean allocate = live.size == 0
                         || (live.size < target ? random.nextInt(10) < 8 : random.nextInt(10) < 2);
                 if (allocate) {
-                    long h = random.nextBoolean() ? engine.allocate() : engine.allocateUninitialized();
+                    boolean zeroed = random.nextBoolean();
+                    long h = zeroed ? engine.allocate() : engine.allocateUninitialized();
+                    if (zeroed && step % 64 == 0 && !Cookies.isZero(engine, h)) {
+                        throw new AssertionError(Seeds.msg("allocate() returned a slot that is not zero"));
+                    }
                     Cookies.write(engine, h, salt);
                     live.add(h);
                     allocations++;
@@ -98,7 +92,7 @@ class SlabEnginePressureTest {
                     engine.free(h);
                     frees++;
                     if (engine.isLive(h)) {
-                        throw new AssertionError("freed handle still live");
+                        throw new AssertionError(Seeds.msg("freed handle still live"));
                     }
                 }
                 if (step % 100_000 == 0) {
@@ -110,11 +104,11 @@ class SlabEnginePressureTest {
                 Cookies.verify(engine, live.handles[i], salt);
             }
         }
-        assertEquals(0, memory.outstanding(), "close gives every slab back");
+        assertEquals(0, memory.heldBytes(), Seeds.msg("close gives every slab back"));
     }
 
-    /** stats(), liveCount(), forEach() and the provider agree exactly with the model. */
-    static void check(SlabEngine engine, CountingMemory memory, LiveSet live, long allocations, long frees,
+    /** stats(), liveCount(), forEach(), the provider and the bookkeeping agree exactly with the model. */
+    static void check(SlabEngine engine, BoundedSlabMemory memory, LiveSet live, long allocations, long frees,
                       int reserve) {
         SlabGeometry g = engine.geometry();
         Set<Integer> usedSlabs = new HashSet<>();
@@ -122,13 +116,15 @@ class SlabEnginePressureTest {
             usedSlabs.add(Cookies.slabIndex(engine, live.handles[i]));
         }
         SlabStats s = engine.stats();
-        assertEquals(live.size, engine.liveCount());
-        assertEquals(live.size, s.liveObjects());
-        assertEquals(allocations, s.allocations());
-        assertEquals(frees, s.frees());
-        assertEquals(memory.outstanding(), s.slabs(), "slabs held == segments outstanding at the provider");
+        assertEquals(live.size, engine.liveCount(), Seeds.msg("liveCount"));
+        assertEquals(live.size, s.liveObjects(), Seeds.msg("liveObjects"));
+        assertEquals(allocations, s.allocations(), Seeds.msg("allocations"));
+        assertEquals(frees, s.frees(), Seeds.msg("frees"));
+        assertEquals(Configuration.heldSlabs(memory, g.slabSize()), s.slabs(),
+                Seeds.msg("slabs held == slabs the provider handed out"));
         long empty = s.slabs() - usedSlabs.size();
-        assertTrue(empty >= 0 && empty <= reserve, "empty slabs kept " + empty + " > reserve " + reserve);
+        assertTrue(empty >= 0 && empty <= (long) reserve * engine.stripeCount(),
+                Seeds.msg("empty slabs kept " + empty + " > reserve " + reserve));
         assertEquals(g.slotSize(), s.slotSize());
         assertEquals(g.slotsPerSlab(), s.slotsPerSlab());
         assertEquals(s.slabs() * g.slotsPerSlab(), s.capacity());
@@ -137,48 +133,61 @@ class SlabEnginePressureTest {
         assertEquals((s.capacity() - live.size) * g.slotSize(), s.freeBytes());
         Set<Long> visited = new HashSet<>();
         engine.forEach(h -> assertTrue(visited.add(h), "forEach visited a handle twice"));
-        assertEquals(live.toSet(), visited, "forEach visits exactly the live handles");
+        assertEquals(live.toSet(), visited, Seeds.msg("forEach visits exactly the live handles"));
+        PoolConsistency.assertConsistent(engine);
     }
 
-    @ParameterizedTest(name = "reserve {0}")
-    @ValueSource(ints = {0, 1, 3})
-    void statsAndForEachExactAfterRandomSteps(int reserve) {
+    static Stream<Arguments> statsCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Configuration c : Configuration.values()) {
+            cases.add(Arguments.of(c, 1));
+        }
+        for (int reserve : new int[] {0, 3}) {
+            cases.add(Arguments.of(Configuration.CUSTOM_PROVIDER, reserve));
+            cases.add(Arguments.of(Configuration.CONFINED, reserve));
+            cases.add(Arguments.of(Configuration.LOCKED_STRIPED, reserve));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, reserve {1}")
+    @MethodSource("statsCases")
+    void statsAndForEachExactAfterRandomSteps(Configuration c, int reserve) {
         SlabGeometry g = SlabGeometry.of(16, 8, 1024);
-        SplittableRandom random = new SplittableRandom(seed(11 + reserve));
+        SplittableRandom random = Seeds.random("stats " + c + " " + reserve);
         LiveSet live = new LiveSet();
         long allocations = 0;
         long frees = 0;
-        try (PoolMemory pool = new PoolMemory()) {
-            CountingMemory memory = new CountingMemory("stats", pool);
-            SlabEngine engine = SlabEngine.builder(g).memory(memory).reserveSlabs(reserve).build();
-            check(engine, memory, live, 0, 0, reserve);
-            for (int round = 0; round < 150; round++) {
-                int steps = random.nextInt(1, 400);
-                boolean grow = random.nextInt(3) > 0 || live.size == 0;
-                for (int i = 0; i < steps; i++) {
-                    if (live.size == 0 || grow == random.nextInt(4) > 0) {
-                        live.add(engine.allocate());
-                        allocations++;
-                    } else {
-                        engine.free(live.removeAt(random.nextInt(live.size)));
-                        frees++;
-                    }
+        BoundedSlabMemory memory = c.memory();
+        SlabEngine engine = c.builder(g, memory).reserveSlabs(reserve).build();
+        check(engine, memory, live, 0, 0, reserve);
+        for (int round = 0; round < 150; round++) {
+            int steps = random.nextInt(1, 400);
+            boolean grow = random.nextInt(3) > 0 || live.size == 0;
+            for (int i = 0; i < steps; i++) {
+                if (live.size == 0 || grow == random.nextInt(4) > 0) {
+                    live.add(engine.allocate());
+                    allocations++;
+                } else {
+                    engine.free(live.removeAt(random.nextInt(live.size)));
+                    frees++;
                 }
-                check(engine, memory, live, allocations, frees, reserve);
             }
-            engine.close();
-            assertEquals(0, memory.outstanding());
-            assertEquals(new SlabStats(0, 16, g.slotsPerSlab(), 0, 0, 0, 0, 0, allocations, frees), engine.stats(),
-                    "a closed cache holds nothing and keeps its counts");
-            assertEquals(0, engine.liveCount());
+            check(engine, memory, live, allocations, frees, reserve);
         }
+        engine.close();
+        assertEquals(0, memory.heldBytes());
+        assertEquals(new SlabStats(0, 16, g.slotsPerSlab(), 0, 0, 0, 0, 0, allocations, frees), engine.stats(),
+                "a closed cache holds nothing and keeps its counts");
+        assertEquals(0, engine.liveCount());
     }
 
-    @Test
-    void forEachMayFreeWhatItVisits() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void forEachMayFreeWhatItVisits(Configuration c) {
         SlabGeometry g = SlabGeometry.of(32, 8, 4096);
-        CountingMemory memory = new CountingMemory("forEach-free");
-        try (SlabEngine engine = SlabEngine.builder(g).memory(memory).reserveSlabs(0).build()) {
+        BoundedSlabMemory memory = c.memory();
+        try (SlabEngine engine = c.builder(g, memory).reserveSlabs(0).build()) {
             LiveSet live = new LiveSet();
             for (int i = 0; i < 10 * g.slotsPerSlab() + 3; i++) {
                 live.add(engine.allocate());
@@ -190,17 +199,19 @@ class SlabEnginePressureTest {
             });
             assertEquals(live.toSet(), visited);
             assertEquals(0, engine.liveCount());
-            assertEquals(0, memory.outstanding(), "reserve 0: every drained slab went back during the walk");
+            assertEquals(0, memory.heldBytes(), "reserve 0: every drained slab went back during the walk");
             engine.forEach(h -> {
                 throw new AssertionError("nothing is live");
             });
+            PoolConsistency.assertConsistent(engine);
         }
     }
 
-    @Test
-    void forEachEndsWhenTheActionClosesTheCache() {
-        CountingMemory memory = new CountingMemory("forEach-close");
-        SlabEngine engine = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).memory(memory).build();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void forEachEndsWhenTheActionClosesTheCache(Configuration c) {
+        BoundedSlabMemory memory = c.memory();
+        SlabEngine engine = c.builder(SlabGeometry.of(32, 8, 4096), memory).build();
         for (int i = 0; i < 500; i++) {
             engine.allocate();
         }
@@ -211,14 +222,15 @@ class SlabEnginePressureTest {
         });
         assertEquals(1, visits[0]);
         assertTrue(engine.isClosed());
-        assertEquals(0, memory.outstanding());
+        assertEquals(0, memory.heldBytes());
         assertThrowsExactly(IllegalStateException.class, () -> engine.forEach(h -> { }));
     }
 
-    @Test
-    void forEachMayAllocate() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void forEachMayAllocate(Configuration c) {
         SlabGeometry g = SlabGeometry.of(32, 8, 4096);
-        try (SlabEngine engine = SlabEngine.builder(g).build()) {
+        try (SlabEngine engine = c.builder(g).build()) {
             Set<Long> before = new HashSet<>();
             for (int i = 0; i < 2 * g.slotsPerSlab(); i++) {
                 before.add(engine.allocate());
@@ -239,6 +251,7 @@ class SlabEnginePressureTest {
                 assertTrue(engine.isLive(h));
                 assertFalse(before.contains(h));
             }
+            PoolConsistency.assertConsistent(engine);
         }
     }
 }

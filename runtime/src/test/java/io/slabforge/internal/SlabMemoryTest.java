@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,16 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.slabforge.SlabMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * RegionSlabMemory tests run for both kinds of region: {@code mapped} (anonymous mmap, what ofArena() uses with
  * native access, which surefire enables) and not (the Arena.allocate fallback).
  */
+@ExtendWith(Seeds.class)
 class SlabMemoryTest {
 
     /** A fresh provider of the kind wanted; mapped regions are skipped where they are not available. */
@@ -111,7 +113,7 @@ class SlabMemoryTest {
             assertEquals(i, blocks.get(i).get(JAVA_LONG, 0), "no block writes over another");
             assertEquals(~i, blocks.get(i).get(JAVA_LONG, size - 8 - size % 8));
         }
-        Collections.shuffle(blocks, new Random(size));
+        Collections.shuffle(blocks, Seeds.javaRandom("blocks " + mapped + " " + size));
         blocks.forEach(memory::free);
         assertEquals(0, memory.openRegions());
     }
@@ -333,9 +335,9 @@ class SlabMemoryTest {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             long seed = t;
+            java.util.Random random = Seeds.javaRandom("providers shared " + mapped + " " + t);
             threads.add(Thread.ofPlatform().start(() -> {
                 try {
-                    Random random = new Random(seed);
                     List<MemorySegment> mine = new ArrayList<>();
                     for (int i = 0; i < 20_000; i++) {
                         if (mine.isEmpty() || random.nextInt(3) > 0 && mine.size() < 3000) {
@@ -440,10 +442,9 @@ class SlabMemoryTest {
         List<Thread> threads = new ArrayList<>();
         AtomicLong maxSeen = new AtomicLong();
         for (int t = 0; t < 4; t++) {
-            long seed = t;
+            java.util.Random random = Seeds.javaRandom("bounded concurrency " + t);
             threads.add(Thread.ofPlatform().start(() -> {
                 try {
-                    Random random = new Random(seed);
                     List<MemorySegment> mine = new ArrayList<>();
                     for (int i = 0; i < 50_000; i++) {
                         if (random.nextBoolean()) {

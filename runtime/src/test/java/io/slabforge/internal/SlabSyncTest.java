@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.InvalidHandleException;
+import io.slabforge.SlabStats;
+import io.slabforge.SlabSync;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +26,13 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** CONFINED, LOCKED (own and user-supplied lock) and NONE, and SlabBox across threads. */
+@ExtendWith(Seeds.class)
 class SlabSyncTest {
     private static final SlabGeometry GEOMETRY = SlabGeometry.of(32, 8, 4096);
 
@@ -66,7 +71,9 @@ class SlabSyncTest {
             calls.put("tryAllocate", engine::tryAllocate);
             calls.put("tryAllocateUninitialized", engine::tryAllocateUninitialized);
             calls.put("free", () -> engine.free(h));
-            calls.put("slabOf", () -> engine.slabOf(h));
+            calls.put("getLong", () -> engine.getLong(h, 0));
+            calls.put("setLong", () -> engine.setLong(h, 0, 1));
+            calls.put("getAndAddInt", () -> engine.getAndAddInt(h, 0, 1));
             calls.put("segment", () -> engine.segment(h));
             calls.put("isLive", () -> engine.isLive(h));
             calls.put("forEach", () -> engine.forEach(x -> { }));
@@ -74,7 +81,8 @@ class SlabSyncTest {
             calls.put("stats", engine::stats);
             calls.put("checkThread", engine::checkThread);
             calls.put("close", engine::close);
-            calls.put("slabOf(garbage)", () -> engine.slabOf(12345));
+            calls.put("getLong(garbage)", () -> engine.getLong(12345, 0));
+            calls.put("segment(garbage)", () -> engine.segment(12345));
             for (Map.Entry<String, Executable> call : calls.entrySet()) {
                 Throwable t = onOtherThread(call.getValue());
                 assertInstanceOf(WrongThreadException.class, t, call.getKey() + " from another thread");
@@ -109,7 +117,8 @@ class SlabSyncTest {
             box.close(); // harmless
             assertEquals(0, engine.liveCount());
             assertEquals(1, engine.stats().frees());
-            assertThrowsExactly(InvalidHandleException.class, () -> engine.slabOf(box.handle()));
+            assertThrowsExactly(InvalidHandleException.class, () -> engine.getLong(box.handle(), 0));
+            assertThrowsExactly(InvalidHandleException.class, () -> engine.getLong(h, 0));
         }
     }
 
@@ -209,10 +218,9 @@ class SlabSyncTest {
         for (int t = 0; t < 2; t++) {
             BlockingQueue<Long> outbox = queues.get(t);
             BlockingQueue<Long> inbox = queues.get(1 - t);
-            long seed = t;
+            SplittableRandom random = Seeds.random("sync worker " + userLock + " " + t);
             threads.add(Thread.ofPlatform().name("worker-" + t).start(() -> {
                 try {
-                    SplittableRandom random = new SplittableRandom(seed);
                     List<Long> mine = new ArrayList<>();
                     boolean otherDone = false;
                     for (int i = 0; i < perThread; i++) {
@@ -263,7 +271,7 @@ class SlabSyncTest {
             thread.join();
         }
         if (failure.get() != null) {
-            throw new AssertionError("a worker failed", failure.get());
+            throw new AssertionError(Seeds.msg("a worker failed"), failure.get());
         }
         assertEquals(2L * perThread, allocated.get());
         assertEquals(2L * perThread, freed.get());
@@ -280,6 +288,7 @@ class SlabSyncTest {
         assertTrue(stats.slabs() <= engine.stripeCount(),
                 "at most one reserved slab per stripe stays: " + stats.slabs());
         assertEquals(memory.outstanding(), stats.slabs());
+        PoolConsistency.assertConsistent(engine);
         engine.close();
         assertEquals(0, memory.outstanding());
         if (userLock) {

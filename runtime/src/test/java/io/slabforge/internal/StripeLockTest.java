@@ -1,4 +1,4 @@
-package io.slabforge;
+package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

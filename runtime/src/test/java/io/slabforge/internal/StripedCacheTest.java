@@ -1,12 +1,16 @@
-package io.slabforge;
+package io.slabforge.internal;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slabforge.InvalidHandleException;
+import io.slabforge.SlabMemory;
+import io.slabforge.SlabOutOfMemoryException;
+import io.slabforge.SlabStats;
+import io.slabforge.SlabSync;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,12 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Striped {@link SlabSync#LOCKED} caches: each stripe its own slabs and lock, a thread allocating from its stripe,
  * frees routed to the stripe owning the slab, and every cache-wide promise (maxBytes, out of memory only when no
  * slot is left anywhere, exact statistics, iteration, close, one provider call at a time) kept across stripes.
  */
+@ExtendWith(Seeds.class)
 class StripedCacheTest {
     private static final SlabGeometry GEOMETRY = SlabGeometry.of(32, 8, 4096);
     private static final int SLOTS = GEOMETRY.slotsPerSlab();
@@ -89,11 +95,14 @@ class StripedCacheTest {
         IllegalArgumentException withLock = assertThrowsExactly(IllegalArgumentException.class,
                 () -> SlabEngine.builder(GEOMETRY).lock(new ReentrantLock()).stripes(4).build());
         assertTrue(withLock.getMessage().startsWith("stripes(4) with a lock of your own"), withLock.getMessage());
-        // 16 MiB slabs of 4-byte slots: 21 slot bits leave a handle space of 128 slabs.
+        // 16 MiB slabs of 4-byte slots: 22 slot bits leave a handle space of 64 slabs.
         SlabGeometry huge = SlabGeometry.of(4, 4, 1 << 24);
         IllegalArgumentException tooMany = assertThrowsExactly(IllegalArgumentException.class,
-                () -> SlabEngine.builder(huge).sync(SlabSync.LOCKED).stripes(256).build());
-        assertTrue(tooMany.getMessage().contains("exceeds the 128 slabs"), tooMany.getMessage());
+                () -> SlabEngine.builder(huge).sync(SlabSync.LOCKED).stripes(128).build());
+        assertTrue(tooMany.getMessage().contains("exceeds the 64 slabs"), tooMany.getMessage());
+        try (SlabEngine engine = SlabEngine.builder(huge).sync(SlabSync.LOCKED).build()) {
+            assertTrue(64 / engine.stripeCount() >= 1 && engine.stripeCount() <= SlabEngine.MAX_DEFAULT_STRIPES);
+        }
     }
 
     @Test
@@ -117,7 +126,8 @@ class StripedCacheTest {
             for (long stale : new long[] {first, second}) {
                 InvalidHandleException e = assertThrowsExactly(InvalidHandleException.class, () -> engine.free(stale));
                 assertTrue(e.getMessage().contains("it was freed (use after free or double free)"), e.getMessage());
-                assertThrowsExactly(InvalidHandleException.class, () -> engine.slabOf(stale));
+                assertThrowsExactly(InvalidHandleException.class, () -> engine.getLong(stale, 0));
+                assertThrowsExactly(InvalidHandleException.class, () -> engine.segment(stale));
                 assertFalse(engine.isLive(stale));
             }
             SlabStats stats = engine.stats();
@@ -128,35 +138,40 @@ class StripedCacheTest {
     }
 
     @Test
-    void slabHeadersAndMessagesCarryTheCacheWideSlabIndex() throws InterruptedException {
+    void slabIndicesAndMessagesAreCacheWide() throws InterruptedException {
         try (SlabEngine engine = locked().stripes(4).reserveSlabs(0).build()) {
             List<Long> handles = new ArrayList<>();
             for (int i = 0; i < 3 * SLOTS; i++) { // three slabs of this thread's stripe
                 handles.add(engine.allocate());
             }
             Set<Integer> indices = new HashSet<>();
+            SlotTable table = engine.table();
             for (long h : handles) {
                 int index = Cookies.slabIndex(engine, h);
                 indices.add(index);
-                long slabStart = engine.slotOffset(h) - GEOMETRY.slotOffset(h);
-                MemorySegment slab = engine.slabOf(h);
-                assertEquals(index, slab.get(JAVA_INT, slabStart + SlabEngine.INDEX_OFFSET), "header index");
-                assertEquals(0x51AB_F0A6, slab.get(JAVA_INT, slabStart + SlabEngine.MAGIC_OFFSET));
+                assertTrue(table.via(index) != SlotTable.RELEASED, "the table knows the slab by its cache-wide index");
+                assertTrue(engine.describe(h).contains("slab " + index + ","), engine.describe(h));
             }
             int stripe = stripeOf(engine, handles.get(0));
             assertEquals(Set.of(stripe, stripe + 4, stripe + 8), indices, "stripe + n * stripes");
-            long h = handles.get(SLOTS); // first slot of the second slab
+            PoolConsistency.assertConsistent(engine);
+            long h = handles.get(SLOTS); // a slot of the second slab
+            int second = Cookies.slabIndex(engine, h);
             engine.free(h);
             InvalidHandleException e = assertThrowsExactly(InvalidHandleException.class, () -> engine.free(h));
             assertTrue(e.getMessage().contains("it was freed"), e.getMessage());
-            for (int i = SLOTS + 1; i < 2 * SLOTS; i++) {
-                engine.free(handles.get(i)); // empties the second slab: given back at once (reserve 0)
+            for (long other : handles) {
+                if (other != h && Cookies.slabIndex(engine, other) == second) {
+                    engine.free(other); // empties the second slab: given back at once (reserve 0)
+                }
             }
-            long gone = handles.get(SLOTS + 1);
+            long gone = handles.stream().filter(x -> x != h && Cookies.slabIndex(engine, x) == second)
+                    .findFirst().orElseThrow();
             InvalidHandleException released = assertThrowsExactly(InvalidHandleException.class,
                     () -> engine.free(gone));
-            assertTrue(released.getMessage().contains("slab " + (stripe + 4) + " is not held by this cache"),
+            assertTrue(released.getMessage().contains("slab " + second + " is not held by this cache"),
                     released.getMessage());
+            PoolConsistency.assertConsistent(engine);
         }
     }
 
@@ -244,6 +259,7 @@ class StripedCacheTest {
         CountingMemory memory = new CountingMemory("striped-stress");
         SlabEngine engine = locked().stripes(2).memory(memory).build();
         long ops = runWorkers(engine, 4, 50_000, 2 * SLOTS);
+        PoolConsistency.assertConsistent(engine);
         SlabStats stats = engine.stats();
         assertEquals(ops, stats.allocations() + stats.frees(), "every operation counted once");
         assertEquals(stats.allocations() - stats.frees(), stats.liveObjects());
@@ -262,9 +278,73 @@ class StripedCacheTest {
         assertEquals("the cache is closed",
                 assertThrowsExactly(IllegalStateException.class, () -> engine.free(sample)).getMessage());
         assertThrowsExactly(IllegalStateException.class, engine::allocate);
-        assertThrowsExactly(IllegalStateException.class, () -> engine.slabOf(sample));
+        assertThrowsExactly(IllegalStateException.class, () -> engine.getLong(sample, 0));
+        assertThrowsExactly(IllegalStateException.class, () -> engine.segment(sample));
         assertFalse(engine.isLive(sample));
         engine.close(); // a second close does nothing
+    }
+
+    /**
+     * The slot table grows (under every stripe's lock) while four threads allocate slabs on four stripes and read
+     * each other's objects: no allocation is lost, no slot is handed out twice, no word written during a growth is
+     * lost (every handle stays live and keeps its cookie), and the bookkeeping is consistent afterwards.
+     */
+    @Test
+    void theTableGrowsWhileStripesAllocateAndRead() throws InterruptedException {
+        try (SlabEngine engine = locked().stripes(4).build()) {
+            int threads = 4;
+            int perThread = 30 * SLOTS; // 120 slabs in all: the table grows several times
+            java.util.concurrent.ConcurrentLinkedQueue<Long> published = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<List<Long>> mine = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<Long> own = new ArrayList<>();
+                mine.add(own);
+                SplittableRandom random = Seeds.random("growth " + t);
+                workers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            long h = engine.allocate();
+                            Cookies.write(engine, h, 11);
+                            own.add(h);
+                            if (i % 16 == 0) {
+                                published.add(h);
+                            }
+                            if (i % 7 == 0) {
+                                Cookies.verify(engine, own.get(random.nextInt(own.size())), 11);
+                                Long theirs = published.peek();
+                                if (theirs != null) {
+                                    Cookies.verify(engine, theirs, 11);
+                                }
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }));
+            }
+            start.countDown();
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError(Seeds.msg("a worker failed"), failure.get());
+            }
+            Set<Long> places = new HashSet<>();
+            for (List<Long> own : mine) {
+                for (long h : own) {
+                    assertTrue(engine.isLive(h), Seeds.msg("a handle died while the table grew"));
+                    Cookies.verify(engine, h, 11);
+                    assertTrue(places.add(Cookies.place(h)), Seeds.msg("slot handed out twice"));
+                }
+            }
+            assertEquals((long) threads * perThread, engine.liveCount());
+            assertTrue(engine.table().slabCapacity() >= 120, "the table grew: " + engine.table().slabCapacity());
+            PoolConsistency.assertConsistent(engine);
+        }
     }
 
     /**
@@ -289,7 +369,7 @@ class StripedCacheTest {
             workers.add(Thread.ofPlatform().start(() -> {
                 try {
                     start.await();
-                    SplittableRandom random = new SplittableRandom(me * 31L + 5);
+                    SplittableRandom random = Seeds.random("striped worker " + me);
                     List<Long> live = new ArrayList<>();
                     for (int op = 0; op < opsPerThread; op++) {
                         for (Long received; (received = inboxes.get(me).poll()) != null; ) {
@@ -349,7 +429,7 @@ class StripedCacheTest {
             }
         }
         if (failure.get() != null) {
-            throw new AssertionError("a thread failed", failure.get());
+            throw new AssertionError(Seeds.msg("a thread failed"), failure.get());
         }
         return ops.get();
     }

@@ -7,7 +7,7 @@ public final class Main {
         if (Main.class.getModule().getName() == null || PointSlab.class.getModule() != Main.class.getModule()) {
             throw new AssertionError("not running on the module path");
         }
-        if (!"io.slabforge".equals(io.slabforge.SlabEngine.class.getModule().getName())) {
+        if (!"io.slabforge".equals(io.slabforge.SlabStats.class.getModule().getName())) {
             throw new AssertionError("runtime not loaded as the named module io.slabforge");
         }
         try (PointSlab slab = PointSlab.create()) {
