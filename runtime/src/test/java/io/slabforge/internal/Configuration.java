@@ -8,15 +8,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every way an engine can be built that changes how it validates, synchronises or reaches its slabs; randomized
  * tests run over all of them ({@code @ParameterizedTest @EnumSource(Configuration.class)}).
  *
- * <p>Paths (surefire grants native access, so {@link SlabEngine#isDirect()} is what users with native access get):
+ * <p>Paths (most executions run with native access, so {@link SlabEngine#isDirect()} is what users with native
+ * access get; the safety suites run once more without it, where every built-in configuration is on the region path):
  * <ul>
- *   <li><b>direct</b>: CONFINED or NONE over the built-in region provider, mapped or not: slots reached at their
- *       addresses;</li>
- *   <li><b>region</b>: LOCKED over {@code new RegionSlabMemory(false)} ({@link #LOCKED_ARENA_REGIONS}): slots
- *       reached through the segment of the private region a slab was carved from;</li>
- *   <li>LOCKED over mapped regions ({@code SlabMemory.ofArena()} with native access): the region path, or the
- *       direct path where the engine keeps a LOCKED cache's private mappings until it is unreachable (Engine v2
- *       work in progress); {@link #direct()} is null for these: either is correct;</li>
+ *   <li><b>direct</b>: CONFINED or NONE over the built-in region provider, mapped or not, and LOCKED over mapped
+ *       regions ({@code SlabMemory.ofArena()}: private mappings kept until the cache is unreachable): slots reached
+ *       at their addresses;</li>
+ *   <li><b>region</b>: LOCKED over {@code new RegionSlabMemory(false)} ({@link #LOCKED_ARENA_REGIONS}), and every
+ *       built-in configuration without native access: slots reached through the segment of the region a slab was
+ *       carved from;</li>
  *   <li><b>own segment</b>: a custom provider: slots reached through the segment the provider returned.</li>
  * </ul>
  * {@link #memory()} wraps each configuration's provider in a {@link BoundedSlabMemory} without a bound, which
@@ -99,23 +99,21 @@ public enum Configuration {
         return sync == SlabSync.LOCKED;
     }
 
-    /**
-     * Whether an engine of this configuration takes the direct path (the tests run with native access), or null
-     * where either path is correct (LOCKED over mapped regions: see the class comment).
-     */
+    /** Whether an engine of this configuration takes the direct path (see the class comment). */
     public Boolean direct() {
-        if (provider == Provider.CUSTOM) {
+        if (provider == Provider.CUSTOM || !NATIVE_ACCESS) {
             return false;
         }
-        if (!locked()) {
-            return true;
-        }
-        return provider == Provider.ARENA_REGIONS ? Boolean.FALSE : null;
+        // LOCKED over mapped regions is direct (private retained mappings); over Arena.allocate regions it is not.
+        return !locked() || provider == Provider.SHARED_REGIONS;
     }
 
-    /** Whether an engine of this configuration is on the region path for sure. */
+    /** Whether the tests run with native access (the build runs most of them with it, the safety suites without). */
+    public static final boolean NATIVE_ACCESS = SlabEngine.class.getModule().isNativeAccessEnabled();
+
+    /** Whether field accesses go through the slab's region segment (not all memory, not a provider's segment). */
     public boolean regionPath() {
-        return locked() && provider == Provider.ARENA_REGIONS;
+        return provider != Provider.CUSTOM && !direct();
     }
 
     /** Stripes an engine of this configuration has. */
