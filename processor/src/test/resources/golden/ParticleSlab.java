@@ -325,6 +325,36 @@ public final class ParticleSlab implements AutoCloseable {
     }
 
     /**
+     * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
+     * the runtime and the built-in memory provider), rather than through the segment of each slab's
+     * region.
+     * @return whether the fast path is on
+     */
+    public boolean isDirect() {
+        return engine.isDirect();
+    }
+
+    /**
+     * A handle described for logs: its hex value, cache tag, slab, slot and generation. Never throws and
+     * does not say whether the handle is live (see {@link #isLive(long)}).
+     * @param handle any long
+     * @return the description
+     */
+    public String describe(long handle) {
+        return engine.describe(handle);
+    }
+
+    /**
+     * The cache type, record, sync mode, live count and paths, for logs; never throws, from any thread
+     * (counts read without synchronisation may be a moment old).
+     * @return the description
+     */
+    @Override
+    public String toString() {
+        return "ParticleSlab[com.example.Particle, " + engine.summary() + "]";
+    }
+
+    /**
      * Gives every slab back to the memory provider; every handle becomes invalid. A second call does
      * nothing; any other use afterwards throws {@link IllegalStateException}.
      */
@@ -512,6 +542,15 @@ public final class ParticleSlab implements AutoCloseable {
         public Particle toRecord() {
             return readSlot(engine, handle);
         }
+
+        /**
+         * The wrapped handle described (hex, cache tag, slab, slot, generation), for logs.
+         * @return the description
+         */
+        @Override
+        public String toString() {
+            return "ParticleSlab.Ref[" + engine.describe(handle) + "]";
+        }
     }
 
     /**
@@ -526,11 +565,8 @@ public final class ParticleSlab implements AutoCloseable {
      * }</pre>
      */
     public static final class Box extends SlabBox {
-        private final SlabEngine engine;
-
         private Box(SlabEngine engine, long handle) {
             super(engine, handle);
-            this.engine = engine;
         }
 
         /**

@@ -262,6 +262,27 @@ final class CacheWriter {
                 .addJavadoc("A consistent snapshot of occupancy and activity.\n@return the statistics\n")
                 .addStatement("return engine.stats()")
                 .build());
+        type.addMethod(method("isDirect", boolean.class)
+                .addJavadoc("Whether this cache reaches its slots at their addresses (the fast path: native access"
+                        + " granted to\nthe runtime and the built-in memory provider), rather than through the"
+                        + " segment of each slab's\nregion.\n@return whether the fast path is on\n")
+                .addStatement("return engine.isDirect()")
+                .build());
+        type.addMethod(method("describe", String.class)
+                .addParameter(long.class, "handle")
+                .addJavadoc("A handle described for logs: its hex value, cache tag, slab, slot and generation."
+                        + " Never throws and\ndoes not say whether the handle is live (see {@link"
+                        + " #isLive(long)}).\n@param handle any long\n@return the description\n")
+                .addStatement("return engine.describe(handle)")
+                .build());
+        type.addMethod(method("toString", String.class)
+                .addAnnotation(Override.class)
+                .addJavadoc("The cache type, record, sync mode, live count and paths, for logs; never throws,"
+                        + " from any thread\n(counts read without synchronisation may be a moment old).\n"
+                        + "@return the description\n")
+                .addStatement("return $S + engine.summary() + $S", cache.simpleName() + "[" + record.canonicalName()
+                        + ", ", "]")
+                .build());
         type.addMethod(method("close", void.class)
                 .addAnnotation(Override.class)
                 .addJavadoc("Gives every slab back to the memory provider; every handle becomes invalid. A second"

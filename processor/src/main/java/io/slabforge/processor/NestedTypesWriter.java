@@ -79,6 +79,14 @@ final class NestedTypesWriter {
                         .build());
         type.addMethods(new AccessorWriter(plan, AccessorWriter.Target.REF, self).accessors());
         type.addMethod(toRecord("this {@code Ref} points at", false));
+        type.addMethod(MethodSpec.methodBuilder("toString")
+                .addAnnotation(Override.class)
+                .addModifiers(PUBLIC)
+                .returns(String.class)
+                .addJavadoc("The wrapped handle described (hex, cache tag, slab, slot, generation), for logs.\n"
+                        + "@return the description\n")
+                .addStatement("return $S + engine.describe(handle) + $S", cache.simpleName() + ".Ref[", "]")
+                .build());
         return type.build();
     }
 
@@ -92,12 +100,10 @@ final class NestedTypesWriter {
                         + " cache was closed does nothing;\non a {@code LOCKED} cache any thread may close it.\n\n"
                         + "<pre>{@code\ntry ($T.Box box = slab.box()) {\n    $T copy = box.toRecord();\n}\n}</pre>\n",
                         record, cache, record)
-                .addField(SLAB_ENGINE, "engine", PRIVATE, FINAL)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(PRIVATE)
                         .addParameter(SLAB_ENGINE, "engine")
                         .addParameter(long.class, "handle")
                         .addStatement("super(engine, handle)")
-                        .addStatement("this.engine = engine")
                         .build());
         type.addMethods(new AccessorWriter(plan, AccessorWriter.Target.BOX, self).accessors());
         type.addMethod(toRecord("this {@code Box} owns", true));

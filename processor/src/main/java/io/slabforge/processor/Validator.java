@@ -32,7 +32,7 @@ final class Validator {
     static final Set<String> RESERVED = Set.of(
             // cache
             "allocate", "tryAllocate", "free", "isLive", "get", "set", "ref", "box", "segment", "forEach",
-            "liveCount", "stats", "close", "create", "builder",
+            "liveCount", "stats", "close", "create", "builder", "isDirect", "describe",
             // Ref and Box
             "wrap", "handle", "toRecord", "isClosed",
             // private helpers of the cache, called unqualified from Ref and Box

@@ -43,7 +43,32 @@ public final class ParticleChecks {
         checks.put("forEach, liveCount and stats", ParticleChecks::iteration);
         checks.put("confined cache rejects other threads", ParticleChecks::confined);
         checks.put("use after close is IllegalStateException", ParticleChecks::useAfterClose);
+        checks.put("toString, describe and isDirect say what a cache, Ref and Box are", ParticleChecks::descriptions);
         return checks;
+    }
+
+    static void descriptions() {
+        boolean nativeAccess = io.slabforge.internal.SlabEngine.class.getModule().isNativeAccessEnabled();
+        try (ParticleSlab slab = ParticleSlab.create()) {
+            long h = slab.allocate(new Particle(1, 2, 3, 4, 5));
+            assertEquals(nativeAccess, slab.isDirect());
+            String cache = slab.toString();
+            assertTrue(cache.startsWith("ParticleSlab[com.example.Particle, CONFINED, 1 live in 1 slab, "), cache);
+            assertTrue(cache.contains(nativeAccess ? "direct" : "through regions") && cache.contains("checked"), cache);
+            String handle = slab.describe(h);
+            assertTrue(handle.startsWith("0x" + Long.toHexString(h) + " (cache tag ") && handle.contains("slot 0")
+                    && handle.contains("generation "), handle);
+            assertEquals("ParticleSlab.Ref[" + handle + "]", slab.ref(h).toString());
+            ParticleSlab.Box box = slab.box();
+            assertEquals("ParticleSlab.Box[" + slab.describe(box.handle()) + "]", box.toString());
+            box.close();
+            assertEquals("ParticleSlab.Box[closed]", box.toString());
+            String other = CompletableFuture.supplyAsync(slab::toString).join(); // never throws, from any thread
+            assertEquals(cache, other);
+        }
+        ParticleSlab closed = ParticleSlab.create();
+        closed.close();
+        assertEquals("ParticleSlab[com.example.Particle, CONFINED, closed]", closed.toString());
     }
 
     static void roundTrip() {

@@ -29,7 +29,8 @@ public abstract class SlabBox implements AutoCloseable {
         }
     }
 
-    private final SlabEngine engine;
+    /** The engine of the owned slot; the generated subclass's accessors call it. */
+    protected final SlabEngine engine;
     @SuppressWarnings("unused") // accessed through HANDLE
     private volatile long handle;
 
@@ -71,5 +72,19 @@ public abstract class SlabBox implements AutoCloseable {
         if (owned != 0) {
             engine.freeUnlessClosed(owned);
         }
+    }
+
+    /**
+     * The box's type and its handle described (hex, cache tag, slab, slot, generation), or that it is closed.
+     *
+     * @return the description, for logs
+     */
+    @Override
+    public final String toString() {
+        Class<?> type = getClass();
+        String name = type.getEnclosingClass() != null
+                ? type.getEnclosingClass().getSimpleName() + "." + type.getSimpleName() : type.getSimpleName();
+        long owned = handle;
+        return name + "[" + (owned == 0 ? "closed" : engine.describe(owned)) + "]";
     }
 }

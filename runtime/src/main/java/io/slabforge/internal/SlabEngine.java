@@ -1109,6 +1109,27 @@ public final class SlabEngine implements AutoCloseable {
         return pools[stripe];
     }
 
+    /**
+     * The sync mode, live count, slabs and paths, for {@code toString()} of generated caches. Reads the counters
+     * without synchronisation (a {@code LOCKED} cache's may be a moment old) and never throws, from any thread.
+     *
+     * @return for example {@code "CONFINED, 3 live in 1 slab, direct, checked, tag 7"}
+     */
+    public String summary() {
+        if (table.isClosed()) {
+            return sync + ", closed";
+        }
+        long live = 0;
+        long slabs = 0;
+        for (SlabPool each : pools) {
+            live += each.liveObjects();
+            slabs += each.heldSlabs();
+        }
+        return sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
+                + (table.direct ? "direct" : "through regions") + ", " + (table.checked ? "checked" : "unchecked")
+                + ", tag " + table.tag;
+    }
+
     @Override
     public String toString() {
         return "SlabEngine[tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked

@@ -137,6 +137,28 @@ final class SlabPool extends SlabPoolState {
         if (--live[s] == 0) {
             slabEmptied(s);
         }
+        replaceRetired();
+    }
+
+    /**
+     * Puts one slot in the magazine in place of a retired one, from a slab already held: a hot slot that retires
+     * (one allocate/free loop wraps a generation in a fraction of a second) then leaves the magazine as full as it
+     * was, so steady churn never falls through to a refill, whose path the JIT had not compiled in. Never takes a
+     * new slab (a free never asks the provider for memory); damage found on the way is left for the next
+     * allocation to report, as it rebuilds the list.
+     */
+    private void replaceRetired() {
+        if (magazineCount == magazine.length) {
+            return;
+        }
+        try {
+            int s = topWithRoom();
+            if (s != NONE) {
+                takeInto(s, magazineCount + 1);
+            }
+        } catch (SlabException damaged) {
+            // Reported by the allocation that meets it again: rebuildFreeList already ran.
+        }
     }
 
     /** Moves the older half of the full magazine onto its slabs' free lists; returns the new count. */
