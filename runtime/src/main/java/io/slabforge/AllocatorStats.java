@@ -23,8 +23,8 @@ import java.util.Objects;
  *     regions and huge blocks (live or kept for reuse) of the large-block path
  * @param usedBytes bytes of live blocks, each counted at its usable size
  * @param availableBytes {@code totalBytes - usedBytes}
- * @param heldBytes bytes currently held from the memory provider; above {@code totalBytes} by the slab headers and
- *     per-slot generation words
+ * @param heldBytes bytes currently held from the memory provider; above {@code totalBytes} by the unused tail of
+ *     each slab (less than one block)
  * @param liveBlocks blocks currently allocated
  * @param sizeClasses one entry per size class, smallest first
  * @param largeBlocks the large-block path (requests above the largest size class); its {@code blockSize} is 0

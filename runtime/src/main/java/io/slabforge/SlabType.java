@@ -29,7 +29,7 @@ import java.lang.annotation.Target;
 public @interface SlabType {
 
     /**
-     * Bytes per slab: a power of two between the room for the slab header plus one slot and
+     * Bytes per slab: a power of two between one slot and
      * {@link io.slabforge.internal.SlabGeometry#MAX_SLAB_SIZE}. Every slab is aligned to its size.
      *
      * @return the slab size in bytes

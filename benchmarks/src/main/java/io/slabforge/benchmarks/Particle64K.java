@@ -3,8 +3,8 @@ package io.slabforge.benchmarks;
 import io.slabforge.SlabType;
 
 /**
- * {@link Particle} in 64 KiB slabs (1819 slots per slab), for the footprint comparison: bigger slabs spread the
- * slab header over more objects.
+ * {@link Particle} in 64 KiB slabs (2048 slots per slab), for the footprint comparison: bigger slabs spread the
+ * per-slab heap counters over more objects.
  *
  * @param x position
  * @param y position
