@@ -46,6 +46,10 @@ import java.util.function.LongConsumer;
  * synchronisation: {@code CONFINED} checks the thread on every call, {@code LOCKED} takes the lock of one pool (a
  * stripe) for allocate and free and every pool's lock for close, stats and iteration, and none for field access;
  * {@code NONE} checks nothing.
+ *
+ * <p>This file is long (over 1,000 lines) only because every typed field access (eight types, get and set, plus
+ * the atomic ones) is a short method of its own, so that each inlines on its own at generated call sites; the
+ * logic lives in the classes above.
  */
 public final class SlabEngine implements AutoCloseable {
 

@@ -39,6 +39,9 @@ import java.util.function.LongConsumer;
  *
  * <p>Every held slab with room on its own list or uncarved is on {@code withRoom}; entries of slabs that filled up
  * or were given back are dropped lazily when they come to the top.
+ *
+ * <p>About 600 lines: allocation, free, refill, spill and slab acquisition share the per-slab arrays, which the hot
+ * paths must read as fields of one (padded) object.
  */
 final class SlabPool extends SlabPoolState {
     static final int NONE = -1;
