@@ -690,7 +690,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
     }
 
     private static void requireValid(KitchenSink value) {
-        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(value, "value is null: a KitchenSink record is required");
         if (value.kind() == null) {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }

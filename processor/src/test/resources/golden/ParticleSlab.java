@@ -125,7 +125,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @throws io.slabforge.SlabOutOfMemoryException when no slot can be had
      */
     public long allocate(Particle value) {
-        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(value, "value is null: a Particle record is required");
         return allocateCopy(value.x(), value.y(), value.z(), value.id(), value.flags());
     }
 
@@ -170,7 +170,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the record to copy, not null
      */
     public void set(long handle, Particle value) {
-        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(value, "value is null: a Particle record is required");
         writeSlot(engine, handle, value);
     }
 

@@ -214,11 +214,17 @@ final class CacheWriter {
                 .build());
     }
 
+    /** The message of a null record value: names the record type, as the bare "value" of Objects did not. */
+    static String nullValueMessage(CachePlan plan) {
+        return "value is null: a " + String.join(".", plan.model.recordType().simpleNames()) + " record is required";
+    }
+
     private CodeBlock requireValid() {
         if (plan.needsChecks) {
             return CodeBlock.builder().addStatement("requireValid(value)").build();
         }
-        return CodeBlock.builder().addStatement("$T.requireNonNull(value, $S)", OBJECTS, "value").build();
+        return CodeBlock.builder().addStatement("$T.requireNonNull(value, $S)", OBJECTS, nullValueMessage(plan))
+                .build();
     }
 
     private void addViews(TypeSpec.Builder type) {

@@ -53,7 +53,7 @@ final class HelpersWriter {
         }
         if (plan.needsChecks) {
             CodeBlock.Builder checks = CodeBlock.builder()
-                    .addStatement("$T.requireNonNull(value, $S)", OBJECTS, "value");
+                    .addStatement("$T.requireNonNull(value, $S)", OBJECTS, CacheWriter.nullValueMessage(plan));
             for (CachePlan.Node node : plan.nodes) {
                 checks.add(code.checks(node, CodeBlock.of("value.$N()", node.component().name())));
             }

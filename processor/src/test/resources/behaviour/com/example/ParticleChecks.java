@@ -125,10 +125,12 @@ public final class ParticleChecks {
 
     static void nullRejected() {
         try (ParticleSlab slab = ParticleSlab.create()) {
-            assertThrows(NullPointerException.class, () -> slab.allocate(null));
+            NullPointerException e = assertThrows(NullPointerException.class, () -> slab.allocate(null));
+            assertEquals("value is null: a Particle record is required", e.getMessage());
             assertEquals(0, slab.liveCount());
             long h = slab.allocate();
-            assertThrows(NullPointerException.class, () -> slab.set(h, null));
+            assertEquals("value is null: a Particle record is required",
+                    assertThrows(NullPointerException.class, () -> slab.set(h, null)).getMessage());
         }
     }
 

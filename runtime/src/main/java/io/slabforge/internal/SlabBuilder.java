@@ -26,6 +26,8 @@ import java.util.concurrent.locks.Lock;
 public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     SlabMemory memory = SlabMemory.ofArena();
     SlabSync sync = SlabSync.CONFINED;
+    /** Whether {@link #sync} was called: {@link #lock} then does not change the mode, and build() checks it. */
+    private boolean syncGiven;
     Lock lock;
     /** 0: the default for the sync mode (see {@link #stripes}). */
     int stripes;
@@ -61,6 +63,7 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
      */
     public final B sync(SlabSync sync) {
         this.sync = Objects.requireNonNull(sync, "sync");
+        this.syncGiven = true;
         return self();
     }
 
@@ -74,7 +77,9 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
      */
     public final B lock(Lock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
-        this.sync = SlabSync.LOCKED;
+        if (!syncGiven) {
+            this.sync = SlabSync.LOCKED;
+        }
         return self();
     }
 
@@ -157,7 +162,13 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
      */
     protected final SlabEngine newEngine(SlabGeometry geometry) {
         if (lock != null && sync != SlabSync.LOCKED) {
-            throw new IllegalArgumentException("a lock was given, so sync must be LOCKED, not " + sync);
+            throw new IllegalArgumentException("lock(...) was given with sync(" + sync + "): a lock guards a LOCKED"
+                    + " cache only; use sync(SlabSync.LOCKED) or drop lock(...)");
+        }
+        if (maxBytes < geometry.slabSize()) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " is below one slab of " + geometry.slabSize()
+                    + " bytes, so the cache could hold nothing; use at least " + geometry.slabSize()
+                    + " (maxBytes(n * SLAB_SIZE) holds n slabs)");
         }
         if (stripes > 1 && sync != SlabSync.LOCKED) {
             throw new IllegalArgumentException("stripes(" + stripes + ") is for LOCKED caches; this one is " + sync);

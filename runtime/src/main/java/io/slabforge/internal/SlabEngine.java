@@ -1011,8 +1011,8 @@ public final class SlabEngine implements AutoCloseable {
         }
     }
 
-    private static IllegalStateException closedException() {
-        return new IllegalStateException("the cache is closed");
+    private IllegalStateException closedException() {
+        return table.closedException();
     }
 
     /**

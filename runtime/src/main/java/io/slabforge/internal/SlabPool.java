@@ -193,7 +193,7 @@ final class SlabPool extends SlabPoolState {
     /** Refills the empty magazine from slabs with room (popping their checked free lists, carving), then allocates. */
     private long allocateRefilling(boolean orZero) {
         if (table.isClosed()) {
-            throw new IllegalStateException("the cache is closed");
+            throw table.closedException();
         }
         int target = magazine.length >>> 1;
         while (magazineCount < target) {

@@ -281,6 +281,12 @@ final class SlotTable {
     // ------------------------------------------------------------------------------------------------------------
     // Errors
 
+    /** Use after {@code close()}: names the cache by its tag and geometry, as its {@code toString()} does. */
+    IllegalStateException closedException() {
+        return new IllegalStateException("the cache of tag " + tag + " (" + slotSize + "-byte slots in "
+                + geometry.slabSize() + "-byte slabs) is closed; it cannot be used after close()");
+    }
+
     WrongThreadException wrongThread() {
         return new WrongThreadException("this cache is confined to thread " + owner.getName()
                 + "; build it with sync(SlabSync.LOCKED) to share it, not use it from "
@@ -295,7 +301,7 @@ final class SlotTable {
     /** Why {@code handle} was refused: IllegalStateException after close, else InvalidHandleException. */
     RuntimeException invalid(long handle) {
         if (closed) {
-            return new IllegalStateException("the cache is closed");
+            return closedException();
         }
         String why;
         int index = (int) handle & INDEX_MASK;

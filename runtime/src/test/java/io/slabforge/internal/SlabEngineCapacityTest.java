@@ -148,14 +148,32 @@ class SlabEngineCapacityTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Configuration.class)
-    void maxBytesBelowOneSlabAllowsNothing(Configuration c) {
-        try (SlabEngine engine = c.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(4095).build()) {
-            assertEquals(0, engine.tryAllocate());
-            assertEquals(0, engine.stats().slabs());
+    void maxBytesBelowOneSlabIsRefusedByBuild(Configuration c) {
+        for (long maxBytes : new long[] {0, 100, 4095}) {
+            IllegalArgumentException e = assertThrowsExactly(IllegalArgumentException.class,
+                    () -> c.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(maxBytes).build());
+            assertEquals("maxBytes " + maxBytes + " is below one slab of 4096 bytes, so the cache could hold nothing;"
+                    + " use at least 4096 (maxBytes(n * SLAB_SIZE) holds n slabs)", e.getMessage());
         }
-        try (SlabEngine engine = c.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(0).build()) {
-            SlabOutOfMemoryException e = assertThrowsExactly(SlabOutOfMemoryException.class, engine::allocate);
-            assertTrue(e.getMessage().contains("maxBytes 0"), e.getMessage());
+        try (SlabEngine engine = c.builder(SlabGeometry.of(32, 8, 4096)).maxBytes(4096).build()) {
+            assertTrue(engine.tryAllocate() != 0, "exactly one slab is allowed");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLockWithAnotherSyncModeIsRefused() {
+        java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        for (io.slabforge.SlabSync sync : new io.slabforge.SlabSync[] {io.slabforge.SlabSync.CONFINED,
+                io.slabforge.SlabSync.NONE}) {
+            IllegalArgumentException before = assertThrowsExactly(IllegalArgumentException.class,
+                    () -> SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).sync(sync).lock(lock).build());
+            assertEquals("lock(...) was given with sync(" + sync + "): a lock guards a LOCKED cache only; use"
+                    + " sync(SlabSync.LOCKED) or drop lock(...)", before.getMessage());
+            assertThrowsExactly(IllegalArgumentException.class,
+                    () -> SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).lock(lock).sync(sync).build());
+        }
+        try (SlabEngine engine = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).lock(lock).build()) {
+            assertEquals(io.slabforge.SlabSync.LOCKED, engine.sync(), "lock(...) alone makes a LOCKED cache");
         }
     }
 

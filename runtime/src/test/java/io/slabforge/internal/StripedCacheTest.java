@@ -275,8 +275,9 @@ class StripedCacheTest {
         assertEquals(0, memory.outstanding(), "close gave back every stripe's slabs");
         assertTrue(engine.isClosed());
         assertEquals(0, engine.liveCount());
-        assertEquals("the cache is closed",
-                assertThrowsExactly(IllegalStateException.class, () -> engine.free(sample)).getMessage());
+        String closed = assertThrowsExactly(IllegalStateException.class, () -> engine.free(sample)).getMessage();
+        assertTrue(closed.startsWith("the cache of tag " + engine.tag() + " (") && closed.endsWith(") is closed; it"
+                + " cannot be used after close()"), closed);
         assertThrowsExactly(IllegalStateException.class, engine::allocate);
         assertThrowsExactly(IllegalStateException.class, () -> engine.getLong(sample, 0));
         assertThrowsExactly(IllegalStateException.class, () -> engine.segment(sample));
