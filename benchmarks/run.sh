@@ -73,4 +73,4 @@ else
 fi
 "$JAVA_BIN" -cp "$JAR" io.slabforge.benchmarks.Report "$OUT" "$REPORT" "$CHART" \
   benchmarks/src/main/java/io/slabforge/benchmarks/Floor.java benchmarks/ANALYSIS.md
-echo "wrote $REPORT and $CHART from $OUT/"
+echo "wrote $REPORT, $CHART and the README figures (headline.png, memory.png beside it) from $OUT/"

@@ -88,6 +88,7 @@ public final class Report {
                 : List.of();
         Path chart = Path.of(args[2]);
         writeChart(results, footprint, chart);
+        writeHeadline(results, footprint, chart.resolveSibling("headline.png"), chart.resolveSibling("memory.png"));
         String analysis = args.length == 5 ? Files.readString(Path.of(args[4])) : "";
         Files.writeString(Path.of(args[1]), markdown(results, footprint, env, dir, chart,
                 Files.readString(Path.of(args[3])), analysis));
@@ -461,6 +462,109 @@ public final class Report {
         int columns = n % 3 == 0 ? 3 : n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1;
         BitmapEncoder.saveBitmap(charts, n / columns, columns, png.toString().replaceFirst("\\.png$", ""),
                 BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Short titles that fit a panel at README width. */
+    private static final Map<String, String> HEADLINE_TITLES = Map.of(
+            "AllocFreeBenchmark.allocWriteReadFree", "(a) allocate, write, read, free",
+            "ChurnBenchmark.churn", "(b) churn among 1,000,000 live",
+            "ScanBenchmark.scan", "(c) scan 1,000,000 live");
+
+    /** The peers of the headline figures, in order, with the names a reader knows them by. */
+    private static final Map<String, String> HEADLINE_PEERS = headlinePeers();
+
+    private static Map<String, String> headlinePeers() {
+        Map<String, String> peers = new LinkedHashMap<>();
+        peers.put("onheap", "new Particle(...) (heap)");
+        peers.put("slabforgeConfined", "Slabforge (default)");
+        peers.put("slabforgeLocked", "Slabforge LOCKED");
+        peers.put("mallocFree", "malloc/free (FFM)");
+        peers.put("nettyPooled", "Netty pooled");
+        peers.put("slabforge64k", "Slabforge, 64 KiB slabs");
+        return peers;
+    }
+
+    /**
+     * The README figures: (a), (b) and (c) for the peers a user would pick instead, on linear axes from zero with
+     * the spread of every measurement iteration as error bars (median, bar to the slowest); and bytes per object and
+     * GC pause time from the footprint program. Lower is better in every panel, which says so.
+     */
+    static void writeHeadline(Map<String, Map<String, Result>> results, List<String[]> footprint, Path headline,
+                              Path memory) throws IOException {
+        List<CategoryChart> panels = new ArrayList<>();
+        for (Bench b : BENCHES.subList(0, 3)) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench == null) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            List<Double> medians = new ArrayList<>();
+            List<Double> spread = new ArrayList<>();
+            for (Map.Entry<String, String> peer : HEADLINE_PEERS.entrySet()) {
+                Result r = bench.get(peer.getKey());
+                if (r != null) {
+                    names.add(peer.getValue());
+                    medians.add(r.median);
+                    spread.add(r.max - r.median);
+                }
+            }
+            if (names.isEmpty()) {
+                continue;
+            }
+            CategoryChart chart = readable(HEADLINE_TITLES.get(b.key), b.unit + ", lower is better");
+            chart.addSeries("median; whisker: ± the gap to the slowest iteration", names, medians, spread)
+                    .setFillColor(SLABFORGE);
+            panels.add(chart);
+        }
+        if (!panels.isEmpty()) {
+            BitmapEncoder.saveBitmap(panels, 1, panels.size(), headline.toString().replaceFirst("\\.png$", ""),
+                    BitmapEncoder.BitmapFormat.PNG);
+        }
+        if (footprint.size() > 1) {
+            List<String> names = new ArrayList<>();
+            List<Double> bytes = new ArrayList<>();
+            List<Double> pauses = new ArrayList<>();
+            for (Map.Entry<String, String> peer : HEADLINE_PEERS.entrySet()) {
+                for (String[] row : footprint.subList(1, footprint.size())) {
+                    if (row[0].equals(peer.getKey())) {
+                        names.add(peer.getValue());
+                        bytes.add(Double.parseDouble(row[4]));
+                        pauses.add(Double.parseDouble(row[9]));
+                    }
+                }
+            }
+            String live = footprint.get(1)[1];
+            CategoryChart perObject = readable("memory per live particle (" + String.format("%,d", Long.parseLong(live))
+                    + " live)", "bytes (heap + resident native), lower is better");
+            perObject.addSeries("bytes per particle", names, bytes).setFillColor(SLABFORGE);
+            CategoryChart gc = readable("GC pauses during churn", "ms, lower is better");
+            gc.addSeries("GC pause time", names, pauses).setFillColor(PEER);
+            BitmapEncoder.saveBitmap(List.of(perObject, gc), 1, 2, memory.toString().replaceFirst("\\.png$", ""),
+                    BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /** A panel legible at README width: large fonts, values on the bars, a legend, a linear axis from zero. */
+    private static CategoryChart readable(String title, String yTitle) {
+        CategoryChart chart = new CategoryChartBuilder().width(620).height(520).title(title).yAxisTitle(yTitle)
+                .build();
+        Styler styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setLegendVisible(true);
+        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        styler.setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 18));
+        chart.getStyler().setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15));
+        chart.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 14));
+        styler.setLegendFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
+        chart.getStyler().setXAxisLabelRotation(30);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
+        chart.getStyler().setLabelsFontColor(Color.BLACK);
+        chart.getStyler().setDecimalPattern("#,##0.#");
+        chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
+        return chart;
     }
 
     private static void addIfPresent(List<CategoryChart> charts, CategoryChart chart) {
