@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A consistent snapshot of a {@link SlabAllocator}'s memory, in total, per size class and for the large-block
- * path; the seed's heap statistics ({@code total_bytes}, {@code used_bytes}, {@code available_bytes}).
+ * path, as a general-purpose heap reports them (total, used and available bytes).
  *
  * <p>Exact at the moment of the snapshot, in every sync mode (there are no thread caches whose contents could go
  * uncounted): for each size class, for the large blocks and in total, {@code usedBytes} is the sum of

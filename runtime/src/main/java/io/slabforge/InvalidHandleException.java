@@ -2,7 +2,7 @@ package io.slabforge;
 
 /**
  * A long given as a handle is not a live handle of this cache: never allocated here, already freed (stale
- * generation or double free), from another cache, or malformed. The port of the seed's {@code InvalidPointer}.
+ * generation or double free), from another cache, or malformed.
  * Nothing is changed when it is thrown.
  */
 public class InvalidHandleException extends SlabException {

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A general-purpose {@link SegmentAllocator} with {@link #free}: size classes, each a slab cache, plus a large-block
- * path; the seeds' {@code ZoneAllocator} (slabmalloc) and {@code Heap} (slab_allocator) over FFM memory.
+ * path: a size-class heap, as in slab allocators such as slabmalloc and slab_allocator, over FFM memory.
  *
  * <pre>{@code
  * try (SlabAllocator allocator = SlabAllocator.create()) {

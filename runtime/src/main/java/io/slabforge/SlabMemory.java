@@ -5,7 +5,7 @@ import io.slabforge.internal.RegionSlabMemory;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The bridge between a slab cache and raw memory: the seed's allocation hooks.
+ * The bridge between a slab cache and raw memory: where its slabs come from and go back to.
  *
  * <p>A cache asks its provider for whole slabs ({@code allocate(slabSize, slabSize)}) and gives them back with
  * {@link #free} when they are empty and not kept in reserve. Implement it to take slabs from your own memory

@@ -15,8 +15,8 @@ public enum SlabSync {
     CONFINED,
     /**
      * Any thread may use the cache; a thread may free what another allocated. The cache is split into
-     * {@linkplain io.slabforge.internal.SlabBuilder#stripes stripes} (by default as many as processors), each a master slab with its own
-     * lock, as in the seed: a thread allocates from its own stripe and a free locks the stripe that owns the slab,
+     * {@linkplain io.slabforge.internal.SlabBuilder#stripes stripes} (by default as many as processors), each with
+     * its own slabs and lock: a thread allocates from its own stripe and a free locks the stripe that owns the slab,
      * so threads that free what they allocate do not contend. Statistics, iteration and close lock every stripe.
      * With {@link io.slabforge.internal.SlabBuilder#lock(java.util.concurrent.locks.Lock) a lock of your own} there is one stripe, under
      * that lock. Field accesses take no lock: see {@code io.slabforge.internal.SlabEngine} for what a reader racing a {@code free} may

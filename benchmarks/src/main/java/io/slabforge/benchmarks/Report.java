@@ -218,7 +218,7 @@ public final class Report {
 
         allocatorTable(md, results);
 
-        md.append("## Targets (issue 4)\n\n| target | measured | |\n|---|---|---|\n");
+        md.append("## Targets of the first performance round\n\n| target | measured | |\n|---|---|---|\n");
         for (String[] t : targets(results, footprint)) {
             md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
         }
@@ -290,7 +290,7 @@ public final class Report {
         if (ALLOCATOR_BENCHES.stream().noneMatch(b -> results.containsKey(b.key))) {
             return;
         }
-        md.append("## Allocator (issue 5): medians and ratios against `malloc`\n\n");
+        md.append("## Allocator: medians and ratios against `malloc`\n\n");
         md.append("`AllocatorBenchmark`, one thread, block sizes log-uniform 16..4096 from a fixed pre-generated "
                 + "sequence. `slabforge` is `SlabAllocator.create()` (confined, zero-fills like `Arena.allocate`), "
                 + "`slabforgeNoZeroFill` the same with `zeroFill(false)`; `malloc` and `nettyPooled` do not zero. "

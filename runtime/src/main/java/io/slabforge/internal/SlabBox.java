@@ -5,7 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * An owner of one slot that frees it on {@link #close()}: the seed's {@code SlabBox}. Generated caches'
+ * An owner of one slot that frees it on {@link #close()}. Generated caches'
  * {@code Box} classes extend it with the record's accessors.
  *
  * <pre>{@code
