@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
  * restricted. Never leaves this package: every access through it is one the engine bounded to a slot it holds.
  */
 final class Everything {
+    @SuppressWarnings("restricted") // initialised only when the engine has native access: see the class comment
     static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private Everything() {}

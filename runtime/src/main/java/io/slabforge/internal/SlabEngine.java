@@ -318,6 +318,7 @@ public final class SlabEngine implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("fallthrough") // the switch stores from the slot's last long down to its first
     private long zero(long handle) {
         int index = HandleFormat.index(handle);
         int slab = index >>> geometry.slotBits();

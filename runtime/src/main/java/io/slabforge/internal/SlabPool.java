@@ -550,19 +550,6 @@ final class SlabPool extends SlabPoolState {
     }
 }
 
-/**
- * Thrown (one instance, no stack trace) when a stripe needs a slab index beyond the slot table: the table's arrays
- * may only be copied while no stripe writes them, so the engine retries the allocation after growing the table
- * under every stripe's lock.
- */
-final class TableFull extends RuntimeException {
-    static final TableFull INSTANCE = new TableFull();
-
-    private TableFull() {
-        super("the slot table must grow", null, false, false);
-    }
-}
-
 /** Leading padding of {@link SlabPool}: 128 bytes before its fields, so no other object's fields share their line. */
 abstract class SlabPoolPadding {
     // 4 bytes fill the gap after a compressed-class-pointer header (else the JVM puts a subclass int there).
