@@ -538,16 +538,6 @@ final class SlabPool extends SlabPoolState {
         words = table.words;
     }
 
-    /** For tests: the pool's slab number of a handle's slab, or -1 if it is not this pool's. */
-    int slabOf(long handle) {
-        int slab = ((int) handle & INDEX_MASK) >>> slotBits;
-        return (slab & ((1 << stripeShift) - 1)) == stripe ? slab >>> stripeShift : -1;
-    }
-
-    /** For tests: the count of carved slots of pool slab {@code s}, -1 if not held. */
-    int carvedOf(int s) {
-        return s < carved.length ? carved[s] : -1;
-    }
 }
 
 /** Leading padding of {@link SlabPool}: 128 bytes before its fields, so no other object's fields share their line. */
