@@ -326,10 +326,10 @@ final class SlabPool extends SlabPoolState {
                 return NONE;
             }
             int cacheSlabs = table.geometry.maxSlabs();
-            throw new SlabOutOfMemoryException("handle space exhausted: a cache of " + slotsPerSlab
+            throw source.outOfMemory("handle space exhausted: a cache of " + slotsPerSlab
                     + "-slot slabs holds at most " + cacheSlabs + " slabs (" + (long) cacheSlabs * slotsPerSlab
                     + " objects" + (stripeShift > 0 ? ", " + maxSlabs + " slabs per stripe" : "")
-                    + "); use a larger slabSize for more");
+                    + "); use a larger slabSize for more", null);
         }
         int slab = globalSlab(s);
         Lock shared = source.lock;
@@ -489,6 +489,8 @@ final class SlabPool extends SlabPoolState {
         }
         freeHead[s] = head;
         repairs++;
+        SlabEvents.repair(table.identity.label(), "free list", "free list of slab " + slab
+                + " rebuilt from the generation words");
     }
 
     // ------------------------------------------------------------------------------------------------------------
