@@ -60,11 +60,18 @@ final class Leaks {
         Throwable site = new Throwable(what);
         StackTraceElement[] frames = site.getStackTrace();
         int first = 0;
-        while (first < frames.length - 1 && frames[first].getClassName().startsWith(Leaks.class.getPackageName())) {
+        while (first < frames.length - 1 && isTrackingFrame(frames[first].getClassName())) {
             first++;
         }
         site.setStackTrace(java.util.Arrays.copyOfRange(frames, first, frames.length));
         return site;
+    }
+
+    /** The frames of the runtime's own tracking code, above the user's call. */
+    private static boolean isTrackingFrame(String className) {
+        return className.equals(Leaks.class.getName()) || className.equals(SlabEngine.class.getName())
+                || className.equals(SlabBox.class.getName()) || className.equals(SlabBuilder.class.getName())
+                || className.startsWith(SlabEngine.class.getName() + "$");
     }
 
     /** A stack trace for the JFR event: the frames, one a line. */
