@@ -158,6 +158,7 @@ final class CacheResources implements Runnable {
                 unlockAll();
             }
         }
+        SlabCacheBean.unregister(this); // before the report: who reads the report finds it gone
         if (!report) {
             return;
         }

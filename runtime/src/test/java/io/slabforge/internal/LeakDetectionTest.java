@@ -10,10 +10,8 @@ import io.slabforge.LeakDetection;
 import io.slabforge.SlabSync;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.LogRecord;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,12 +36,8 @@ class LeakDetectionTest {
 
     @Test
     void paranoidReportsALeakedBoxOnceWithWhereItWasCreatedAndTheNextBoxFreesItsSlot() throws Exception {
-        try (LogCapture log = new LogCapture(); RecordingStream jfr = new RecordingStream();
+        try (LogCapture log = new LogCapture(); JfrCapture jfr = new JfrCapture("io.slabforge.Leak");
              SlabEngine engine = engine("leaky", LeakDetection.PARANOID, SlabSync.CONFINED)) {
-            List<RecordedEvent> events = new CopyOnWriteArrayList<>();
-            jfr.enable("io.slabforge.Leak");
-            jfr.onEvent("io.slabforge.Leak", events::add);
-            jfr.startAsync();
             long leaked = dropBoxes(engine, 1).get(0);
             assertTrue(LogCapture.awaitGc(() -> !log.warnings("leak:").isEmpty()), "a report within 10 s");
             LogRecord report = log.warnings("leak:").get(0);
@@ -64,9 +58,10 @@ class LeakDetectionTest {
                 assertTrue(engine.isLive(next.handle()));
                 assertEquals(1, engine.liveCount());
             }
+            RecordedEvent event = jfr.await("io.slabforge.Leak", e -> "leaky".equals(e.getString("cache")));
+            LogCapture.settle();
             jfr.stop();
-            assertEquals(1, events.size(), "reported once: " + events);
-            RecordedEvent event = events.get(0);
+            assertEquals(1, jfr.events("io.slabforge.Leak").size(), "reported once");
             assertEquals("leaky", event.getString("cache"));
             assertEquals("Box", event.getString("kind"));
             assertEquals(hex, event.getString("handle"));
