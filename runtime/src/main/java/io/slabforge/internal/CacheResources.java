@@ -166,10 +166,11 @@ final class CacheResources implements Runnable {
                 + " bytes) given back to the provider, tag " + identity.tag() + " released"
                 + (failure == null ? "" : "; the provider failed to take some back: " + failure.getMessage());
         String message = "leak: " + identity.describe() + " became unreachable without close() with "
-                + before.liveObjects() + " live objects; " + outcome + "; " + (site != null ? "built at:"
+                + before.liveObjects() + (before.liveObjects() == 1 ? " live object; " : " live objects; ") + outcome + "; " + (site != null ? "built at:"
                 : "to see where it was built, use leakDetection(LeakDetection.PARANOID) or -D" + Leaks.PROPERTY
                         + "=PARANOID");
-        Leaks.warn(message, site);
-        SlabEvents.leak(identity.label(), "cache", 0, outcome, Leaks.framesOf(site));
+        Throwable trimmed = Leaks.trimmed(site);
+        Leaks.warn(message, trimmed);
+        SlabEvents.leak(identity.label(), "cache", 0, outcome, Leaks.framesOf(trimmed));
     }
 }

@@ -55,9 +55,19 @@ final class Leaks {
         return (ThreadLocalRandom.current().nextInt() & SAMPLE_MASK) == 0;
     }
 
-    /** Where a box or cache was created, for PARANOID reports; internal frames dropped. */
+    /**
+     * Where a box or cache is being created, for PARANOID reports. Only the stack is captured here (the JVM's
+     * compact backtrace); the frames are materialised, and the runtime's own dropped, when a leak is reported.
+     */
     static Throwable createdHere(String what) {
-        Throwable site = new Throwable(what);
+        return new Throwable(what);
+    }
+
+    /** {@code site} without the runtime's own frames above the user's call, for a report; null stays null. */
+    static Throwable trimmed(Throwable site) {
+        if (site == null) {
+            return null;
+        }
         StackTraceElement[] frames = site.getStackTrace();
         int first = 0;
         while (first < frames.length - 1 && isTrackingFrame(frames[first].getClassName())) {
@@ -69,9 +79,12 @@ final class Leaks {
 
     /** The frames of the runtime's own tracking code, above the user's call. */
     private static boolean isTrackingFrame(String className) {
-        return className.equals(Leaks.class.getName()) || className.equals(SlabEngine.class.getName())
-                || className.equals(SlabBox.class.getName()) || className.equals(SlabBuilder.class.getName())
-                || className.startsWith(SlabEngine.class.getName() + "$");
+        for (Class<?> own : new Class<?>[] {Leaks.class, SlabEngine.class, SlabBox.class, SlabBuilder.class}) {
+            if (className.equals(own.getName()) || className.startsWith(own.getName() + "$")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A stack trace for the JFR event: the frames, one a line. */
@@ -149,8 +162,9 @@ final class Leaks {
                     + outcome + "; " + (leak.site != null ? "created at:"
                     : "to see where it was created, build the cache with leakDetection(LeakDetection.PARANOID) or"
                             + " run with -D" + PROPERTY + "=PARANOID");
-            warn(message, leak.site);
-            SlabEvents.leak(identity.label(), "Box", leak.handle, outcome, framesOf(leak.site));
+            Throwable site = trimmed(leak.site);
+            warn(message, site);
+            SlabEvents.leak(identity.label(), "Box", leak.handle, outcome, framesOf(site));
             leaked.add(leak.handle);
             pending = true;
         }

@@ -128,12 +128,16 @@ class UnclosedCacheTest {
     }
 
     @Test
-    void unclosedLockedCachesAreReclaimedAndTheirTagsReused() throws Exception {
+    void unclosedLockedCachesAreReclaimedAndTheirTagsReleased() throws Exception {
+        // A LOCKED cache takes its slabs from private regions (2 MiB or more each): a few hundred show the reclaim
+        // (regions closed or unmapped on the cleaner thread) without holding gigabytes while the GC is asked.
+        int before = CacheTags.inUse();
         try (LogCapture log = new LogCapture()) {
-            for (int i = 0; i < 2 * SlabEngine.MAX_OPEN_CACHES; i++) {
+            for (int i = 0; i < 200; i++) {
                 buildAndForget(SlabMemory.ofArena(), SlabSync.LOCKED, LeakDetection.OFF, null);
             }
-            assertTrue(LogCapture.awaitGc(() -> CacheTags.inUse() < 100), CacheTags.inUse() + " tags still in use");
+            assertTrue(LogCapture.awaitGc(() -> CacheTags.inUse() <= before), CacheTags.inUse() + " tags in use, "
+                    + before + " before");
             assertEquals(List.of(), log.warnings("leak:"), "OFF reclaims silently");
         }
     }

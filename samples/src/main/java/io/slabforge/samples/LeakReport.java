@@ -1,5 +1,6 @@
 package io.slabforge.samples;
 
+import io.slabforge.InvalidHandleException;
 import io.slabforge.LeakDetection;
 import io.slabforge.SlabStats;
 import java.lang.management.ManagementFactory;
@@ -43,6 +44,14 @@ public final class LeakReport {
             SlabStats stats = slab.stats();
             check(stats.liveObjects() == 0, "nothing left live: " + stats);
             System.out.println("after the next box(): " + slab);
+            long freed = slab.allocate();
+            slab.free(freed);
+            try {
+                slab.free(freed); // a double free: refused, and an io.slabforge.InvalidHandle event
+                throw new AssertionError("a double free was accepted");
+            } catch (InvalidHandleException expected) {
+                System.out.println("refused: " + expected.getMessage());
+            }
 
             forgetACache();
             settle();
