@@ -100,7 +100,8 @@ final class SlabPool extends SlabPoolState {
     void free(long handle) {
         int index = (int) handle & INDEX_MASK;
         int[] w = words;
-        if (index >= w.length || (handle & TAG_MASK) != tagBits || w[index] != HandleFormat.liveWord(handle)) {
+        if (Integer.compareUnsigned(index, w.length) >= 0 || (handle & TAG_MASK) != tagBits
+                || w[index] != HandleFormat.liveWord(handle)) {
             throw table.invalid(handle);
         }
         frees++;

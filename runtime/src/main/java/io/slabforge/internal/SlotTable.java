@@ -47,8 +47,15 @@ final class SlotTable {
     }
 
     private static final int[] NO_WORDS = new int[0];
-    /** Bounds every address below 2^62, so the JIT can prove an access through all memory is in range. */
+    /**
+     * Bounds every address below 2^62 (user-space addresses are below 2^57), so C2 can prove an access through all
+     * memory in range and drops FFM's bounds check.
+     */
     private static final long ADDRESS_MASK = (1L << 62) - 1;
+    /** At least every slot number: slabs of at most 2^24 bytes hold at most 2^22 slots of 4 bytes. */
+    private static final int MAX_SLOT = (1 << 22) - 1;
+    /** At least every slot size: a slot fits its slab. */
+    private static final long MAX_SLOT_SIZE = SlabGeometry.MAX_SLAB_SIZE * 2 - 1;
 
     final SlabGeometry geometry;
     final long slotSize;
@@ -261,7 +268,9 @@ final class SlotTable {
 
     /** Where slot {@code slot} of held slab {@code slab} is, in {@link #memoryOfSlab(int)}. */
     long slotAt(int slab, int slot) {
-        return bases[slab] + (long) slot * slotSize;
+        // The masks change no value (slots < 2^22, slot sizes <= 2^24, addresses < 2^62) but let C2 prove that
+        // every address is far below 2^63, so FFM's bounds check against all memory folds away.
+        return (bases[slab] & ADDRESS_MASK) + (long) (slot & MAX_SLOT) * (slotSize & MAX_SLOT_SIZE);
     }
 
     MemorySegment memoryOfSlab(int slab) {
