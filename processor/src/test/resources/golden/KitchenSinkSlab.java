@@ -99,7 +99,7 @@ public final class KitchenSinkSlab implements SlabCache {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = 0L;
 
@@ -213,7 +213,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value of {@code version}
      */
     public long version(long handle) {
-        return engine.getLong(handle, VERSION_OFFSET);
+        return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -222,7 +222,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void version(long handle, long value) {
-        engine.setLong(handle, VERSION_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -231,7 +231,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value
      */
     public long versionVolatile(long handle) {
-        return engine.getLongVolatile(handle, VERSION_OFFSET);
+        return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -240,7 +240,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void versionVolatile(long handle, long value) {
-        engine.setLongVolatile(handle, VERSION_OFFSET, value);
+        engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -250,7 +250,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value
      */
     public long versionAcquire(long handle) {
-        return engine.getLongAcquire(handle, VERSION_OFFSET);
+        return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -260,7 +260,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void versionRelease(long handle, long value) {
-        engine.setLongRelease(handle, VERSION_OFFSET, value);
+        engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -272,7 +272,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return {@code true} if the value was set
      */
     public boolean versionCompareAndSet(long handle, long expected, long value) {
-        return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+        return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
     }
 
     /**
@@ -282,7 +282,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value before the addition
      */
     public long versionGetAndAdd(long handle, long delta) {
-        return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+        return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
     }
 
     /**
@@ -292,7 +292,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
     }
 
     /**
@@ -304,7 +304,7 @@ public final class KitchenSinkSlab implements SlabCache {
         if (value == null) {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
-        engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
     }
 
     /**
@@ -313,7 +313,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value of {@code hits}
      */
     public int hits(long handle) {
-        return engine.getInt(handle, HITS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -322,7 +322,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void hits(long handle, int value) {
-        engine.setInt(handle, HITS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -331,7 +331,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value
      */
     public int hitsVolatile(long handle) {
-        return engine.getIntVolatile(handle, HITS_OFFSET);
+        return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -340,7 +340,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void hitsVolatile(long handle, int value) {
-        engine.setIntVolatile(handle, HITS_OFFSET, value);
+        engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -350,7 +350,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value
      */
     public int hitsAcquire(long handle) {
-        return engine.getIntAcquire(handle, HITS_OFFSET);
+        return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -360,7 +360,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void hitsRelease(long handle, int value) {
-        engine.setIntRelease(handle, HITS_OFFSET, value);
+        engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -372,7 +372,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return {@code true} if the value was set
      */
     public boolean hitsCompareAndSet(long handle, int expected, int value) {
-        return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+        return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
     }
 
     /**
@@ -382,7 +382,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value before the addition
      */
     public int hitsGetAndAdd(long handle, int delta) {
-        return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+        return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
     }
 
     /**
@@ -393,7 +393,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -404,7 +404,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -444,8 +444,8 @@ public final class KitchenSinkSlab implements SlabCache {
      */
     public Vec2 pos(long handle) {
         return new Vec2(
-                engine.getFloat(handle, POS_X_OFFSET),
-                engine.getFloat(handle, POS_Y_OFFSET));
+                engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
     }
 
     /**
@@ -457,8 +457,8 @@ public final class KitchenSinkSlab implements SlabCache {
         if (value == null) {
             throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
         }
-        engine.setFloat(handle, POS_X_OFFSET, value.x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
     }
 
     /**
@@ -467,7 +467,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value of {@code pos.x}
      */
     public float posX(long handle) {
-        return engine.getFloat(handle, POS_X_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
     }
 
     /**
@@ -476,7 +476,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void posX(long handle, float value) {
-        engine.setFloat(handle, POS_X_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
     }
 
     /**
@@ -485,7 +485,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value of {@code pos.y}
      */
     public float posY(long handle) {
-        return engine.getFloat(handle, POS_Y_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
     }
 
     /**
@@ -494,7 +494,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @param value the new value
      */
     public void posY(long handle, float value) {
-        engine.setFloat(handle, POS_Y_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
     }
 
     /**
@@ -505,7 +505,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public boolean flags(long handle, int index) {
-        return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+        return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
     }
 
     /**
@@ -516,7 +516,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public void flags(long handle, int index, boolean value) {
-        engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+        engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
     }
 
     /**
@@ -668,23 +668,23 @@ public final class KitchenSinkSlab implements SlabCache {
 
     private static KitchenSink readSlot(SlabEngine engine, long handle) {
         return new KitchenSink(
-                engine.getLong(handle, VERSION_OFFSET),
-                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind"),
-                engine.getInt(handle, HITS_OFFSET),
+                engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
+                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
+                engine.getInt(GEOMETRY, handle, HITS_OFFSET),
                 copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET)),
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET)),
                 copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, KitchenSink value) {
-        engine.setLong(handle, VERSION_OFFSET, value.version());
-        engine.setByte(handle, KIND_OFFSET, (byte) value.kind().ordinal());
-        engine.setInt(handle, HITS_OFFSET, value.hits());
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value.version());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.kind().ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value.hits());
         copyIn(engine, handle, SAMPLES_OFFSET, value.samples(), 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, value.pos().x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.pos().y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.pos().x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.pos().y());
         copyIn(engine, handle, FLAGS_OFFSET, value.flags(), 3, "KitchenSink.flags");
     }
 
@@ -692,21 +692,21 @@ public final class KitchenSinkSlab implements SlabCache {
             Vec2 posValue, boolean[] flagsValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setLong(handle, VERSION_OFFSET, versionValue);
-        engine.setByte(handle, KIND_OFFSET, (byte) kindValue.ordinal());
-        engine.setInt(handle, HITS_OFFSET, hitsValue);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
         copyIn(engine, handle, SAMPLES_OFFSET, samplesValue, 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, posValue.x());
-        engine.setFloat(handle, POS_Y_OFFSET, posValue.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
         copyIn(engine, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setByte(handle, 9L, (byte) 0);
-        engine.setShort(handle, 10L, (short) 0);
-        engine.setByte(handle, 43L, (byte) 0);
-        engine.setInt(handle, 44L, 0);
+        engine.setByte(GEOMETRY, handle, 9L, (byte) 0);
+        engine.setShort(GEOMETRY, handle, 10L, (short) 0);
+        engine.setByte(GEOMETRY, handle, 43L, (byte) 0);
+        engine.setInt(GEOMETRY, handle, 44L, 0);
     }
 
     private static void requireValid(KitchenSink value) {
@@ -749,7 +749,7 @@ public final class KitchenSinkSlab implements SlabCache {
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
+        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
         return array;
     }
 
@@ -758,12 +758,12 @@ public final class KitchenSinkSlab implements SlabCache {
         if (array == null || array.length != length) {
             throw badArray(name, array, length);
         }
-        engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
+        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
 
     private static boolean[] copyOut(SlabEngine engine, long handle, long offset, boolean[] array) {
         for (int i = 0; i < array.length; i++) {
-            array[i] = engine.getBoolean(handle, offset + i);
+            array[i] = engine.getBoolean(GEOMETRY, handle, offset + i);
         }
         return array;
     }
@@ -774,7 +774,7 @@ public final class KitchenSinkSlab implements SlabCache {
             throw badArray(name, array, length);
         }
         for (int i = 0; i < length; i++) {
-            engine.setBoolean(handle, offset + i, array[i]);
+            engine.setBoolean(GEOMETRY, handle, offset + i, array[i]);
         }
     }
 
@@ -837,7 +837,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -846,7 +846,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -855,7 +855,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value
          */
         public long versionVolatile() {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -864,7 +864,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -874,7 +874,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value
          */
         public long versionAcquire() {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -884,7 +884,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -896,7 +896,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -905,7 +905,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -914,7 +914,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -926,7 +926,7 @@ public final class KitchenSinkSlab implements SlabCache {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -935,7 +935,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -944,7 +944,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -953,7 +953,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value
          */
         public int hitsVolatile() {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -962,7 +962,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -972,7 +972,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value
          */
         public int hitsAcquire() {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -982,7 +982,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -994,7 +994,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1003,7 +1003,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1013,7 +1013,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1024,7 +1024,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1063,8 +1063,8 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Vec2 pos() {
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1076,8 +1076,8 @@ public final class KitchenSinkSlab implements SlabCache {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1086,7 +1086,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value of {@code pos.x}
          */
         public float posX() {
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1095,7 +1095,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref posX(float value) {
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1104,7 +1104,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value of {@code pos.y}
          */
         public float posY() {
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1113,7 +1113,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return this Ref
          */
         public Ref posY(float value) {
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1124,7 +1124,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1135,7 +1135,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1207,7 +1207,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public long version() {
             long handle = handle();
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1217,7 +1217,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box version(long value) {
             long handle = handle();
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1227,7 +1227,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public long versionVolatile() {
             long handle = handle();
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1237,7 +1237,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box versionVolatile(long value) {
             long handle = handle();
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1248,7 +1248,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public long versionAcquire() {
             long handle = handle();
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1259,7 +1259,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box versionRelease(long value) {
             long handle = handle();
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1272,7 +1272,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public boolean versionCompareAndSet(long expected, long value) {
             long handle = handle();
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -1282,7 +1282,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public long versionGetAndAdd(long delta) {
             long handle = handle();
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -1292,7 +1292,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Kind kind() {
             long handle = handle();
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1305,7 +1305,7 @@ public final class KitchenSinkSlab implements SlabCache {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -1315,7 +1315,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public int hits() {
             long handle = handle();
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1325,7 +1325,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box hits(int value) {
             long handle = handle();
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1335,7 +1335,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public int hitsVolatile() {
             long handle = handle();
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1345,7 +1345,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box hitsVolatile(int value) {
             long handle = handle();
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1356,7 +1356,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public int hitsAcquire() {
             long handle = handle();
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1367,7 +1367,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box hitsRelease(int value) {
             long handle = handle();
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1380,7 +1380,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public boolean hitsCompareAndSet(int expected, int value) {
             long handle = handle();
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1390,7 +1390,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public int hitsGetAndAdd(int delta) {
             long handle = handle();
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1401,7 +1401,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1413,7 +1413,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1456,8 +1456,8 @@ public final class KitchenSinkSlab implements SlabCache {
         public Vec2 pos() {
             long handle = handle();
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1470,8 +1470,8 @@ public final class KitchenSinkSlab implements SlabCache {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1481,7 +1481,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public float posX() {
             long handle = handle();
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1491,7 +1491,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box posX(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1501,7 +1501,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public float posY() {
             long handle = handle();
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1511,7 +1511,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box posY(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1523,7 +1523,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public boolean flags(int index) {
             long handle = handle();
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1535,7 +1535,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box flags(int index, boolean value) {
             long handle = handle();
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
             return this;
         }
 

@@ -75,7 +75,7 @@ public final class ParticleSlab implements SlabCache {
     public static final int SLOTS_PER_SLAB = 128;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = 0L;
 
@@ -181,7 +181,7 @@ public final class ParticleSlab implements SlabCache {
      * @return the value of {@code x}
      */
     public double x(long handle) {
-        return engine.getDouble(handle, X_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, X_OFFSET);
     }
 
     /**
@@ -190,7 +190,7 @@ public final class ParticleSlab implements SlabCache {
      * @param value the new value
      */
     public void x(long handle, double value) {
-        engine.setDouble(handle, X_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
     }
 
     /**
@@ -199,7 +199,7 @@ public final class ParticleSlab implements SlabCache {
      * @return the value of {@code y}
      */
     public double y(long handle) {
-        return engine.getDouble(handle, Y_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
     }
 
     /**
@@ -208,7 +208,7 @@ public final class ParticleSlab implements SlabCache {
      * @param value the new value
      */
     public void y(long handle, double value) {
-        engine.setDouble(handle, Y_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
     }
 
     /**
@@ -217,7 +217,7 @@ public final class ParticleSlab implements SlabCache {
      * @return the value of {@code z}
      */
     public double z(long handle) {
-        return engine.getDouble(handle, Z_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
     }
 
     /**
@@ -226,7 +226,7 @@ public final class ParticleSlab implements SlabCache {
      * @param value the new value
      */
     public void z(long handle, double value) {
-        engine.setDouble(handle, Z_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
     }
 
     /**
@@ -235,7 +235,7 @@ public final class ParticleSlab implements SlabCache {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.getInt(handle, ID_OFFSET);
+        return engine.getInt(GEOMETRY, handle, ID_OFFSET);
     }
 
     /**
@@ -244,7 +244,7 @@ public final class ParticleSlab implements SlabCache {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.setInt(handle, ID_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
     }
 
     /**
@@ -253,7 +253,7 @@ public final class ParticleSlab implements SlabCache {
      * @return the value of {@code flags}
      */
     public int flags(long handle) {
-        return engine.getInt(handle, FLAGS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
     }
 
     /**
@@ -262,7 +262,7 @@ public final class ParticleSlab implements SlabCache {
      * @param value the new value
      */
     public void flags(long handle, int value) {
-        engine.setInt(handle, FLAGS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
     }
 
     /**
@@ -385,29 +385,29 @@ public final class ParticleSlab implements SlabCache {
 
     private static Particle readSlot(SlabEngine engine, long handle) {
         return new Particle(
-                engine.getDouble(handle, X_OFFSET),
-                engine.getDouble(handle, Y_OFFSET),
-                engine.getDouble(handle, Z_OFFSET),
-                engine.getInt(handle, ID_OFFSET),
-                engine.getInt(handle, FLAGS_OFFSET));
+                engine.getDouble(GEOMETRY, handle, X_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Y_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Z_OFFSET),
+                engine.getInt(GEOMETRY, handle, ID_OFFSET),
+                engine.getInt(GEOMETRY, handle, FLAGS_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, Particle value) {
-        engine.setDouble(handle, X_OFFSET, value.x());
-        engine.setDouble(handle, Y_OFFSET, value.y());
-        engine.setDouble(handle, Z_OFFSET, value.z());
-        engine.setInt(handle, ID_OFFSET, value.id());
-        engine.setInt(handle, FLAGS_OFFSET, value.flags());
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value.x());
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value.y());
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value.z());
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value.id());
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value.flags());
     }
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
             int flagsValue) {
         long handle = engine.allocateUninitialized();
-        engine.setDouble(handle, X_OFFSET, xValue);
-        engine.setDouble(handle, Y_OFFSET, yValue);
-        engine.setDouble(handle, Z_OFFSET, zValue);
-        engine.setInt(handle, ID_OFFSET, idValue);
-        engine.setInt(handle, FLAGS_OFFSET, flagsValue);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, xValue);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, yValue);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, zValue);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
         return handle;
     }
 
@@ -470,7 +470,7 @@ public final class ParticleSlab implements SlabCache {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -479,7 +479,7 @@ public final class ParticleSlab implements SlabCache {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -488,7 +488,7 @@ public final class ParticleSlab implements SlabCache {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -497,7 +497,7 @@ public final class ParticleSlab implements SlabCache {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -506,7 +506,7 @@ public final class ParticleSlab implements SlabCache {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -515,7 +515,7 @@ public final class ParticleSlab implements SlabCache {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -524,7 +524,7 @@ public final class ParticleSlab implements SlabCache {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -533,7 +533,7 @@ public final class ParticleSlab implements SlabCache {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -542,7 +542,7 @@ public final class ParticleSlab implements SlabCache {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -551,7 +551,7 @@ public final class ParticleSlab implements SlabCache {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
@@ -595,7 +595,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public double x() {
             long handle = handle();
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -605,7 +605,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public Box x(double value) {
             long handle = handle();
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -615,7 +615,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public double y() {
             long handle = handle();
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -625,7 +625,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public Box y(double value) {
             long handle = handle();
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -635,7 +635,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public double z() {
             long handle = handle();
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -645,7 +645,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public Box z(double value) {
             long handle = handle();
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -655,7 +655,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public int id() {
             long handle = handle();
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -665,7 +665,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -675,7 +675,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public int flags() {
             long handle = handle();
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -685,7 +685,7 @@ public final class ParticleSlab implements SlabCache {
          */
         public Box flags(int value) {
             long handle = handle();
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
