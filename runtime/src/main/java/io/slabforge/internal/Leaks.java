@@ -24,6 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * slot was freed through its handle.
  */
 final class Leaks {
+    /** Where reports go; first, as the default level's parsing may warn. */
+    static final System.Logger LOG = System.getLogger("io.slabforge");
     /** The system property that sets the default level. */
     static final String PROPERTY = "io.slabforge.leakDetection";
     /** The level caches get unless their builder says otherwise. */
@@ -32,7 +34,6 @@ final class Leaks {
     static final int SAMPLE_MASK = 127;
     /** One daemon thread for every leak and unclosed-cache action of the runtime. */
     static final Cleaner CLEANER = Cleaner.create(action -> new Thread(action, "slabforge-cleaner"));
-    static final System.Logger LOG = System.getLogger("io.slabforge");
 
     private Leaks() {}
 

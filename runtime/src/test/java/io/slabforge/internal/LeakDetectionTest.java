@@ -181,4 +181,24 @@ class LeakDetectionTest {
         }
         assertEquals(Leaks.parse(System.getProperty("io.slabforge.leakDetection")), Leaks.DEFAULT);
     }
+
+    @Test
+    void theSystemPropertySetsTheDefaultOfEveryCache() throws Exception {
+        assertEquals("default PARANOID, builder PARANOID", runWithProperty("paranoid").strip());
+        String bogus = runWithProperty("loud");
+        assertTrue(bogus.contains("-Dio.slabforge.leakDetection=loud is not OFF, SAMPLED or PARANOID; using SAMPLED"),
+                bogus);
+        assertTrue(bogus.strip().endsWith("default SAMPLED, builder SAMPLED"), bogus);
+    }
+
+    /** What LeakDefaultMain prints (stdout and stderr) in a JVM started with -Dio.slabforge.leakDetection=value. */
+    private static String runWithProperty(String value) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Dio.slabforge.leakDetection=" + value, "-cp",
+                System.getProperty("java.class.path"), LeakDefaultMain.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+        return output;
+    }
 }
