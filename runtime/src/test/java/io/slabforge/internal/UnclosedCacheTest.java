@@ -48,6 +48,9 @@ class UnclosedCacheTest {
             assertTrue(LogCapture.awaitGc(() -> memory.outstanding() == 0), memory.outstanding() + " slabs left");
             assertEquals(10_000, memory.allocateCalls());
             assertEquals(10_000, memory.freeCalls(), "every slab went back to the provider");
+            // The report follows the release: wait for the last one.
+            LogCapture.awaitGc(() -> log.warnings("became unreachable without close()").size() >= 10_000);
+            LogCapture.settle();
             List<LogRecord> reports = log.warnings("became unreachable without close()");
             assertEquals(10_000, reports.size(), "each unclosed cache reported once");
             assertTrue(reports.get(0).getMessage().matches("leak: SlabEngine \\(tag \\d+\\) became unreachable without"
