@@ -145,7 +145,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         this.classes = new SizeClass[sizes.length];
         try {
             for (int i = 0; i < sizes.length; i++) {
-                classes[i] = new SizeClass(sizes[i], new ClassMemory(memory, slabs));
+                classes[i] = new SizeClass(sizes[i], options.reserveSlabs, new ClassMemory(memory, slabs));
             }
         } catch (RuntimeException e) {
             for (SizeClass c : classes) {
@@ -219,6 +219,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         private SlabSync sync = SlabSync.CONFINED;
         private long maxBytes = Long.MAX_VALUE;
         private boolean zeroFill = true;
+        private int reserveSlabs = 1;
 
         private Builder() {}
 
@@ -303,6 +304,26 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         }
 
         /**
+         * How many empty slabs each size class keeps for reuse (default 1), so that a class whose last block is
+         * freed and then allocated again does not return its slab to the provider and take it back; further
+         * emptied slabs go back at once. {@link SlabAllocator#trim()} gives the kept ones back too.
+         *
+         * <pre>{@code
+         * SlabAllocator lean = SlabAllocator.builder().reserveSlabs(0).build();  // every empty slab goes back
+         * }</pre>
+         *
+         * @param reserveSlabs empty slabs kept per class; not negative
+         * @return this builder
+         */
+        public Builder reserveSlabs(int reserveSlabs) {
+            if (reserveSlabs < 0) {
+                throw new IllegalArgumentException("reserveSlabs " + reserveSlabs + " is negative");
+            }
+            this.reserveSlabs = reserveSlabs;
+            return this;
+        }
+
+        /**
          * Builds the allocator; takes no memory yet.
          *
          * @return a new allocator, confined to the calling thread if {@link SlabSync#CONFINED}
@@ -347,19 +368,23 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     private MemorySegment allocate0(long byteSize, long byteAlignment) {
         checkOpen();
         int c = classFor(byteSize, byteAlignment);
-        MemorySegment block;
-        try {
-            block = c >= 0 ? allocateSmall(classes[c], byteSize) : allocateLarge(byteSize, byteAlignment);
-        } catch (SlabOutOfMemoryException e) {
-            if (!releaseKept()) {
-                throw e;
-            }
-            block = c >= 0 ? allocateSmall(classes[c], byteSize) : allocateLarge(byteSize, byteAlignment);
-        }
+        MemorySegment block = c >= 0 ? allocateSmall(classes[c], byteSize) : allocateLargeOrTrim(byteSize, byteAlignment);
         if (zeroFill) {
             block.fill((byte) 0);
         }
         return block;
+    }
+
+    /** A large block; out of memory, once more after giving back what every class and the large path keep. */
+    private MemorySegment allocateLargeOrTrim(long byteSize, long byteAlignment) {
+        try {
+            return allocateLarge(byteSize, byteAlignment);
+        } catch (SlabOutOfMemoryException e) {
+            if (trim0() == 0) {
+                throw e;
+            }
+            return allocateLarge(byteSize, byteAlignment);
+        }
     }
 
     private int classFor(long byteSize, long byteAlignment) {
@@ -376,24 +401,49 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         return c;
     }
 
+    /**
+     * The small-block path: the engine's allocation, its slab's record by the engine's slab index (an array load),
+     * the length kept for {@code free}, and one slice of the slab, the segment returned. The engine just handed the
+     * handle out, so it is not validated again, and no other object is made.
+     */
     private MemorySegment allocateSmall(SizeClass cls, long byteSize) {
-        SlabEngine engine = cls.engine;
-        long handle = engine.allocateUninitialized();
-        MemorySegment block = engine.segment(handle);
-        long address = block.address();
-        SlabRecord record = cls.last;
-        if (record == null || address - record.base >= record.slab.byteSize() || address < record.base) {
-            record = slabs.get(address >>> GRANULE_SHIFT);
-            if (record == null || record.cls != cls) {
-                engine.free(handle);
-                throw new IllegalStateException("the block at 0x" + Long.toHexString(address)
-                        + " of the " + cls.size + "-byte class is in no registered slab; this is a Slabforge bug");
-            }
-            record.slabIndex = HandleFormat.index(handle) >>> cls.slotBits;
-            cls.last = record;
+        long handle = cls.engine.tryAllocateUninitialized();
+        if (handle == 0) {
+            handle = allocateSmallOrTrim(cls);
         }
-        record.length(HandleFormat.index(handle) & cls.slotMask, byteSize);
-        return byteSize == block.byteSize() ? block : block.asSlice(0, byteSize);
+        int index = HandleFormat.index(handle);
+        int slab = index >>> cls.slotBits;
+        SlabRecord[] records = cls.records;
+        SlabRecord record = slab < records.length ? records[slab] : null;
+        if (record == null) {
+            record = learnSlab(cls, handle, slab);
+        }
+        int slot = index & cls.slotMask;
+        record.length(slot, byteSize);
+        return record.slab.asSlice(cls.offsetOf(slot), byteSize);
+    }
+
+    /** The class's engine is out of memory: give back what every class and the large path keep, then try again. */
+    private long allocateSmallOrTrim(SizeClass cls) {
+        trim0();
+        return cls.engine.allocateUninitialized(); // throws SlabOutOfMemoryException if still none
+    }
+
+    /** The first allocation from a slab the engine took: find its record by address and file it by slab index. */
+    private SlabRecord learnSlab(SizeClass cls, long handle, int slab) {
+        long address = cls.engine.segment(handle).address();
+        SlabRecord record = slabs.get(address >>> GRANULE_SHIFT);
+        if (record == null || record.cls != cls) {
+            cls.engine.free(handle);
+            throw new IllegalStateException("the block at 0x" + Long.toHexString(address)
+                    + " of the " + cls.size + "-byte class is in no registered slab; this is a Slabforge bug");
+        }
+        record.slabIndex = slab;
+        if (slab >= cls.records.length) {
+            cls.records = Arrays.copyOf(cls.records, Math.max(slab + 1, 2 * cls.records.length));
+        }
+        cls.records[slab] = record;
+        return record;
     }
 
     private MemorySegment allocateLarge(long byteSize, long byteAlignment) {
@@ -683,10 +733,74 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         retained[retainedCount++] = block;
     }
 
-    /** Gives every retained huge block and empty region back to the provider; {@code false} if there was none. */
-    private boolean releaseKept() {
+    /**
+     * Gives everything this allocator keeps for reuse back to the provider: the empty slabs of every size class (at
+     * most {@link Builder#reserveSlabs} each), the empty buddy region and the retained huge blocks. Live blocks and
+     * the memory holding them stay where they are, and so do their segments. An allocation that finds its provider
+     * or {@code maxBytes} exhausted does the same before it fails; call it yourself to hand memory to other users
+     * of a bounded or shared provider, after a burst, say.
+     *
+     * <pre>{@code
+     * long released = allocator.trim();
+     * assert allocator.stats().heldBytes() == heldBefore - released;
+     * }</pre>
+     *
+     * @return the bytes given back to the provider
+     * @throws SlabException if the provider threw from {@code free}; everything else is still offered and the
+     *     statistics stay exact
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long trim() {
+        Lock l = lock;
+        if (l != null) {
+            l.lock();
+            try {
+                checkOpen();
+                return trim0();
+            } finally {
+                l.unlock();
+            }
+        }
+        checkThread();
+        checkOpen();
+        return trim0();
+    }
+
+    /** {@link #trim()} under the lock or owner check; returns the bytes given back. */
+    private long trim0() {
+        long before = heldBytes();
+        SlabException failure = null;
+        for (SizeClass c : classes) {
+            try {
+                c.engine.trim();
+            } catch (SlabException e) {
+                failure = failure == null ? e : addSuppressed(failure, e);
+            }
+        }
+        try {
+            releaseKept();
+        } catch (SlabException e) {
+            failure = failure == null ? e : addSuppressed(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return before - heldBytes();
+    }
+
+    /** Bytes held from the provider: every class's slabs, the regions and the huge blocks. */
+    private long heldBytes() {
+        long held = largeHeldBytes;
+        for (SizeClass c : classes) {
+            held += c.engine.stats().reservedBytes();
+        }
+        return held;
+    }
+
+    /** Gives every retained huge block and empty region back to the provider. */
+    private void releaseKept() {
         if (retainedCount == 0 && emptyRegions == 0) {
-            return false;
+            return;
         }
         SlabException failure = null;
         for (int i = regions.size() - 1; i >= 0 && emptyRegions > 0; i--) {
@@ -712,7 +826,6 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-        return true;
     }
 
     private void giveBack(LargeBlock block) {
@@ -851,7 +964,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             } catch (SlabException e) {
                 failure = failure == null ? e : addSuppressed(failure, e);
             }
-            c.last = null;
+            Arrays.fill(c.records, null);
         }
         List<LargeBlock> blocks = new ArrayList<>(hugeBlocks.size() + retainedCount);
         hugeBlocks.forEachValue(blocks::add);
@@ -916,10 +1029,13 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         final int slotBits;
         final int slotMask;
         final SlabEngine engine;
-        /** The slab of the last allocation, to skip the address lookup while allocations fill one slab. */
-        SlabRecord last;
+        /**
+         * The held slabs by the engine's slab index, filed at a slab's first allocation and dropped when the engine
+         * gives the slab back: allocation finds its slab's record with one array load.
+         */
+        SlabRecord[] records = new SlabRecord[8];
 
-        SizeClass(long size, ClassMemory memory) {
+        SizeClass(long size, int reserveSlabs, ClassMemory memory) {
             this.size = size;
             this.alignment = size & -size;
             this.sizeShift = alignment == size ? Long.numberOfTrailingZeros(size) : -1;
@@ -932,7 +1048,13 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             memory.owner = this;
             // The allocator guards every engine call itself (its lock or owner check), so engines need no sync of
             // their own; unchecked, because the allocator only passes handles it just got or rebuilt and validated.
-            this.engine = SlabEngine.builder(geometry).memory(memory).sync(SlabSync.NONE).checked(false).build();
+            this.engine = SlabEngine.builder(geometry).memory(memory).sync(SlabSync.NONE).checked(false)
+                    .reserveSlabs(reserveSlabs).build();
+        }
+
+        /** Where slot {@code slot} starts in its slab. */
+        long offsetOf(int slot) {
+            return sizeShift >= 0 ? (long) slot << sizeShift : slot * size;
         }
     }
 
@@ -1031,8 +1153,9 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
                 for (long g = 0, granules = slab.byteSize() >>> GRANULE_SHIFT; g < granules; g++) {
                     slabs.remove(first + g);
                 }
-                if (owner.last == record) {
-                    owner.last = null;
+                int index = record.slabIndex;
+                if (index >= 0 && index < owner.records.length && owner.records[index] == record) {
+                    owner.records[index] = null;
                 }
             }
             delegate.free(slab);
