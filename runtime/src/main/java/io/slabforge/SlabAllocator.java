@@ -34,9 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * them). A request is served by the smallest class that is at least {@code byteSize} bytes and whose blocks are
  * aligned to at least {@code byteAlignment}: a class's blocks are aligned to the largest power of two dividing its
  * size, so a power-of-two class honours every alignment up to its size. Each class is one {@code io.slabforge.internal.SlabEngine} whose
- * slabs hold about 64 blocks or more (64 KiB slabs for classes up to 1 KiB, larger ones above); it keeps one empty
- * slab for reuse and gives further emptied slabs back to the provider. The returned segment is
- * exactly {@code byteSize} bytes long; {@link #usableSize} tells which block size it costs.
+ * slabs hold about 64 blocks or more (64 KiB slabs for classes up to 1 KiB, larger ones above); it keeps up to
+ * {@link Builder#reserveSlabs} empty slabs (default 1) for reuse and gives further emptied slabs back to the
+ * provider at once. The returned segment is exactly {@code byteSize} bytes long; {@link #usableSize} tells which
+ * block size it costs.
  *
  * <h2>Large blocks</h2>
  * A request above the largest class, or with an alignment no class honours, is a large block. Up to
@@ -47,8 +48,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * own from the provider, rounded up to a multiple of a quarter power of two (at most 25 % over); so does a
  * smaller request when the provider has no whole region left but can still give the block alone. Up to
  * {@value #RETAINED_HUGE_BLOCKS} freed huge blocks of at most {@value #RETAINED_MAX_HUGE_BYTES} bytes are kept for
- * reuse. Kept regions and blocks are given back before any request fails for lack of memory. Any alignment is
- * honoured.
+ * reuse. Any alignment is honoured.
+ *
+ * <h2>Memory kept for reuse</h2>
+ * The kept empty slabs, the empty region and the retained huge blocks are given back by {@link #trim()}, and before
+ * any request fails for lack of memory (a class whose provider or {@code maxBytes} is exhausted takes the memory
+ * other classes keep).
+ *
+ * <h2>Zero-filling</h2>
+ * By default {@code allocate} zero-fills the {@code byteSize} bytes it returns, as {@code Arena.allocate} and
+ * {@code calloc} do, and nothing more: the rest of the block cannot be reached through the segment.
+ * {@link Builder#zeroFill zeroFill(false)} skips it, as {@code malloc} does.
  *
  * <h2>Freeing, and what is detected</h2>
  * {@link #free} takes the segment {@code allocate} returned (or any segment with the same address and size). It
@@ -293,7 +303,16 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
 
         /**
          * Whether {@code allocate} zero-fills the segment it returns (default {@code true}, as
-         * {@code Arena.allocate} does). Without it a block holds whatever its previous owner left.
+         * {@code Arena.allocate} and {@code calloc} do; exactly the {@code byteSize} bytes returned, with a bulk
+         * fill). With {@code false}, as with {@code malloc}, the bytes are unspecified: a reused block holds what
+         * its previous owners wrote (a slot that was on a free list also has a link in its first 4 bytes), a block
+         * in fresh provider memory whatever the provider gave. Write every byte you read, and do not pass such a
+         * block to code that must not see other data of the process.
+         *
+         * <pre>{@code
+         * SlabAllocator scratch = SlabAllocator.builder().zeroFill(false).build();
+         * MemorySegment buffer = scratch.allocate(1024);     // contents unspecified: write before reading
+         * }</pre>
          *
          * @param zeroFill {@code false} to skip zeroing
          * @return this builder
@@ -368,7 +387,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     private MemorySegment allocate0(long byteSize, long byteAlignment) {
         checkOpen();
         int c = classFor(byteSize, byteAlignment);
-        MemorySegment block = c >= 0 ? allocateSmall(classes[c], byteSize) : allocateLargeOrTrim(byteSize, byteAlignment);
+        MemorySegment block = c >= 0
+                ? allocateSmall(classes[c], byteSize) : allocateLargeOrTrim(byteSize, byteAlignment);
         if (zeroFill) {
             block.fill((byte) 0);
         }
