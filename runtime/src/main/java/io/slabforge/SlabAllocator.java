@@ -112,6 +112,10 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     static final long HUGE_MIN_ALIGNMENT = 64;
 
     private static final long[] DEFAULT_SIZE_CLASSES = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+    /** Blocks up to this size are zeroed by a copy from {@link #ZEROS}: every block of the default classes. */
+    static final int ZERO_BYTES = 4096;
+    /** Never written: a read-only view of a private array. */
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[ZERO_BYTES]).asReadOnly();
 
     private final SizeClass[] classes;
     /** {@code classBySize[ceil(size / 8)]}: the smallest class of at least {@code size} bytes. */
@@ -390,9 +394,23 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         MemorySegment block = c >= 0
                 ? allocateSmall(classes[c], byteSize) : allocateLargeOrTrim(byteSize, byteAlignment);
         if (zeroFill) {
-            block.fill((byte) 0);
+            zero(block);
         }
         return block;
+    }
+
+    /**
+     * Zeroes exactly the segment's bytes. Up to {@value #ZERO_BYTES} bytes it copies from a zeroed buffer: the JDK's
+     * copy stub moves vector registers, while {@code fill} above 32 bytes is {@code Unsafe.setMemory}, whose stub
+     * stores a word at a time; on mixed 16..4096-byte blocks the copy takes about 40 % less (benchmarks/ANALYSIS.md).
+     */
+    private static void zero(MemorySegment block) {
+        long n = block.byteSize();
+        if (n <= ZERO_BYTES) {
+            MemorySegment.copy(ZEROS, 0, block, 0, n);
+        } else {
+            block.fill((byte) 0);
+        }
     }
 
     /** A large block; out of memory, once more after giving back what every class and the large path keep. */
@@ -1169,7 +1187,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         public void free(MemorySegment slab) {
             long first = slab.address() >>> GRANULE_SHIFT;
             SlabRecord record = slabs.get(first);
-            if (record != null && record.slab == slab) {
+            // By address and size, not identity: the engine may hand back an equal segment, not the same object.
+            if (record != null && record.base == slab.address() && record.slab.byteSize() == slab.byteSize()) {
                 for (long g = 0, granules = slab.byteSize() >>> GRANULE_SHIFT; g < granules; g++) {
                     slabs.remove(first + g);
                 }

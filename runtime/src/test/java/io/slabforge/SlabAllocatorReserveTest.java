@@ -1,6 +1,7 @@
 package io.slabforge;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,13 +48,13 @@ class SlabAllocatorReserveTest {
     void eachClassKeepsNoMoreEmptySlabsThanReserveSlabs(int reserve) {
         TallyMemory memory = new TallyMemory(SlabMemory.ofArena());
         try (SlabAllocator a = SlabAllocator.builder().memory(memory).reserveSlabs(reserve).build()) {
-            List<MemorySegment> big = fillSlabs(a, 4096, 5);
+            List<MemorySegment> big = fillSlabs(a, 4096, 12);   // more slabs than the first records array holds
             List<MemorySegment> small = fillSlabs(a, 16, 4);
-            long bigSlab = a.stats().sizeClass(4096).heldBytes() / 5;
+            long bigSlab = a.stats().sizeClass(4096).heldBytes() / 12;
             long smallSlab = a.stats().sizeClass(16).heldBytes() / 4;
             big.forEach(a::free);
             small.forEach(a::free);
-            assertEquals(Math.min(reserve, 5), heldSlabs(a, 4096, bigSlab), "4096-byte class");
+            assertEquals(reserve, heldSlabs(a, 4096, bigSlab), "4096-byte class");
             assertEquals(Math.min(reserve, 4), heldSlabs(a, 16, smallSlab), "16-byte class");
             AllocatorStats s = a.stats();
             assertEquals(0, s.usedBytes());
@@ -149,6 +150,36 @@ class SlabAllocatorReserveTest {
             }
         }
         assertEquals(0, memory.heldBytes);
+    }
+
+    @Test
+    void slabsGivenBackAndTakenAgainServeTheirOwnBlocks() {
+        TallyMemory memory = new TallyMemory(SlabMemory.ofArena());
+        try (SlabAllocator a = SlabAllocator.builder().memory(memory).reserveSlabs(0).build()) {
+            MemorySegment stale = null;
+            for (int round = 0; round < 6; round++) {
+                List<MemorySegment> blocks = fillSlabs(a, 64, 1 + round % 3);
+                for (int i = 0; i < blocks.size(); i++) {
+                    blocks.get(i).set(JAVA_INT, 0, round * 100_000 + i);
+                }
+                for (int i = 0; i < blocks.size(); i++) {
+                    assertEquals(round * 100_000 + i, blocks.get(i).get(JAVA_INT, 0));
+                }
+                if (stale != null) {
+                    MemorySegment old = stale;
+                    boolean reused = blocks.stream().anyMatch(b -> b.address() == old.address());
+                    if (!reused) {
+                        assertThrows(InvalidHandleException.class, () -> a.free(old), "a block of a slab given back");
+                    }
+                }
+                stale = blocks.get(blocks.size() - 1);
+                blocks.forEach(a::free);
+                assertEquals(0, a.stats().heldBytes(), "reserveSlabs(0): every emptied slab goes back");
+                assertEquals(0, memory.heldBytes);
+                MemorySegment freed = blocks.get(0);
+                assertThrows(InvalidHandleException.class, () -> a.free(freed), "a double free");
+            }
+        }
     }
 
     @Test
