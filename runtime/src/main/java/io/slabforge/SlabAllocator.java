@@ -307,8 +307,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
 
         /**
          * Whether {@code allocate} zero-fills the segment it returns (default {@code true}, as
-         * {@code Arena.allocate} and {@code calloc} do; exactly the {@code byteSize} bytes returned, with a bulk
-         * fill). With {@code false}, as with {@code malloc}, the bytes are unspecified: a reused block holds what
+         * {@code Arena.allocate} and {@code calloc} do; exactly the {@code byteSize} bytes returned, by a bulk
+         * copy from zeros). With {@code false}, as with {@code malloc}, the bytes are unspecified: a reused block holds what
          * its previous owners wrote (a slot that was on a free list also has a link in its first 4 bytes), a block
          * in fresh provider memory whatever the provider gave. Write every byte you read, and do not pass such a
          * block to code that must not see other data of the process.
@@ -779,8 +779,9 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
      * of a bounded or shared provider, after a burst, say.
      *
      * <pre>{@code
-     * long released = allocator.trim();
-     * assert allocator.stats().heldBytes() == heldBefore - released;
+     * long before = allocator.stats().heldBytes();
+     * long released = allocator.trim();                 // live blocks stay; kept memory goes back
+     * assert allocator.stats().heldBytes() == before - released;
      * }</pre>
      *
      * @return the bytes given back to the provider
