@@ -3,6 +3,7 @@ package io.slabforge.internal;
 import io.slabforge.SlabException;
 import io.slabforge.SlabMemory;
 import java.lang.foreign.MemorySegment;
+import java.util.TreeMap;
 
 /**
  * The checks every segment a {@link SlabMemory} returns must pass before an engine or {@code SlabAllocator} uses
@@ -12,7 +13,60 @@ public final class ProviderChecks {
     /** Stands for "some other thread" when asking whether a provider's segment is confined to one thread. */
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
+    /**
+     * Every slab that caches hold from a provider other than the built-in regions, start address to end (exclusive):
+     * a provider that returns the same or an overlapping segment twice, to one cache or to two, is caught before
+     * the second cache writes a generation's worth of slots over the first one's objects. Process-wide, because
+     * two caches may share a provider; touched once per slab taken or given back.
+     */
+    private static final TreeMap<Long, Long> CLAIMED = new TreeMap<>();
+
     private ProviderChecks() {}
+
+    /**
+     * Records {@code segment} as held by a cache, unless it overlaps one already held.
+     *
+     * @param segment a checked segment from a provider
+     * @return null if recorded, otherwise the overlap in words (nothing recorded)
+     */
+    static String claim(MemorySegment segment) {
+        long start = segment.address();
+        long end = start + segment.byteSize();
+        synchronized (CLAIMED) {
+            var below = CLAIMED.floorEntry(start);
+            var above = CLAIMED.ceilingEntry(start);
+            var hit = below != null && below.getValue() > start ? below
+                    : above != null && above.getKey() < end ? above : null;
+            if (hit != null) {
+                return "its memory 0x" + Long.toHexString(start) + "..0x" + Long.toHexString(end)
+                        + " overlaps a slab a cache already holds (0x" + Long.toHexString(hit.getKey()) + "..0x"
+                        + Long.toHexString(hit.getValue()) + ")";
+            }
+            CLAIMED.put(start, end);
+            return null;
+        }
+    }
+
+    /** Forgets a segment {@link #claim} recorded, as its cache gives it back. */
+    static void unclaim(MemorySegment segment) {
+        synchronized (CLAIMED) {
+            CLAIMED.remove(segment.address(), segment.address() + segment.byteSize());
+        }
+    }
+
+    /**
+     * The error for a segment that overlaps a slab in use. It is not handed back: the provider would take back
+     * memory a cache still uses, and hand it out a third time.
+     *
+     * @param provider the provider
+     * @param overlap what {@link #claim} said
+     * @return the exception to throw
+     */
+    static SlabException overlapping(SlabMemory provider, String overlap) {
+        return new SlabException("memory provider " + provider + " returned a bad slab: " + overlap
+                + "; it handed out memory twice. The segment is not handed back (its memory is in use); the cache is"
+                + " unchanged and the objects in the other slab stay valid");
+    }
 
     /**
      * What is wrong with {@code segment} as a block of {@code size} bytes aligned to {@code alignment} for a cache

@@ -4,6 +4,7 @@ import io.slabforge.SlabMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,6 +95,12 @@ public final class RegionSlabMemory implements SlabMemory {
         private final int blocks;
         /** Bit {@code b % 64} of word {@code b / 64} set while block {@code b} is handed out. */
         private final long[] taken;
+        /**
+         * The segment each taken block was handed out as, compared by identity in {@code free}: a copy, a slice, or a
+         * segment given back earlier for a block that has since gone to someone else, names the same address but is
+         * not the same object. Grows with the highest block taken (blocks go out lowest first).
+         */
+        private MemorySegment[] handedOut = new MemorySegment[0];
         /** No block below this one is free. */
         private int lowestFree;
         private int freeCount;
@@ -134,7 +141,20 @@ public final class RegionSlabMemory implements SlabMemory {
             return block;
         }
 
+        void handOut(int block, MemorySegment segment) {
+            if (block >= handedOut.length) {
+                handedOut = Arrays.copyOf(handedOut, Math.min(blocks, Math.max(16, 2 * block + 1)));
+            }
+            handedOut[block] = segment;
+        }
+
+        /** Whether {@code segment} is exactly what block {@code block} was handed out as, and still is. */
+        boolean handedOutAs(int block, MemorySegment segment) {
+            return isTaken(block) && block < handedOut.length && handedOut[block] == segment;
+        }
+
         void give(int block) {
+            handedOut[block] = null;
             taken[block >>> 6] &= ~(1L << block);
             lowestFree = Math.min(lowestFree, block);
             freeCount++;
@@ -165,7 +185,9 @@ public final class RegionSlabMemory implements SlabMemory {
                 regions.pollFirst();
                 region.listed = false;
             }
-            return region.memory.asSlice(block * blockStride(shape), byteSize);
+            MemorySegment segment = region.memory.asSlice(block * blockStride(shape), byteSize);
+            region.handOut(block, segment);
+            return segment;
         } finally {
             lock.unlock();
         }
@@ -211,8 +233,8 @@ public final class RegionSlabMemory implements SlabMemory {
             long offset = region == null ? -1 : segment.address() - region.memory.address();
             long stride = region == null ? 1 : blockStride(region.shape);
             if (region == null || offset >= region.memory.byteSize() || offset % stride != 0
-                    || segment.byteSize() != region.shape.size || !region.isTaken((int) (offset / stride))) {
-                throw new IllegalArgumentException(segment + " was not handed out by " + this + " or is already free");
+                    || !region.handedOutAs((int) (offset / stride), segment)) {
+                throw notHandedOut(segment);
             }
             int block = (int) (offset / stride);
             region.give(block);
@@ -237,6 +259,16 @@ public final class RegionSlabMemory implements SlabMemory {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A free of something this provider does not hold as handed out: never handed out, a slice or copy of a block
+     * (same address, another object), or a block already taken back, possibly handed out again since (to a cache
+     * whose slab it now is: accepting it would unmap memory that cache still uses).
+     */
+    private IllegalArgumentException notHandedOut(MemorySegment segment) {
+        return new IllegalArgumentException(segment + " was not handed out by " + this + ", or was already taken"
+                + " back: free takes exactly the segment allocate returned, once; nothing was freed");
     }
 
     /**

@@ -340,7 +340,7 @@ final class SlabPool extends SlabPoolState {
             if (slab >= table.slabCapacity() && stripeShift > 0) {
                 throw TableFull.INSTANCE; // grown by the engine under every stripe's lock, then retried
             }
-            MemorySegment segment = source.take(orNone, allocations - frees);
+            MemorySegment segment = source.take(slab, orNone, allocations - frees);
             if (segment == null) {
                 return NONE;
             }
@@ -376,7 +376,6 @@ final class SlabPool extends SlabPoolState {
     /** Gives an empty slab back to the source. Its generation words stay with its index. */
     private void releaseSlab(int s) {
         int slab = globalSlab(s);
-        MemorySegment segment = table.slabSegment(slab);
         carved[s] = -1;
         freeHead[s] = NO_SLOT;
         heldSlabs--;
@@ -393,7 +392,7 @@ final class SlabPool extends SlabPoolState {
         }
         try {
             table.unpublish(slab);
-            source.give(segment);
+            source.give(slab);
         } finally {
             if (shared != null) {
                 shared.unlock();
@@ -422,12 +421,11 @@ final class SlabPool extends SlabPoolState {
                 continue;
             }
             int slab = globalSlab(s);
-            MemorySegment segment = table.slabSegment(slab);
             carved[s] = -1;
             heldSlabs--;
             try {
                 table.unpublish(slab);
-                source.give(segment);
+                source.give(slab);
             } catch (SlabException e) {
                 if (failure == null) {
                     failure = e;
