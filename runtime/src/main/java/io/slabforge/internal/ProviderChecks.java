@@ -3,6 +3,8 @@ package io.slabforge.internal;
 import io.slabforge.SlabException;
 import io.slabforge.SlabMemory;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -14,12 +16,21 @@ public final class ProviderChecks {
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
     /**
-     * Every slab that caches hold from a provider other than the built-in regions, start address to end (exclusive):
-     * a provider that returns the same or an overlapping segment twice, to one cache or to two, is caught before
-     * the second cache writes a generation's worth of slots over the first one's objects. Process-wide, because
-     * two caches may share a provider; touched once per slab taken or given back.
+     * Every slab that caches hold from a provider other than the built-in regions, by start address: a provider
+     * that returns the same or an overlapping segment twice, to one cache or to two, is caught before the second
+     * cache writes over the first one's objects. Process-wide, because two caches may share a provider; touched
+     * once per slab taken or given back. A claim refers to its segment weakly (the cache holds it strongly): the
+     * claim of a cache that became garbage without {@code close()}, or of a slab whose memory its provider closed,
+     * is void, so memory reused after either is not mistaken for a duplicate.
      */
-    private static final TreeMap<Long, Long> CLAIMED = new TreeMap<>();
+    private static final TreeMap<Long, Claim> CLAIMED = new TreeMap<>();
+
+    private record Claim(long end, WeakReference<MemorySegment> segment) {
+        boolean isVoid() {
+            MemorySegment held = segment.get();
+            return held == null || !held.scope().isAlive();
+        }
+    }
 
     private ProviderChecks() {}
 
@@ -33,24 +44,35 @@ public final class ProviderChecks {
         long start = segment.address();
         long end = start + segment.byteSize();
         synchronized (CLAIMED) {
-            var below = CLAIMED.floorEntry(start);
-            var above = CLAIMED.ceilingEntry(start);
-            var hit = below != null && below.getValue() > start ? below
-                    : above != null && above.getKey() < end ? above : null;
-            if (hit != null) {
-                return "its memory 0x" + Long.toHexString(start) + "..0x" + Long.toHexString(end)
-                        + " overlaps a slab a cache already holds (0x" + Long.toHexString(hit.getKey()) + "..0x"
-                        + Long.toHexString(hit.getValue()) + ")";
+            for (var hit = overlapOf(start, end); hit != null; hit = overlapOf(start, end)) {
+                if (!hit.getValue().isVoid()) {
+                    return "its memory 0x" + Long.toHexString(start) + "..0x" + Long.toHexString(end)
+                            + " overlaps a slab a cache already holds (0x" + Long.toHexString(hit.getKey()) + "..0x"
+                            + Long.toHexString(hit.getValue().end()) + ")";
+                }
+                CLAIMED.remove(hit.getKey());
             }
-            CLAIMED.put(start, end);
+            CLAIMED.put(start, new Claim(end, new WeakReference<>(segment)));
             return null;
         }
+    }
+
+    private static Map.Entry<Long, Claim> overlapOf(long start, long end) {
+        var below = CLAIMED.floorEntry(start);
+        if (below != null && below.getValue().end() > start) {
+            return below;
+        }
+        var above = CLAIMED.ceilingEntry(start);
+        return above != null && above.getKey() < end ? above : null;
     }
 
     /** Forgets a segment {@link #claim} recorded, as its cache gives it back. */
     static void unclaim(MemorySegment segment) {
         synchronized (CLAIMED) {
-            CLAIMED.remove(segment.address(), segment.address() + segment.byteSize());
+            Claim claim = CLAIMED.get(segment.address());
+            if (claim != null && claim.segment().get() == segment) {
+                CLAIMED.remove(segment.address());
+            }
         }
     }
 
