@@ -63,6 +63,17 @@ public final class RegionSlabMemory implements SlabMemory {
     private final Map<BlockShape, Long> regionBytes = new HashMap<>();
     /** Every open region by base address, to find the region of a freed block. */
     private final TreeMap<Long, Region> byAddress = new TreeMap<>();
+    private long regionsCreated;
+    /**
+     * Hysteresis: the last region emptied, kept open for reuse for up to {@link #SPARE_NANOS} (checked on the next
+     * allocate or free), so that a cache taking and giving back one slab in a loop ({@code reserveSlabs(0)}) does
+     * not map and unmap a region per cycle. At most one per provider; mapped, its pages are given back at once
+     * (address space only); from {@code Arena.allocate}, only a region of at most {@value #MIN_REGION_BYTES}
+     * bytes is kept (resident). Not counted by {@link #openRegions()}.
+     */
+    private Region spare;
+    private long spareSince;
+    static final long SPARE_NANOS = 1_000_000_000L;
 
     /** A provider that maps its regions whenever {@link AnonymousMappings#available() it can}. */
     public RegionSlabMemory() {
@@ -170,6 +181,7 @@ public final class RegionSlabMemory implements SlabMemory {
         BlockShape shape = new BlockShape(byteSize, byteAlignment);
         lock.lock();
         try {
+            expireSpare();
             ArrayDeque<Region> regions = available.computeIfAbsent(shape, s -> new ArrayDeque<>());
             Region region = regions.peekFirst();
             if (region == null) {
@@ -179,6 +191,9 @@ public final class RegionSlabMemory implements SlabMemory {
                 }
                 regions.addFirst(region);
                 region.listed = true;
+            }
+            if (region == spare) {
+                spare = null;
             }
             int block = region.take();
             if (region.freeCount() == 0) {
@@ -210,6 +225,7 @@ public final class RegionSlabMemory implements SlabMemory {
             return null;
         }
         regionBytes.merge(shape, memory.byteSize(), Long::sum);
+        regionsCreated++;
         Region region = new Region(arena, memory, shape, (int) blocks);
         byAddress.put(memory.address(), region);
         return region;
@@ -238,6 +254,9 @@ public final class RegionSlabMemory implements SlabMemory {
             }
             int block = (int) (offset / stride);
             region.give(block);
+            if (region != spare) {
+                expireSpare();
+            }
             ArrayDeque<Region> regions = available.get(region.shape);
             if (region.freeCount() == region.blocks() && retainMappings) {
                 AnonymousMappings.release(region.memory);
@@ -246,12 +265,14 @@ public final class RegionSlabMemory implements SlabMemory {
                     region.listed = true;
                 }
             } else if (region.freeCount() == region.blocks()) {
-                if (region.listed) {
-                    regions.remove(region);
+                if (spare != null) {
+                    closeRegion(spare);
                 }
-                byAddress.remove(region.memory.address());
-                regionBytes.merge(region.shape, -region.memory.byteSize(), Long::sum);
-                region.arena.close();
+                if (mapped || region.memory.byteSize() <= MIN_REGION_BYTES) {
+                    keepAsSpare(region, regions);
+                } else {
+                    closeRegion(region);
+                }
             } else if (!region.listed) {
                 regions.addLast(region);
                 region.listed = true;
@@ -259,6 +280,43 @@ public final class RegionSlabMemory implements SlabMemory {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Keeps an emptied region for reuse (see {@link #spare}): its pages go back to the operating system if it is
+     * mapped; it stays listed, so the next allocation of its shape takes a block of it instead of a new region.
+     */
+    private void keepAsSpare(Region region, ArrayDeque<Region> regions) {
+        if (mapped) {
+            AnonymousMappings.release(region.memory);
+        }
+        if (!region.listed) {
+            regions.addLast(region);
+            region.listed = true;
+        }
+        spare = region;
+        spareSince = System.nanoTime();
+    }
+
+    /** Closes the spare region if it has been kept for {@link #SPARE_NANOS}; run on every allocate and free. */
+    private void expireSpare() {
+        if (spare != null && System.nanoTime() - spareSince > SPARE_NANOS) {
+            closeRegion(spare);
+        }
+    }
+
+    /** Closes an empty region: its memory goes back to the operating system. */
+    private void closeRegion(Region region) {
+        if (region == spare) {
+            spare = null;
+        }
+        if (region.listed) {
+            available.get(region.shape).remove(region);
+            region.listed = false;
+        }
+        byAddress.remove(region.memory.address());
+        regionBytes.merge(region.shape, -region.memory.byteSize(), Long::sum);
+        region.arena.close();
     }
 
     /**
@@ -296,11 +354,31 @@ public final class RegionSlabMemory implements SlabMemory {
         return mapped;
     }
 
-    /** Regions currently open (for tests and diagnostics). */
+    /** Regions mapped or allocated since this provider was made (for tests and diagnostics). */
+    public long regionsCreated() {
+        lock.lock();
+        try {
+            return regionsCreated;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Empty regions kept for reuse: 0 or 1 (for tests and diagnostics). */
+    public int spareRegions() {
+        lock.lock();
+        try {
+            return spare != null ? 1 : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Regions holding at least one block handed out, or kept private and retained (for tests and diagnostics). */
     public int openRegions() {
         lock.lock();
         try {
-            return byAddress.size();
+            return byAddress.size() - (spare != null ? 1 : 0);
         } finally {
             lock.unlock();
         }
@@ -333,6 +411,7 @@ public final class RegionSlabMemory implements SlabMemory {
                 region.arena.close();
             }
             byAddress.clear();
+            spare = null;
             available.clear();
             regionBytes.clear();
         } finally {
