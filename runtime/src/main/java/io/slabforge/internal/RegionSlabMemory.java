@@ -40,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: one lock guards the region tables. It is taken only when a cache takes or returns a whole slab.
  */
 public final class RegionSlabMemory implements SlabMemory {
-    public static final RegionSlabMemory SHARED = new RegionSlabMemory();
+    public static final RegionSlabMemory SHARED = withSpare(AnonymousMappings.available());
 
     static final long MIN_REGION_BYTES = 2L << 20;
     static final long MAX_REGION_BYTES = 64L << 20;
@@ -73,6 +73,11 @@ public final class RegionSlabMemory implements SlabMemory {
      */
     private Region spare;
     private long spareSince;
+    /**
+     * Whether this provider keeps a spare: only the process-wide {@link #SHARED} one (and tests'). Any other
+     * instance may be dropped while its spare is open, and nothing would ever close that region's arena.
+     */
+    private boolean keepsSpare;
     static final long SPARE_NANOS = 1_000_000_000L;
 
     /** A provider that maps its regions whenever {@link AnonymousMappings#available() it can}. */
@@ -90,6 +95,13 @@ public final class RegionSlabMemory implements SlabMemory {
             throw new IllegalArgumentException("anonymous mappings need native access on Linux or macOS");
         }
         this.mapped = mapped;
+    }
+
+    /** A provider that keeps one emptied region for reuse (see {@link #spare}), as {@link #SHARED} does. */
+    static RegionSlabMemory withSpare(boolean mapped) {
+        RegionSlabMemory regions = new RegionSlabMemory(mapped);
+        regions.keepsSpare = true;
+        return regions;
     }
 
     private record BlockShape(long size, long alignment) {}
@@ -268,7 +280,7 @@ public final class RegionSlabMemory implements SlabMemory {
                 if (spare != null) {
                     closeRegion(spare);
                 }
-                if (mapped || region.memory.byteSize() <= MIN_REGION_BYTES) {
+                if (keepsSpare && (mapped || region.memory.byteSize() <= MIN_REGION_BYTES)) {
                     keepAsSpare(region, regions);
                 } else {
                     closeRegion(region);

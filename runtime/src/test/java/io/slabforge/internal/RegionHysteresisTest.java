@@ -1,6 +1,7 @@
 package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -14,9 +15,14 @@ import org.junit.jupiter.api.Test;
 class RegionHysteresisTest {
     private static final SlabGeometry GEOMETRY = SlabGeometry.of(32, 8, 4096);
 
+    /** A provider that keeps a spare, as the process-wide {@code SlabMemory.ofArena()} does. */
+    private static RegionSlabMemory likeTheShared() {
+        return RegionSlabMemory.withSpare(AnonymousMappings.available());
+    }
+
     @Test
     void churnAtReserveZeroReusesOneRegion() {
-        RegionSlabMemory regions = new RegionSlabMemory();
+        RegionSlabMemory regions = likeTheShared();
         CountingMemory counted = new CountingMemory("counted regions", regions);
         try (SlabEngine engine = SlabEngine.builder(GEOMETRY).memory(counted).reserveSlabs(0).build()) {
             for (int i = 0; i < 1000; i++) {
@@ -34,7 +40,7 @@ class RegionHysteresisTest {
     /** The bound: at most one empty region is kept; emptying a second closes one of them. */
     @Test
     void atMostOneEmptyRegionIsKept() {
-        RegionSlabMemory regions = new RegionSlabMemory();
+        RegionSlabMemory regions = likeTheShared();
         MemorySegment a = regions.allocate(4096, 4096);
         MemorySegment b = regions.allocate(1 << 16, 1 << 16);
         assertEquals(2, regions.openRegions());
@@ -45,5 +51,22 @@ class RegionHysteresisTest {
         MemorySegment c = regions.allocate(1 << 16, 1 << 16);
         assertEquals(2, regions.regionsCreated(), "the kept region was reused");
         regions.free(c);
+    }
+
+    /**
+     * Only the process-wide provider keeps a spare: any other instance (a LOCKED cache's private regions, a test's
+     * provider) may be dropped, and nothing would close a spare it kept.
+     */
+    @Test
+    void otherProvidersCloseAnEmptyRegionAtOnce() {
+        RegionSlabMemory regions = new RegionSlabMemory();
+        MemorySegment a = regions.allocate(4096, 4096);
+        regions.free(a);
+        assertEquals(0, regions.spareRegions());
+        assertFalse(a.scope().isAlive(), "closed at once");
+        RegionSlabMemory locked = regions.newPrivate();
+        MemorySegment b = locked.allocate(4096, 4096);
+        locked.free(b);
+        assertFalse(b.scope().isAlive());
     }
 }

@@ -173,10 +173,7 @@ class SlabMemoryTest {
         assertEquals(1, memory.openRegions());
     }
 
-    /**
-     * A region is never closed while a block of it is handed out; once empty it is kept for reuse only until another
-     * region empties (at most one empty region, see RegionSlabMemory.spare), then closed and its memory returned.
-     */
+    /** A region is closed (its memory returned) the moment its last block is freed, not before. */
     @ParameterizedTest(name = "mapped {0}")
     @ValueSource(booleans = {true, false})
     void regionClosedWhenAllBlocksAreFree(boolean mapped) {
@@ -197,13 +194,11 @@ class SlabMemoryTest {
         MemorySegment last = first.get(perRegion - 1);
         memory.free(last);
         assertEquals(1, memory.openRegions());
-        assertEquals(1, memory.spareRegions(), "the emptied region is kept for reuse");
-        memory.free(next);
-        assertEquals(0, memory.openRegions());
-        assertEquals(1, memory.spareRegions(), "at most one");
-        assertFalse(last.scope().isAlive(), "the first region's arena is closed once the second empties");
+        assertFalse(last.scope().isAlive(), "the region's arena is closed");
         assertThrowsExactly(IllegalStateException.class, () -> last.get(JAVA_LONG, 0));
         assertThrowsExactly(IllegalStateException.class, () -> first.get(0).set(JAVA_LONG, 4088, 1));
+        memory.free(next);
+        assertEquals(0, memory.openRegions());
     }
 
     /**
@@ -228,9 +223,6 @@ class SlabMemoryTest {
         });
         Thread.sleep(20);
         memory.free(block);
-        // kept for reuse (its pages given back) until another region empties: then it is unmapped
-        MemorySegment other = memory.allocate(4096, 4096);
-        memory.free(other);
         reader.join(10_000);
         assertFalse(reader.isAlive());
         assertTrue(readerSaw.get() instanceof IllegalStateException, "the racing reader got " + readerSaw.get());
