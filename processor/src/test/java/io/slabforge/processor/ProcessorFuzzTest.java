@@ -89,6 +89,13 @@ class ProcessorFuzzTest {
         }
     }
 
+    /** A public method of a generated cache, which is package-private when its record is. */
+    private static Method accessible(Class<?> cache, String name, Class<?>... parameters) throws Exception {
+        Method m = cache.getMethod(name, parameters);
+        m.setAccessible(true);
+        return m;
+    }
+
     /** Creates the generated cache, allocates an object, checks it is live, frees it and closes the cache. */
     private static void exercise(Compilation compilation, String source) throws Exception {
         ClassLoader loader = Sources.load(compilation);
@@ -97,12 +104,19 @@ class ProcessorFuzzTest {
                 .toList();
         assertEquals(1, caches.size(), () -> "one cache from\n" + source + "\n" + caches);
         Class<?> cache = loader.loadClass("fuzz." + caches.getFirst());
-        try (AutoCloseable slab = (AutoCloseable) cache.getMethod("create").invoke(null)) {
-            Method allocate = cache.getMethod("allocate");
+        Method create = accessible(cache, "create");
+        Method allocate = accessible(cache, "allocate");
+        Method isLive = accessible(cache, "isLive", long.class);
+        Method free = accessible(cache, "free", long.class);
+        Method close = accessible(cache, "close");
+        Object slab = create.invoke(null);
+        try {
             long h = (long) allocate.invoke(slab);
-            assertTrue((boolean) cache.getMethod("isLive", long.class).invoke(slab, h), source);
-            cache.getMethod("free", long.class).invoke(slab, h);
-            assertFalse((boolean) cache.getMethod("isLive", long.class).invoke(slab, h), source);
+            assertTrue((boolean) isLive.invoke(slab, h), source);
+            free.invoke(slab, h);
+            assertFalse((boolean) isLive.invoke(slab, h), source);
+        } finally {
+            close.invoke(slab);
         }
     }
 }
