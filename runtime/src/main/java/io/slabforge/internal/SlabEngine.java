@@ -363,8 +363,34 @@ public final class SlabEngine implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("fallthrough") // the switch stores from the slot's last long down to its first
+    /** Zeroes a just allocated slot; if its provider closed the slab's memory, undoes the allocation. */
     private long zero(long handle) {
+        try {
+            return zeroSlot(handle);
+        } catch (IllegalStateException e) {
+            throw memoryClosedUnder(handle, e);
+        }
+    }
+
+    /**
+     * The provider closed the memory of a slab this cache holds (a custom provider's arena closed under it): the
+     * allocation is undone and the slab taken out of service, so a retried allocation takes a slot elsewhere
+     * (once) rather than failing on, or leaking, a slot of that slab each time.
+     */
+    private SlabException memoryClosedUnder(long handle, IllegalStateException cause) {
+        SlabException failure = new SlabException("memory provider " + source.memory + " closed the memory of a"
+                + " slab this cache holds (" + cause.getMessage() + "); the allocation was undone and the slab taken"
+                + " out of service: its live objects can no longer be read, the rest of the cache is unaffected",
+                cause);
+        SlabException release = poolOf(handle).quarantine(handle);
+        if (release != null) {
+            failure.addSuppressed(release);
+        }
+        return failure;
+    }
+
+    @SuppressWarnings("fallthrough") // the switch stores from the slot's last long down to its first
+    private long zeroSlot(long handle) {
         int index = HandleFormat.index(handle);
         int slab = index >>> geometry.slotBits();
         MemorySegment memory = table.memoryOfSlab(slab);
