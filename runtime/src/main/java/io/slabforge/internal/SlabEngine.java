@@ -128,6 +128,72 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
+     * A column's engine (see {@link SlabColumns}): field access through {@code columnTable}; it shares the primary's
+     * pools only so that its whole-cache methods, never called by generated {@code Column} code, stay harmless.
+     */
+    private SlabEngine(SlabEngine primary, SlotTable columnTable, SlabSource columnSource) {
+        this.geometry = columnTable.geometry;
+        this.zeroLongs = (int) (geometry.slotSize() >>> 3);
+        this.zeroTailInt = (geometry.slotSize() & 4) != 0;
+        this.sync = primary.sync;
+        this.locked = primary.locked;
+        this.source = columnSource;
+        this.table = columnTable;
+        this.pools = primary.pools;
+        this.pool = primary.pool;
+    }
+
+    /** Attaches a column of {@code slotSize}-byte slots under every lock; see {@link SlabColumns#attach}. */
+    SlabEngine attachColumn(long slotSize, long slotAlignment) {
+        SlabGeometry.of(slotSize, slotAlignment, Math.max(slotSize, SlabGeometry.MIN_SLOT_SIZE)); // checks the slot
+        long slabSize = SlabColumns.columnSlabSize(geometry.slotsPerSlab(), slotSize);
+        if (slabSize > SlabGeometry.MAX_SLAB_SIZE) {
+            throw new IllegalArgumentException("a column of " + slotSize + "-byte slots over a cache of "
+                    + geometry.slotsPerSlab() + " slots per slab needs " + slabSize + "-byte slabs, above the maximum "
+                    + SlabGeometry.MAX_SLAB_SIZE + "; give the primary record a smaller slabSize");
+        }
+        SlabGeometry columnGeometry = new SlabGeometry(slotSize, Math.max(slotAlignment, geometry.slotAlignment()),
+                slabSize, geometry.slotsPerSlab(), geometry.slotBits());
+        lockAll();
+        try {
+            checkOpen();
+            if (source.lock != null) {
+                source.lock.lock();
+            }
+            try {
+                SlabSource columnSource = new SlabSource(source.memory, slabSize, Long.MAX_VALUE, table.owner, false);
+                SlotTable columnTable = new SlotTable(columnGeometry, table.tag, table.checked,
+                        table.direct && columnSource.hasRegions(), table.owner, table.keepBases);
+                columnTable.follow(table);
+                ColumnSlabs column = new ColumnSlabs(columnTable, columnSource);
+                int slabs = table.slabCapacity();
+                int taken = 0;
+                try {
+                    for (int slab = 0; slab < slabs; slab++) {
+                        if (table.via(slab) != SlotTable.RELEASED) {
+                            column.acquired(slab);
+                            taken = slab + 1;
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    for (int slab = 0; slab < taken; slab++) {
+                        column.released(slab);
+                    }
+                    throw e;
+                }
+                table.attach(column);
+                return new SlabEngine(this, columnTable, columnSource);
+            } finally {
+                if (source.lock != null) {
+                    source.lock.unlock();
+                }
+            }
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
      * log2 of the stripe count of a cache built with {@code options}: 0 (one pool) unless LOCKED without a lock of
      * the caller's; else {@link SlabBuilder#stripes} or by default the processor count rounded up to a power of
      * two, at most {@link #MAX_DEFAULT_STRIPES} and fewer where the handle space would leave a stripe under
@@ -361,6 +427,9 @@ public final class SlabEngine implements AutoCloseable {
             return;
         }
         pool.free(handle);
+        if (table.columns != null) {
+            table.clearColumns(handle);
+        }
     }
 
     private void freeLocked(long handle) {
@@ -368,6 +437,9 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             owner.free(handle);
+            if (table.columns != null) {
+                table.clearColumns(handle); // under the lock: the slot's next owner cannot be writing its columns yet
+            }
         } finally {
             owner.lock.unlock();
         }
@@ -386,6 +458,9 @@ public final class SlabEngine implements AutoCloseable {
             table.checkThread();
             if (!table.isClosed()) {
                 pool.free(handle);
+                if (table.columns != null) {
+                    table.clearColumns(handle);
+                }
             }
             return;
         }
@@ -394,6 +469,9 @@ public final class SlabEngine implements AutoCloseable {
         try {
             if (!table.isClosed()) {
                 owner.free(handle);
+                if (table.columns != null) {
+                    table.clearColumns(handle);
+                }
             }
         } finally {
             owner.lock.unlock();
@@ -694,6 +772,56 @@ public final class SlabEngine implements AutoCloseable {
         Reference.reachabilityFence(t);
     }
 
+    // @Length strings (UTF-8, NUL-padded; see SlabStrings)
+
+    /**
+     * Reads a {@code @Length(length) String} at {@code offset} in the slot.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param length the component's byte limit
+     * @return the string (allocates only the string)
+     */
+    public String getString(long handle, long offset, int length) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, length);
+        String value = SlabStrings.read(t.memoryOf(handle), at, length);
+        Reference.reachabilityFence(t);
+        return value;
+    }
+
+    /**
+     * Writes a {@code @Length(length) String}: checked first, so a value that does not fit changes nothing.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param length the component's byte limit
+     * @param value the value
+     * @param name the component, for messages ({@code Order.symbol})
+     * @throws IllegalArgumentException if it is longer than {@code length} bytes of UTF-8 or contains U+0000
+     */
+    public void setString(long handle, long offset, int length, CharSequence value, String name) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, length);
+        SlabStrings.check(value, length, name);
+        SlabStrings.write(t.memoryOf(handle), at, length, value);
+        Reference.reachabilityFence(t);
+    }
+
+    /**
+     * Whether the {@code @Length(length) String} at {@code offset} equals {@code value}; allocates nothing.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param length the component's byte limit
+     * @param value the value to compare with (null is never equal)
+     * @return whether they are equal
+     */
+    public boolean stringEquals(long handle, long offset, int length, CharSequence value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, length);
+        boolean equal = SlabStrings.equalTo(t.memoryOf(handle), at, length, value);
+        Reference.reachabilityFence(t);
+        return equal;
+    }
+
     // Atomic access (@Atomic components): naturally aligned ints and longs, through the aligned layouts' VarHandles.
 
     /**
@@ -886,6 +1014,25 @@ public final class SlabEngine implements AutoCloseable {
             for (SlabPool each : pools) {
                 each.forEach(action);
             }
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * Calls {@code action} with the handle of every live slot, slab by slab in slot order, without validating each
+     * one (the walk reads the generation words itself). An allocation or free on this cache during the walk is a
+     * {@link java.util.ConcurrentModificationException} at the next step (the cache is consistent: the call that
+     * changed it completed); {@code close()} from the action an {@link IllegalStateException}. On a {@code LOCKED}
+     * cache the walk holds every pool's lock, as {@link #forEach} does.
+     *
+     * @param action what to do with each live handle
+     */
+    public void scan(LongConsumer action) {
+        lockAll();
+        try {
+            checkOpen();
+            SlabScan.walk(pools, table, action);
         } finally {
             unlockAll();
         }

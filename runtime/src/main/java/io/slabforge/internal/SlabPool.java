@@ -354,6 +354,15 @@ final class SlabPool extends SlabPoolState {
             }
             MemorySegment via = source.viaOf(segment);
             table.publish(slab, via, table.direct ? segment.address() : segment.address() - via.address());
+            if (table.columns != null) {
+                try {
+                    table.acquireColumns(slab);
+                } catch (RuntimeException | Error e) {
+                    table.unpublish(slab);
+                    source.give(segment);
+                    throw e;
+                }
+            }
         } finally {
             if (shared != null) {
                 shared.unlock();
@@ -393,7 +402,11 @@ final class SlabPool extends SlabPoolState {
         }
         try {
             table.unpublish(slab);
-            source.give(segment);
+            try {
+                source.give(segment);
+            } finally {
+                table.releaseColumns(slab);
+            }
         } finally {
             if (shared != null) {
                 shared.unlock();
@@ -427,7 +440,11 @@ final class SlabPool extends SlabPoolState {
             heldSlabs--;
             try {
                 table.unpublish(slab);
-                source.give(segment);
+                try {
+                    source.give(segment);
+                } finally {
+                    table.releaseColumns(slab);
+                }
             } catch (SlabException e) {
                 if (failure == null) {
                     failure = e;
