@@ -158,10 +158,12 @@ final class ModelReader {
         ComponentType componentType;
         if (type.getKind() == TypeKind.ARRAY) {
             componentType = readArray(component, (ArrayType) type, length, diagnostics);
+        } else if (length != null && isString(type)) {
+            componentType = readString(component, length, diagnostics);
         } else {
             if (length != null) {
-                diagnostics.error(component, "@Length applies to array components only; component " + name
-                        + " has type " + describe(type) + ": remove @Length");
+                diagnostics.error(component, "@Length applies to array and String components only; component "
+                        + name + " has type " + describe(type) + ": remove @Length");
                 return null;
             }
             componentType = readScalarOrDeclared(component, type, context, diagnostics);
@@ -209,7 +211,7 @@ final class ModelReader {
         String fix;
         if (qualified.equals("java.lang.String")) {
             problem = "which has no fixed size";
-            fix = "use @Length(n) byte[] or char[]";
+            fix = "use @Length(n) String (at most n bytes of UTF-8, stored inline)";
         } else if (BOXED.contains(qualified)) {
             problem = "a boxed primitive, which may be null and has no inline layout";
             fix = "use " + types.unboxedType(type) + " instead";
@@ -226,6 +228,32 @@ final class ModelReader {
         diagnostics.error(component, "component " + name + " has type " + describe(type) + ", " + problem + "; "
                 + fix);
         return null;
+    }
+
+    private static boolean isString(TypeMirror type) {
+        return type.getKind() == TypeKind.DECLARED && ((TypeElement) ((DeclaredType) type).asElement())
+                .getQualifiedName().contentEquals("java.lang.String");
+    }
+
+    private ComponentType readString(RecordComponentElement component, AnnotationMirror length,
+                                     Diagnostics diagnostics) {
+        Integer n = lengthValue(component, length, diagnostics);
+        return n == null ? null : new ComponentType.StringType(n);
+    }
+
+    /** The {@code @Length} value, at least 1; null (reported, or malformed and reported by javac) otherwise. */
+    private static Integer lengthValue(RecordComponentElement component, AnnotationMirror length,
+                                       Diagnostics diagnostics) {
+        AnnotationValue value = annotationValue(length, "value");
+        if (value == null || !(value.getValue() instanceof Integer n)) {
+            return null; // javac reports the malformed annotation itself
+        }
+        if (n <= 0) {
+            diagnostics.error(component, length, value, "@Length(" + n + ") on component "
+                    + component.getSimpleName() + " must be at least 1");
+            return null;
+        }
+        return n;
     }
 
     private ComponentType readArray(RecordComponentElement component, ArrayType type, AnnotationMirror length,
@@ -253,16 +281,8 @@ final class ModelReader {
                     + " so the array's length must be fixed at compile time");
             return null;
         }
-        AnnotationValue value = annotationValue(length, "value");
-        if (value == null || !(value.getValue() instanceof Integer n)) {
-            return null; // javac reports the malformed annotation itself
-        }
-        if (n <= 0) {
-            diagnostics.error(component, length, value, "@Length(" + n + ") on component " + name
-                    + " must be at least 1");
-            return null;
-        }
-        return new ComponentType.ArrayType(element, n);
+        Integer n = lengthValue(component, length, diagnostics);
+        return n == null ? null : new ComponentType.ArrayType(element, n);
     }
 
     private ComponentType readEmbedded(RecordComponentElement component, TypeElement record, Context context,

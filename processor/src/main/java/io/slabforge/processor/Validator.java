@@ -28,19 +28,6 @@ import javax.lang.model.util.Elements;
  */
 final class Validator {
 
-    /** Methods of the generated classes (and {@code Object}) that a component accessor must not redeclare. */
-    static final Set<String> RESERVED = Set.of(
-            // cache
-            "allocate", "tryAllocate", "free", "isLive", "get", "set", "ref", "box", "segment", "forEach",
-            "liveCount", "stats", "close", "create", "builder", "isDirect", "describe",
-            // Ref and Box
-            "wrap", "handle", "toRecord", "isClosed",
-            // private helpers of the cache, called unqualified from Ref and Box
-            "readSlot", "writeSlot", "allocateCopy", "zeroPadding", "requireValid", "enumAt", "checkIndex", "badArray", "copyIn",
-            "copyOut",
-            // java.lang.Object
-            "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
-
     /** Put on the record (or an enclosing element) to silence the reordering warning. */
     static final String SUPPRESS_LAYOUT = "slabforge.layout";
 
@@ -301,7 +288,7 @@ final class Validator {
         for (ComponentModel component : model.components()) {
             for (String[] name : accessorNames(component, "", component.name())) {
                 String clash = null;
-                if (RESERVED.contains(name[0])) {
+                if (Naming.isReserved(name[0])) {
                     clash = "the generated member " + model.cacheType().simpleName() + "." + name[0];
                 } else if (owners.containsKey(name[0])) {
                     clash = "the accessor generated for " + owners.get(name[0]);
@@ -317,18 +304,12 @@ final class Validator {
         }
     }
 
-    /** Pairs of (accessor name, what it accesses). */
+    /** Pairs of (accessor name, what it accesses), named by {@link Naming}. */
     private static List<String[]> accessorNames(ComponentModel component, String prefix, String display) {
-        String accessor = prefix.isEmpty() ? component.name() : prefix + CachePlan.capitalize(component.name());
+        String accessor = Naming.accessor(prefix, component.name());
         List<String[]> names = new ArrayList<>();
-        names.add(new String[] {accessor, display});
-        if (component.type() instanceof ComponentType.ArrayType) {
-            names.add(new String[] {accessor + AccessorWriter.SEGMENT_SUFFIX, display});
-        }
-        if (component.atomic()) {
-            for (String suffix : AccessorWriter.ATOMIC_SUFFIXES) {
-                names.add(new String[] {accessor + suffix, display});
-            }
+        for (String name : Naming.accessorNames(accessor, component.type(), component.atomic())) {
+            names.add(new String[] {name, display});
         }
         if (component.type() instanceof ComponentType.Embedded e) {
             for (ComponentModel child : e.record().components()) {

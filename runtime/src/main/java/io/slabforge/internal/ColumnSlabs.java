@@ -52,9 +52,12 @@ final class ColumnSlabs {
         source.give(segment);
     }
 
-    /** Zeroes the column slot of primary slot {@code index} (a held slab: the slot was just freed). */
+    /** Zeroes the column slot of primary slot {@code index}, which was just freed. */
     void clear(int index) {
         int slab = index >>> table.slotBits;
+        if (table.via(slab) == SlotTable.RELEASED) {
+            return; // the free gave the primary's slab back, and this column's with it; a new one comes zeroed
+        }
         MemorySegment memory = table.memoryOfSlab(slab);
         long at = table.slotAt(slab, index & table.slotMask);
         for (int i = 0; i < zeroLongs; i++) {

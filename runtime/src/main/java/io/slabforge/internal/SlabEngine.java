@@ -145,7 +145,7 @@ public final class SlabEngine implements AutoCloseable {
 
     /** Attaches a column of {@code slotSize}-byte slots under every lock; see {@link SlabColumns#attach}. */
     SlabEngine attachColumn(long slotSize, long slotAlignment) {
-        SlabGeometry.of(slotSize, slotAlignment, Math.max(slotSize, SlabGeometry.MIN_SLOT_SIZE)); // checks the slot
+        SlabGeometry.of(slotSize, slotAlignment, Long.highestOneBit(Math.max(slotSize, 4) * 2 - 1)); // checks the slot
         long slabSize = SlabColumns.columnSlabSize(geometry.slotsPerSlab(), slotSize);
         if (slabSize > SlabGeometry.MAX_SLAB_SIZE) {
             throw new IllegalArgumentException("a column of " + slotSize + "-byte slots over a cache of "
