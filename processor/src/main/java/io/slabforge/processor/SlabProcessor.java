@@ -148,7 +148,11 @@ public final class SlabProcessor extends AbstractProcessor {
             return;
         }
         RecordModel model = reader.read(type, diagnostics);
-        if (model == null || !new Validator(elements, diagnostics).validate(model)) {
+        if (model == null) {
+            Validator.checkAttributeValues(type, diagnostics); // every error in one compile
+            return;
+        }
+        if (!new Validator(elements, diagnostics).validate(model)) {
             return;
         }
         String cacheName = model.cacheType().canonicalName();

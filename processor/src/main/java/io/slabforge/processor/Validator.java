@@ -43,7 +43,9 @@ final class Validator {
     boolean validate(RecordModel model) {
         int before = diagnostics.errorCount();
         boolean alignOk = checkAlign(model);
-        boolean slotOk = checkSlotSize(model) & checkSlotAlignment(model, alignOk);
+        boolean sizeOk = checkSlotSize(model);
+        boolean alignmentOk = checkSlotAlignment(model, alignOk); // reported even when the size is wrong too
+        boolean slotOk = sizeOk && alignmentOk;
         if (checkSlabSizeValue(model) && slotOk) {
             checkSlabSizeFits(model);
         }
@@ -151,20 +153,33 @@ final class Validator {
         }
         long natural = model.layout().naturalAlignment();
         long suggestion = Math.max(natural, MIN_SLOT_ALIGNMENT);
-        if (align < 0) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is negative; use"
-                    + " align = 0 for the natural alignment, or a power of two of at least " + suggestion);
-            return false;
-        }
-        if (!isPowerOfTwo(align)) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align
-                    + " is not a power of two; use " + Math.max(nextPowerOfTwo(align), suggestion));
+        if (!checkAlignValue(model.element(), a, suggestion, diagnostics)) {
             return false;
         }
         if (align < natural) {
             diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is below the"
                     + " natural alignment " + natural + " of " + model.simpleName() + "; use align = " + suggestion
                     + " or more, or align = 0");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code align} alone: not negative, a power of two. */
+    private static boolean checkAlignValue(Element element, SlabTypeAttributes a, long suggestion,
+                                           Diagnostics diagnostics) {
+        int align = a.align();
+        if (a.alignValue() == null || align == 0) {
+            return true;
+        }
+        if (align < 0) {
+            diagnostics.error(element, a.mirror(), a.alignValue(), "align " + align + " is negative; use"
+                    + " align = 0 for the natural alignment, or a power of two of at least " + suggestion);
+            return false;
+        }
+        if (!isPowerOfTwo(align)) {
+            diagnostics.error(element, a.mirror(), a.alignValue(), "align " + align
+                    + " is not a power of two; use " + Math.max(nextPowerOfTwo(align), suggestion));
             return false;
         }
         return true;
@@ -197,27 +212,44 @@ final class Validator {
 
     /** {@code slabSize} alone: positive, a power of two, at most the maximum. */
     private boolean checkSlabSizeValue(RecordModel model) {
-        SlabTypeAttributes a = model.attributes();
+        return checkSlabSizeValue(model.element(), model.attributes(), model.layout().size(),
+                model.layout().alignment(), diagnostics);
+    }
+
+    /**
+     * The checks of the {@code @SlabType} values that need no layout, for a record whose components have errors
+     * (so that one compile reports every error it can): {@code slabSize} and {@code align} values.
+     */
+    static void checkAttributeValues(TypeElement type, Diagnostics diagnostics) {
+        javax.lang.model.element.AnnotationMirror mirror = ModelReader.slabTypeMirror(type);
+        if (mirror == null) {
+            return;
+        }
+        SlabTypeAttributes a = SlabTypeAttributes.read(mirror);
+        checkSlabSizeValue(type, a, MIN_SLOT_SIZE, MIN_SLOT_ALIGNMENT, diagnostics);
+        checkAlignValue(type, a, MIN_SLOT_ALIGNMENT, diagnostics);
+    }
+
+    private static boolean checkSlabSizeValue(Element element, SlabTypeAttributes a, long slotSize, long alignment,
+                                              Diagnostics diagnostics) {
         long slabSize = a.slabSize();
-        long needed = Math.max(minimumSlabBytes(Math.max(model.layout().size(), MIN_SLOT_SIZE),
-                Math.max(model.layout().alignment(), MIN_SLOT_ALIGNMENT)), SlabTypeAttributes.DEFAULT_SLAB_SIZE);
+        long needed = Math.max(minimumSlabBytes(Math.max(slotSize, MIN_SLOT_SIZE),
+                Math.max(alignment, MIN_SLOT_ALIGNMENT)), SlabTypeAttributes.DEFAULT_SLAB_SIZE);
         long fallback = Math.min(nextPowerOfTwo(needed), MAX_SLAB_SIZE);
+        String problem = null;
         if (slabSize <= 0) {
-            slabSizeError(model, "slabSize " + slabSize + " is not positive; use a power of two such as "
-                    + fallback);
-            return false;
+            problem = "slabSize " + slabSize + " is not positive; use a power of two such as " + fallback;
+        } else if (!isPowerOfTwo(slabSize)) {
+            problem = "slabSize " + slabSize + " is not a power of two; use "
+                    + Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE);
+        } else if (slabSize > MAX_SLAB_SIZE) {
+            problem = "slabSize " + slabSize + " is above the maximum " + MAX_SLAB_SIZE + " (16 MiB); use "
+                    + MAX_SLAB_SIZE + " or less";
         }
-        if (!isPowerOfTwo(slabSize)) {
-            long suggestion = Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE);
-            slabSizeError(model, "slabSize " + slabSize + " is not a power of two; use " + suggestion);
-            return false;
+        if (problem != null) {
+            diagnostics.error(element, a.mirror(), a.slabSizeValue(), problem);
         }
-        if (slabSize > MAX_SLAB_SIZE) {
-            slabSizeError(model, "slabSize " + slabSize + " is above the maximum " + MAX_SLAB_SIZE
-                    + " (16 MiB); use " + MAX_SLAB_SIZE + " or less");
-            return false;
-        }
-        return true;
+        return problem == null;
     }
 
     /** The slab must hold at least one slot (a slab holds slots only). */
@@ -238,7 +270,7 @@ final class Validator {
                 + "-byte slot of " + model.simpleName() + "; use " + nextPowerOfTwo(needed));
     }
 
-    private void slabSizeError(RecordModel model, String message) {
+    private void slabSizeError(RecordModel model, String message) { // checkSlabSizeFits
         SlabTypeAttributes a = model.attributes();
         diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), message);
     }
