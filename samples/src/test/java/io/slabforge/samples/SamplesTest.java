@@ -36,4 +36,9 @@ class SamplesTest {
     void byteQueueSample() {
         assertDoesNotThrow(() -> ByteQueueSample.main(new String[] {"50000"}));
     }
+
+    @Test
+    void entityColumns() {
+        assertDoesNotThrow(() -> EntityColumns.main(new String[] {"20000", "20"}));
+    }
 }
