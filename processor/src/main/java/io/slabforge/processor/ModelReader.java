@@ -119,7 +119,7 @@ final class ModelReader {
             case ANNOTATION_TYPE -> "an annotation interface";
             default -> "a class";
         };
-        diagnostics.error(type, "@SlabType applies to records only; " + type.getSimpleName() + " is " + kind
+        diagnostics.error(type, Rule.RECORD_KIND, "@SlabType applies to records only; " + type.getSimpleName() + " is " + kind
                 + ": declare it as a record of primitives, enums, @Length arrays and @SlabType records");
         return false;
     }
@@ -130,7 +130,7 @@ final class ModelReader {
         if (name.isEmpty() || SourceVersion.isIdentifier(name) && !SourceVersion.isKeyword(name)) {
             return true;
         }
-        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), "cacheName \"" + name
+        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), Rule.CACHE_NAME, "cacheName \"" + name
                 + "\" is not a valid Java class name; use a name such as " + type.getSimpleName() + "Cache");
         return false;
     }
@@ -141,7 +141,7 @@ final class ModelReader {
         }
         String params = type.getTypeParameters().stream().map(p -> p.getSimpleName().toString())
                 .collect(Collectors.joining(", ", "<", ">"));
-        diagnostics.error(type, "generic record " + type.getSimpleName() + params
+        diagnostics.error(type, Rule.GENERIC, "generic record " + type.getSimpleName() + params
                 + " is not supported: type parameters have no fixed layout; declare a record per concrete type");
         return false;
     }
@@ -162,7 +162,7 @@ final class ModelReader {
             componentType = readString(component, length, diagnostics);
         } else {
             if (length != null) {
-                diagnostics.error(component, "@Length applies to array and String components only; component "
+                diagnostics.error(component, Rule.LENGTH, "@Length applies to array and String components only; component "
                         + name + " has type " + describe(type) + ": remove @Length");
                 return null;
             }
@@ -173,7 +173,7 @@ final class ModelReader {
         }
         if (atomic && !(componentType instanceof ComponentType.Primitive p
                 && (p.scalar() == Scalar.INT || p.scalar() == Scalar.LONG))) {
-            diagnostics.error(component, "@Atomic applies to int and long components only; component " + name
+            diagnostics.error(component, Rule.ATOMIC, "@Atomic applies to int and long components only; component " + name
                     + " has type " + describe(type) + ": remove @Atomic or use int or long");
             return null;
         }
@@ -188,12 +188,12 @@ final class ModelReader {
         }
         String name = component.getSimpleName().toString();
         if (type.getKind() == TypeKind.TYPEVAR) {
-            diagnostics.error(component, "component " + name + " has type " + type
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + type
                     + ", a type variable, which has no fixed layout; use a concrete type");
             return null;
         }
         if (type.getKind() != TypeKind.DECLARED) {
-            diagnostics.error(component, "component " + name + " has type " + describe(type)
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
                     + ", which has no fixed layout; use a primitive, an enum, a @Length array or a @SlabType record");
             return null;
         }
@@ -225,7 +225,7 @@ final class ModelReader {
             problem = "a class, which has no fixed layout";
             fix = "use a primitive, an enum, a @Length array or a @SlabType record";
         }
-        diagnostics.error(component, "component " + name + " has type " + describe(type) + ", " + problem + "; "
+        diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type) + ", " + problem + "; "
                 + fix);
         return null;
     }
@@ -249,7 +249,7 @@ final class ModelReader {
             return null; // javac reports the malformed annotation itself
         }
         if (n <= 0) {
-            diagnostics.error(component, length, value, "@Length(" + n + ") on component "
+            diagnostics.error(component, length, value, Rule.LENGTH, "@Length(" + n + ") on component "
                     + component.getSimpleName() + " must be at least 1");
             return null;
         }
@@ -265,19 +265,19 @@ final class ModelReader {
                     + " cannot be resolved");
         }
         if (elementType.getKind() == TypeKind.ARRAY) {
-            diagnostics.error(component, "component " + name + " has type " + describe(type)
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
                     + ", a multi-dimensional array; use one @Length(rows * columns) array and index it yourself");
             return null;
         }
         Scalar element = Scalar.of(elementType.getKind());
         if (element == null) {
-            diagnostics.error(component, "component " + name + " has type " + describe(type)
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
                     + ", an array of " + describe(elementType) + "; only arrays of primitives can be stored inline"
                     + " (use an array per field, or a separate cache and a long[] of handles)");
             return null;
         }
         if (length == null) {
-            diagnostics.error(component, "array component " + name + " needs @Length(n): a slot has a fixed size,"
+            diagnostics.error(component, Rule.LENGTH, "array component " + name + " needs @Length(n): a slot has a fixed size,"
                     + " so the array's length must be fixed at compile time");
             return null;
         }
@@ -289,7 +289,7 @@ final class ModelReader {
                                        Diagnostics diagnostics) {
         String name = component.getSimpleName().toString();
         if (slabTypeMirror(record) == null) {
-            diagnostics.error(component, "component " + name + " has type " + record.getSimpleName()
+            diagnostics.error(component, Rule.EMBEDDED, "component " + name + " has type " + record.getSimpleName()
                     + ", a record without @SlabType; annotate " + record.getSimpleName() + " with @SlabType to embed it");
             return null;
         }
@@ -301,11 +301,11 @@ final class ModelReader {
             if (record.equals(context.top)) {
                 if (!context.cycleReported) {
                     context.cycleReported = true;
-                    context.topDiagnostics.error(context.top, record.getSimpleName() + " embeds itself: " + cycle
+                    context.topDiagnostics.error(context.top, Rule.CYCLE, record.getSimpleName() + " embeds itself: " + cycle
                             + "; a slot cannot contain itself: hold a long handle of a separate cache instead");
                 }
             } else {
-                diagnostics.error(component, record.getSimpleName() + " embeds itself: " + cycle);
+                diagnostics.error(component, Rule.CYCLE, record.getSimpleName() + " embeds itself: " + cycle);
             }
             return null;
         }
@@ -313,13 +313,9 @@ final class ModelReader {
         RecordModel model = read(record, context, nested);
         if (model == null) {
             if (!context.cycleReported) {
-                String cause = nested.firstError();
-                int innermost = cause.lastIndexOf(CANNOT_LAY_OUT);
-                if (innermost >= 0) {
-                    cause = cause.substring(innermost + CANNOT_LAY_OUT.length());
-                }
-                diagnostics.error(component, "component " + name + " embeds " + record.getSimpleName()
-                        + CANNOT_LAY_OUT + cause);
+                String cause = nested.firstError().cause();
+                diagnostics.errorCausedBy(component, Rule.EMBEDDED, "component " + name + " embeds "
+                        + record.getSimpleName() + CANNOT_LAY_OUT + cause, cause);
             }
             return null;
         }

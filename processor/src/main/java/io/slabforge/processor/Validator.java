@@ -66,7 +66,7 @@ final class Validator {
         if (release >= 22) {
             return true;
         }
-        diagnostics.error(type, "Slabforge caches use the FFM API (java.lang.foreign) of Java 22+, but this"
+        diagnostics.error(type, Rule.RELEASE, "Slabforge caches use the FFM API (java.lang.foreign) of Java 22+, but this"
                 + " compilation targets Java " + release + "; compile with --release 22 or later");
         return false;
     }
@@ -89,7 +89,7 @@ final class Validator {
      */
     static boolean checkReachable(TypeElement type, Diagnostics diagnostics) {
         if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-            diagnostics.error(type, "record " + type.getSimpleName() + " is local; the generated cache cannot"
+            diagnostics.error(type, Rule.REACHABLE, "record " + type.getSimpleName() + " is local; the generated cache cannot"
                     + " reach it: declare it at top level or as a member of a class");
             return false;
         }
@@ -98,7 +98,7 @@ final class Validator {
                 String where = e == type ? "record " + type.getSimpleName() + " is private"
                         : type.getSimpleName() + " is nested in the private " + kindName(e) + " "
                         + e.getSimpleName();
-                diagnostics.error(type, where + "; the generated " + cacheSimpleName(type)
+                diagnostics.error(type, Rule.REACHABLE, where + "; the generated " + cacheSimpleName(type)
                         + " cannot reach it: make it package-private or public");
                 return false;
             }
@@ -138,7 +138,7 @@ final class Validator {
         if (size >= MIN_SLOT_SIZE) {
             return true;
         }
-        diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + size + " byte"
+        diagnostics.error(model.element(), Rule.SLOT_SIZE, "slot of " + model.simpleName() + " is " + size + " byte"
                 + (size == 1 ? "" : "s") + "; a slot needs at least " + MIN_SLOT_SIZE + " bytes to hold the"
                 + " free-list link: add components or set align = 4");
         return false;
@@ -157,7 +157,7 @@ final class Validator {
             return false;
         }
         if (align < natural) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is below the"
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align + " is below the"
                     + " natural alignment " + natural + " of " + model.simpleName() + "; use align = " + suggestion
                     + " or more, or align = 0");
             return false;
@@ -173,12 +173,12 @@ final class Validator {
             return true;
         }
         if (align < 0) {
-            diagnostics.error(element, a.mirror(), a.alignValue(), "align " + align + " is negative; use"
+            diagnostics.error(element, a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align + " is negative; use"
                     + " align = 0 for the natural alignment, or a power of two of at least " + suggestion);
             return false;
         }
         if (!isPowerOfTwo(align)) {
-            diagnostics.error(element, a.mirror(), a.alignValue(), "align " + align
+            diagnostics.error(element, a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align
                     + " is not a power of two; use " + Math.max(nextPowerOfTwo(align), suggestion));
             return false;
         }
@@ -196,11 +196,11 @@ final class Validator {
         }
         SlabTypeAttributes a = model.attributes();
         if (a.alignValue() != null && a.align() != 0) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + a.align() + " is below the"
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Rule.SLOT_ALIGNMENT, "align " + a.align() + " is below the"
                     + " minimum slot alignment " + MIN_SLOT_ALIGNMENT + ": the free-list link is an aligned int;"
                     + " use align = " + MIN_SLOT_ALIGNMENT);
         } else {
-            diagnostics.error(model.element(), "slot alignment of " + model.simpleName() + " is " + alignment
+            diagnostics.error(model.element(), Rule.SLOT_ALIGNMENT, "slot alignment of " + model.simpleName() + " is " + alignment
                     + "; slots must be at least " + MIN_SLOT_ALIGNMENT + "-aligned to hold the free-list link:"
                     + " add align = " + MIN_SLOT_ALIGNMENT + " to @SlabType");
         }
@@ -247,7 +247,7 @@ final class Validator {
                     + MAX_SLAB_SIZE + " or less";
         }
         if (problem != null) {
-            diagnostics.error(element, a.mirror(), a.slabSizeValue(), problem);
+            diagnostics.error(element, a.mirror(), a.slabSizeValue(), Rule.SLAB_SIZE, problem);
         }
         return problem == null;
     }
@@ -261,7 +261,7 @@ final class Validator {
             return;
         }
         if (needed > MAX_SLAB_SIZE) {
-            diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + slotSize + " bytes, more"
+            diagnostics.error(model.element(), Rule.SLOT_SIZE, "slot of " + model.simpleName() + " is " + slotSize + " bytes, more"
                     + " than the largest slab of " + MAX_SLAB_SIZE + " bytes (16 MiB); make the record smaller");
             return;
         }
@@ -272,7 +272,7 @@ final class Validator {
 
     private void slabSizeError(RecordModel model, String message) { // checkSlabSizeFits
         SlabTypeAttributes a = model.attributes();
-        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), message);
+        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), Rule.SLAB_SIZE, message);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ final class Validator {
                     + "; choose another cacheName"
                     : "the generated class name " + name + " clashes with the existing type "
                     + existing.getQualifiedName() + "; set @SlabType(cacheName = \"...\") to another name";
-            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), message);
+            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), Rule.CACHE_NAME, message);
         }
     }
 
@@ -326,7 +326,7 @@ final class Validator {
                     clash = "the accessor generated for " + owners.get(name[0]);
                 }
                 if (clash != null) {
-                    diagnostics.error(component.element(), "component " + component.name() + " needs an accessor "
+                    diagnostics.error(component.element(), Rule.ACCESSOR_CLASH, "component " + component.name() + " needs an accessor "
                             + name[0] + " (for " + name[1] + "), which clashes with " + clash
                             + "; rename the component");
                     break;
@@ -364,7 +364,7 @@ final class Validator {
         }
         String order = packed.stream().map(c -> ModelReader.describe(c.element().asType()) + " " + c.name())
                 .collect(Collectors.joining(", ", "(", ")"));
-        diagnostics.warning(model.element(), "reordering the components of " + model.simpleName() + " as " + order
+        diagnostics.warning(model.element(), Rule.LAYOUT, "reordering the components of " + model.simpleName() + " as " + order
                 + " would make each slot " + best + " bytes instead of " + current + " (" + (current - best)
                 + " bytes saved per slot); reorder them, or add @SuppressWarnings(\"" + SUPPRESS_LAYOUT
                 + "\") to keep this order");

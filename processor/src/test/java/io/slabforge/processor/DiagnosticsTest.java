@@ -408,6 +408,27 @@ class DiagnosticsTest {
     }
 
     @Test
+    void everyRuleHasADistinctStableId() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Rule rule : Rule.values()) {
+            com.google.common.truth.Truth.assertThat(rule.id).matches("slabforge\\.[a-z]+(-[a-z]+)*");
+            com.google.common.truth.Truth.assertThat(ids.add(rule.id)).isTrue();
+        }
+        com.google.common.truth.Truth.assertThat(Rule.SLAB_SIZE.format("x")).isEqualTo("x [slabforge.slab-size]");
+    }
+
+    @Test
+    void embeddedErrorNamesTheInnermostCauseFromTheSubReport() {
+        JavaFileObject inner = record("Inner", "@SlabType", "String s");
+        JavaFileObject middle = record("Middle", "@SlabType", "Inner i");
+        JavaFileObject outer = record("Outer", "@SlabType", "Middle m");
+        Compilation compilation = compile(outer, middle, inner);
+        assertThat(compilation).hadErrorContaining("component m embeds Middle, which cannot be laid out: component s"
+                + " has type String, which has no fixed size").inFile(outer).onLine(5);
+        assertThat(compilation).hadErrorContaining("[" + Rule.EMBEDDED.id + "]").inFile(outer).onLine(5);
+    }
+
+    @Test
     void lengthZeroOnStringIsAnError() {
         assertError(record("ZeroString", "@SlabType", "long a", "@Length(0) String s"), 6,
                 "@Length(0) on component s must be at least 1");
@@ -424,11 +445,12 @@ class DiagnosticsTest {
                 "Object other");
         Compilation compilation = compile(file);
         assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining("slabSize 1000 is not a power of two; use 1024").inFile(file)
-                .onLine(3);
-        assertThat(compilation).hadErrorContaining("align 3 is not a power of two").inFile(file).onLine(3);
+        assertThat(compilation).hadErrorContaining("slabSize 1000 is not a power of two; use 1024 ["
+                + Rule.SLAB_SIZE.id + "]").inFile(file).onLine(3);
+        assertThat(compilation).hadErrorContaining("align 3 is not a power of two; use 4 [" + Rule.ALIGN.id + "]")
+                .inFile(file).onLine(3);
         assertThat(compilation).hadErrorContaining("component name has type String").inFile(file).onLine(6);
-        assertThat(compilation).hadErrorContaining("component other has type Object").inFile(file).onLine(7);
+        assertThat(compilation).hadErrorContaining("[" + Rule.COMPONENT_TYPE.id + "]").inFile(file).onLine(7);
         assertThat(compilation).hadErrorCount(4);
     }
 

@@ -61,6 +61,8 @@ public final class RecordsChecks {
         checks.put("column: several per primary, attached to a cache with live slots", RecordsChecks::columnSeveral);
         checks.put("column: closes with the primary; bad primaries are refused", RecordsChecks::columnLifecycle);
         checks.put("column of a LOCKED primary from 4 threads", RecordsChecks::columnLockedThreads);
+        checks.put("column of a LOCKED primary racing frees and close: only InvalidHandleException or"
+                + " IllegalStateException, never a fault", RecordsChecks::columnLockedRace);
         checks.put("column of a CONFINED primary is confined too", RecordsChecks::columnConfined);
         checks.put("every generated cache is a SlabCache", RecordsChecks::slabCacheInterface);
         checks.put("OHLC Bar: close is accessed as closeValue; close() still closes", RecordsChecks::ohlcBar);
@@ -552,6 +554,41 @@ public final class RecordsChecks {
             }
             CompletableFuture.allOf(threads).join();
             assertEquals(0, book.liveCount());
+        }
+    }
+
+    private static void columnLockedRace() {
+        for (int round = 0; round < 5; round++) {
+            QuoteSlab book = QuoteSlab.builder().sync(SlabSync.LOCKED).reserveSlabs(0).build();
+            FillSlab.Column fills = FillSlab.columnOf(book);
+            long[] handles = new long[2000];
+            for (int i = 0; i < handles.length; i++) {
+                handles[i] = book.allocate();
+            }
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
+                long refused = 0;
+                while (!stop.get()) {
+                    for (long h : handles) {
+                        try {
+                            fills.filled(h, fills.filled(h) + 1);
+                        } catch (InvalidHandleException | IllegalStateException expected) {
+                            refused++;
+                        }
+                    }
+                }
+                return refused;
+            });
+            for (long h : handles) {
+                book.free(h); // slabs go back to the provider while the reader writes their columns
+            }
+            for (int i = 0; i < 500; i++) {
+                book.allocate();
+            }
+            book.close();
+            stop.set(true);
+            assertTrue(reader.join() >= 0);
+            assertThrows(IllegalStateException.class, () -> fills.filled(handles[0]));
         }
     }
 
