@@ -377,15 +377,6 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     }
 
     /**
-     * {@link #LAYOUT}, for code written against {@link io.slabforge.SlabCache}.
-     * @return the C layout of one slot
-     */
-    @Override
-    public StructLayout layout() {
-        return LAYOUT;
-    }
-
-    /**
      * The slot itself, {@link #SLOT_SIZE} bytes laid out as {@link #LAYOUT}, for native calls and bulk
      * copies. Always validates the handle.
      * @param handle a live handle of this cache
@@ -417,6 +408,15 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      */
     public SlabStats stats() {
         return engine.stats();
+    }
+
+    /**
+     * The C layout of one slot, {@link #LAYOUT}.
+     * @return the layout
+     */
+    @Override
+    public MemoryLayout layout() {
+        return LAYOUT;
     }
 
     /**

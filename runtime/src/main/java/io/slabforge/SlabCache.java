@@ -5,28 +5,21 @@ import java.lang.foreign.MemorySegment;
 import java.util.function.LongConsumer;
 
 /**
- * What every generated cache is, whatever its record: code that works on any cache (a pool of caches, a metrics
- * binder, a benchmark harness, a column attached with {@code FillSlab.columnOf(cache)}) is written once against
- * this interface. The typed accessors ({@code x(handle)}, {@code get(handle)}) stay on the generated class.
+ * What every generated cache ({@code ParticleSlab} for {@code record Particle}) is, whatever its record: code that
+ * handles caches of any type (monitoring, a registry of caches, tests) takes a {@code SlabCache}.
  *
  * <pre>{@code
- * static long drain(SlabCache cache) {
- *     long[] freed = {0};
- *     cache.forEach(h -> { cache.free(h); freed[0]++; });
- *     return freed[0];
- * }
- * try (ParticleSlab particles = ParticleSlab.create()) {
- *     particles.allocate();
- *     SlabCache any = particles;
- *     drain(any);                       // 1
- * }
+ * SlabCache cache = ParticleSlab.builder().name("particles").build();
+ * long h = cache.allocate();
+ * MemorySegment slot = cache.segment(h);        // cache.layout().byteSize() bytes
+ * new SlabCacheMetrics(cache).bindTo(registry); // slabforge-micrometer
+ * cache.close();
  * }</pre>
  *
- * <p>Each method behaves exactly as the generated cache's method of the same name documents (thread rules,
- * validation, exceptions).
+ * <p>Thread rules are the cache's sync mode's ({@link SlabSync}); {@link #stats()}, {@link #liveCount()} and
+ * {@link #name()} may be called from any thread (monitoring), see {@link #stats()}.
  */
 public interface SlabCache extends AutoCloseable {
-
     /**
      * Allocates a zeroed slot.
      *
@@ -36,7 +29,7 @@ public interface SlabCache extends AutoCloseable {
     long allocate();
 
     /**
-     * Allocates a zeroed slot, or returns 0 when out of memory.
+     * Allocates a zeroed slot, or returns 0 when no slot can be had (no exception is made).
      *
      * @return a live handle, or 0
      */
@@ -51,22 +44,25 @@ public interface SlabCache extends AutoCloseable {
     void free(long handle);
 
     /**
-     * Whether {@code handle} is a live handle of this cache; never throws for any long.
+     * Whether {@code handle} names a currently allocated slot of this cache; never throws for any long.
      *
      * @param handle any long
-     * @return {@code true} if it names an allocated slot
+     * @return whether it is live
      */
     boolean isLive(long handle);
 
     /**
-     * Live slots right now.
+     * Live objects right now (from another thread than a {@code CONFINED} cache's owner: see {@link #stats()}).
      *
      * @return the number of allocated slots
      */
     long liveCount();
 
     /**
-     * A consistent snapshot of occupancy and activity.
+     * A snapshot of occupancy and activity. Exact on a {@code LOCKED} cache (taken under its locks) and on the owner
+     * thread of a {@code CONFINED} one. From any other thread (a JMX or metrics thread), a {@code CONFINED} or
+     * {@code NONE} cache answers with a racy snapshot instead of {@link WrongThreadException}: every figure is one
+     * the cache had recently, the figures may be from slightly different moments, and nothing is changed or faulted.
      *
      * @return the statistics
      */
@@ -80,9 +76,9 @@ public interface SlabCache extends AutoCloseable {
     void forEach(LongConsumer action);
 
     /**
-     * The slot of a live handle, laid out as {@link #layout()}; always validated.
+     * The slot of a live handle, exactly {@code layout().byteSize()} bytes; always validated.
      *
-     * @param handle a live handle of this cache
+     * @param handle a live handle
      * @return the slot's memory
      */
     MemorySegment segment(long handle);
@@ -94,7 +90,16 @@ public interface SlabCache extends AutoCloseable {
      */
     MemoryLayout layout();
 
-    /** Gives every slab back; every handle becomes invalid. A second call does nothing. */
+    /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@code toString()}; or
+     * {@code null} for a cache built without one. On this interface so that monitoring ({@code SlabCacheMetrics})
+     * can tag what it reports without knowing the cache's type.
+     *
+     * @return the name, or null
+     */
+    String name();
+
+    /** Gives every slab back; every handle becomes invalid; a second call does nothing. */
     @Override
     void close();
 }

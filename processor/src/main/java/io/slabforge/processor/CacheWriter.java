@@ -266,12 +266,6 @@ final class CacheWriter {
                 .addStatement("$T ref = new $T(engine)", ref, ref)
                 .addStatement("engine.scan(handle -> action.accept(ref.wrap(handle)))")
                 .build());
-        type.addMethod(method(Naming.LAYOUT_METHOD, Names.STRUCT_LAYOUT)
-                .addAnnotation(Override.class)
-                .addJavadoc("{@link #LAYOUT}, for code written against {@link io.slabforge.SlabCache}.\n"
-                        + "@return the C layout of one slot\n")
-                .addStatement("return LAYOUT")
-                .build());
         type.addMethod(method("segment", MEMORY_SEGMENT)
                 .addParameter(long.class, "handle")
                 .addJavadoc("The slot itself, {@link #SLOT_SIZE} bytes laid out as {@link #LAYOUT}, for native"
@@ -292,6 +286,11 @@ final class CacheWriter {
         type.addMethod(method("stats", SLAB_STATS)
                 .addJavadoc("A consistent snapshot of occupancy and activity.\n@return the statistics\n")
                 .addStatement("return engine.stats()")
+                .build());
+        type.addMethod(method("layout", Names.MEMORY_LAYOUT)
+                .addAnnotation(Override.class)
+                .addJavadoc("The C layout of one slot, {@link #LAYOUT}.\n@return the layout\n")
+                .addStatement("return LAYOUT")
                 .build());
         type.addMethod(method("isDirect", boolean.class)
                 .addJavadoc("Whether this cache reaches its slots at their addresses (the fast path: native access"

@@ -15,9 +15,9 @@ final class Names {
     static final ClassName SLAB_CACHE_BASE = ClassName.get("io.slabforge.internal", "SlabCacheBase");
     static final ClassName SLAB_COLUMNS = ClassName.get("io.slabforge.internal", "SlabColumns");
     static final ClassName SLAB_STRINGS = ClassName.get("io.slabforge.internal", "SlabStrings");
-    static final ClassName SLAB_CACHE = ClassName.get("io.slabforge", "SlabCache");
     static final ClassName CONSUMER = ClassName.get("java.util.function", "Consumer");
     static final ClassName SLAB_STATS = ClassName.get("io.slabforge", "SlabStats");
+    static final ClassName SLAB_CACHE = ClassName.get("io.slabforge", "SlabCache");
     static final ClassName SLAB_EXCEPTION = ClassName.get("io.slabforge", "SlabException");
     static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     static final ClassName MEMORY_LAYOUT = ClassName.get("java.lang.foreign", "MemoryLayout");

@@ -640,7 +640,11 @@ public final class RecordsChecks {
             any.close();
             assertThrows(IllegalStateException.class, any::allocate);
         }
-        assertSame(QuoteSlab.LAYOUT, ((SlabCache) QuoteSlab.create()).layout());
+        try (QuoteSlab book = QuoteSlab.create()) {
+            SlabCache any = book;
+            assertSame(QuoteSlab.LAYOUT, any.layout());
+            assertEquals(null, any.name(), "no name given");
+        }
     }
 
     private static void ohlcBar() {

@@ -18,6 +18,16 @@ public abstract class SlabCacheBase implements SlabCache {
         this.engine = engine;
     }
 
+    /**
+     * No name: this runtime's builders take none (a subclass that has one overrides this).
+     *
+     * @return null
+     */
+    @Override
+    public String name() {
+        return null;
+    }
+
     /** The engine behind a generated cache; anything else is refused. */
     static SlabEngine engineOf(SlabCache cache) {
         if (cache instanceof SlabCacheBase base) {
