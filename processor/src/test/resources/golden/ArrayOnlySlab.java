@@ -6,6 +6,7 @@ import io.slabforge.SlabStats;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
 import io.slabforge.internal.SlabCacheBase;
+import io.slabforge.internal.SlabChecks;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
@@ -13,7 +14,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.reflect.Array;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -181,7 +181,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -192,7 +192,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -232,7 +232,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
      */
     public byte code(long handle, int index) {
-        return engine.getByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"));
+        return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
     }
 
     /**
@@ -243,7 +243,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
      */
     public void code(long handle, int index, byte value) {
-        engine.setByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"), value);
+        engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
     }
 
     /**
@@ -430,25 +430,11 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     private static void requireValid(ArrayOnly value) {
         Objects.requireNonNull(value, "value is null: a ArrayOnly record is required");
         if (value.samples() == null || value.samples().length != 4) {
-            throw badArray("ArrayOnly.samples", value.samples(), 4);
+            throw SlabChecks.badArray("ArrayOnly.samples", value.samples(), 4);
         }
         if (value.code() == null || value.code().length != 6) {
-            throw badArray("ArrayOnly.code", value.code(), 6);
+            throw SlabChecks.badArray("ArrayOnly.code", value.code(), 6);
         }
-    }
-
-    private static long checkIndex(int index, int length, String name) {
-        if (index < 0 || index >= length) {
-            throw new IndexOutOfBoundsException("index " + index + " is out of bounds for " + name + " of @Length(" + length + ")");
-        }
-        return index;
-    }
-
-    private static RuntimeException badArray(String name, Object array, int length) {
-        if (array == null) {
-            return new NullPointerException(name + " is null; a slot stores exactly " + length + " elements inline");
-        }
-        return new IllegalArgumentException(name + " has " + Array.getLength(array) + " elements; @Length(" + length + ") needs exactly " + length);
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
@@ -459,7 +445,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     private static void copyIn(SlabEngine engine, long handle, long offset, int[] array, int length,
             String name) {
         if (array == null || array.length != length) {
-            throw badArray(name, array, length);
+            throw SlabChecks.badArray(name, array, length);
         }
         engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
@@ -472,7 +458,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     private static void copyIn(SlabEngine engine, long handle, long offset, byte[] array,
             int length, String name) {
         if (array == null || array.length != length) {
-            throw badArray(name, array, length);
+            throw SlabChecks.badArray(name, array, length);
         }
         engine.copyIn(handle, offset, ValueLayout.JAVA_BYTE, array, length);
     }
@@ -557,7 +543,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -568,7 +554,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -607,7 +593,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public byte code(int index) {
-            return engine.getByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"));
+            return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
         /**
@@ -618,7 +604,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public Ref code(int index, byte value) {
-            engine.setByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"), value);
+            engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
             return this;
         }
 
@@ -692,7 +678,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -704,7 +690,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -747,7 +733,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public byte code(int index) {
             long handle = handle();
-            return engine.getByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"));
+            return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
         /**
@@ -759,7 +745,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public Box code(int index, byte value) {
             long handle = handle();
-            engine.setByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"), value);
+            engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
             return this;
         }
 
@@ -834,7 +820,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(long handle, int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -845,7 +831,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public void samples(long handle, int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
         }
 
         /**
@@ -885,7 +871,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public byte code(long handle, int index) {
-            return engine.getByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"));
+            return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
         /**
@@ -896,7 +882,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public void code(long handle, int index, byte value) {
-            engine.setByte(handle, CODE_OFFSET + checkIndex(index, 6, "code"), value);
+            engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
         }
 
         /**

@@ -2,11 +2,11 @@
 package com.example;
 
 import io.slabforge.SlabCache;
-import io.slabforge.SlabException;
 import io.slabforge.SlabStats;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
 import io.slabforge.internal.SlabCacheBase;
+import io.slabforge.internal.SlabChecks;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
@@ -182,7 +182,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
     }
 
     /**
@@ -346,7 +346,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
 
     private static EnumOnly readSlot(SlabEngine engine, long handle) {
         return new EnumOnly(
-                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind"),
+                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind"),
                 engine.getInt(handle, ID_OFFSET));
     }
 
@@ -373,15 +373,6 @@ public final class EnumOnlySlab extends SlabCacheBase {
         if (value.kind() == null) {
             throw new NullPointerException("EnumOnly.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
-    }
-
-    private static <E extends Enum<E>> E enumAt(E[] values, int ordinal, String name) {
-        if (ordinal < 0 || ordinal >= values.length) {
-            throw new SlabException(name + " holds ordinal " + ordinal + ", but "
-                    + values.getClass().getComponentType().getSimpleName() + " has only " + values.length
-                    + " constants; was the slot written through segment(handle) or by native code?");
-        }
-        return values[ordinal];
     }
 
     /**
@@ -463,7 +454,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**
@@ -538,7 +529,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          */
         public Kind kind() {
             long handle = handle();
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**
@@ -614,7 +605,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind(long handle) {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**

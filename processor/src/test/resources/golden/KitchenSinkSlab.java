@@ -2,11 +2,11 @@
 package com.example;
 
 import io.slabforge.SlabCache;
-import io.slabforge.SlabException;
 import io.slabforge.SlabStats;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
 import io.slabforge.internal.SlabCacheBase;
+import io.slabforge.internal.SlabChecks;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
@@ -14,7 +14,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.reflect.Array;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -293,7 +292,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
     }
 
     /**
@@ -394,7 +393,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -405,7 +404,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -506,7 +505,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public boolean flags(long handle, int index) {
-        return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+        return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
     }
 
     /**
@@ -517,7 +516,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public void flags(long handle, int index, boolean value) {
-        engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+        engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
     }
 
     /**
@@ -681,7 +680,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     private static KitchenSink readSlot(SlabEngine engine, long handle) {
         return new KitchenSink(
                 engine.getLong(handle, VERSION_OFFSET),
-                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind"),
+                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind"),
                 engine.getInt(handle, HITS_OFFSET),
                 copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
@@ -727,37 +726,14 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
         if (value.samples() == null || value.samples().length != 4) {
-            throw badArray("KitchenSink.samples", value.samples(), 4);
+            throw SlabChecks.badArray("KitchenSink.samples", value.samples(), 4);
         }
         if (value.pos() == null) {
             throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
         }
         if (value.flags() == null || value.flags().length != 3) {
-            throw badArray("KitchenSink.flags", value.flags(), 3);
+            throw SlabChecks.badArray("KitchenSink.flags", value.flags(), 3);
         }
-    }
-
-    private static <E extends Enum<E>> E enumAt(E[] values, int ordinal, String name) {
-        if (ordinal < 0 || ordinal >= values.length) {
-            throw new SlabException(name + " holds ordinal " + ordinal + ", but "
-                    + values.getClass().getComponentType().getSimpleName() + " has only " + values.length
-                    + " constants; was the slot written through segment(handle) or by native code?");
-        }
-        return values[ordinal];
-    }
-
-    private static long checkIndex(int index, int length, String name) {
-        if (index < 0 || index >= length) {
-            throw new IndexOutOfBoundsException("index " + index + " is out of bounds for " + name + " of @Length(" + length + ")");
-        }
-        return index;
-    }
-
-    private static RuntimeException badArray(String name, Object array, int length) {
-        if (array == null) {
-            return new NullPointerException(name + " is null; a slot stores exactly " + length + " elements inline");
-        }
-        return new IllegalArgumentException(name + " has " + Array.getLength(array) + " elements; @Length(" + length + ") needs exactly " + length);
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
@@ -768,7 +744,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     private static void copyIn(SlabEngine engine, long handle, long offset, int[] array, int length,
             String name) {
         if (array == null || array.length != length) {
-            throw badArray(name, array, length);
+            throw SlabChecks.badArray(name, array, length);
         }
         engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
@@ -783,7 +759,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     private static void copyIn(SlabEngine engine, long handle, long offset, boolean[] array,
             int length, String name) {
         if (array == null || array.length != length) {
-            throw badArray(name, array, length);
+            throw SlabChecks.badArray(name, array, length);
         }
         for (int i = 0; i < length; i++) {
             engine.setBoolean(handle, offset + i, array[i]);
@@ -945,7 +921,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1044,7 +1020,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1055,7 +1031,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1155,7 +1131,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1166,7 +1142,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1323,7 +1299,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Kind kind() {
             long handle = handle();
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1432,7 +1408,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1444,7 +1420,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1554,7 +1530,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public boolean flags(int index) {
             long handle = handle();
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1566,7 +1542,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box flags(int index, boolean value) {
             long handle = handle();
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1718,7 +1694,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind(long handle) {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1819,7 +1795,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(long handle, int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1830,7 +1806,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public void samples(long handle, int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
         }
 
         /**
@@ -1931,7 +1907,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(long handle, int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1942,7 +1918,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public void flags(long handle, int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
         }
 
         /**

@@ -192,7 +192,8 @@ final class AccessorWriter {
     }
 
     private static CodeBlock elementOffset(CachePlan.Node node, ComponentType.ArrayType array) {
-        CodeBlock index = CodeBlock.of("checkIndex(index, $L, $S)", array.length(), String.join(".", node.path()));
+        CodeBlock index = CodeBlock.of("$T.checkIndex(index, $L, $S)", Names.SLAB_CHECKS, array.length(),
+                String.join(".", node.path()));
         if (array.element().size > 1) {
             index = CodeBlock.of("$L * $L", index, array.element().size);
         }

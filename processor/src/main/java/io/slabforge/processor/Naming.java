@@ -58,9 +58,6 @@ final class Naming {
     static final String ALLOCATE_COPY = "allocateCopy";
     static final String ZERO_PADDING = "zeroPadding";
     static final String REQUIRE_VALID = "requireValid";
-    static final String ENUM_AT = "enumAt";
-    static final String CHECK_INDEX = "checkIndex";
-    static final String BAD_ARRAY = "badArray";
     static final String COPY_IN = "copyIn";
     static final String COPY_OUT = "copyOut";
 
@@ -83,8 +80,7 @@ final class Naming {
                 ALLOCATE, TRY_ALLOCATE, FREE, IS_LIVE, GET, SET, REF, BOX, SEGMENT, FOR_EACH, SCAN, LIVE_COUNT, STATS,
                 LAYOUT_METHOD, CLOSE, CREATE, BUILDER, IS_DIRECT, DESCRIBE, COLUMN_OF,
                 WRAP, HANDLE, TO_RECORD, IS_CLOSED,
-                READ_SLOT, WRITE_SLOT, ALLOCATE_COPY, ZERO_PADDING, REQUIRE_VALID, ENUM_AT, CHECK_INDEX, BAD_ARRAY,
-                COPY_IN, COPY_OUT));
+                READ_SLOT, WRITE_SLOT, ALLOCATE_COPY, ZERO_PADDING, REQUIRE_VALID, COPY_IN, COPY_OUT));
         all.addAll(List.of("equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone",
                 "finalize"));
         RESERVED = Set.copyOf(all);

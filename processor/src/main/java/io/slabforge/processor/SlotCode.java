@@ -30,7 +30,7 @@ final class SlotCode {
             return get(p.scalar(), handle, CodeBlock.of("$N", node.offsetConstant()));
         }
         if (type instanceof ComponentType.EnumType e) {
-            return CodeBlock.of("enumAt($N, $L, $S)", plan.enumValues.get(e.type()),
+            return CodeBlock.of("$T.enumAt($N, $L, $S)", Names.SLAB_CHECKS, plan.enumValues.get(e.type()),
                     readOrdinal(e, handle, CodeBlock.of("$N", node.offsetConstant())),
                     node.displayName(plan.model.simpleName()));
         }
@@ -131,7 +131,7 @@ final class SlotCode {
                     .endControlFlow();
         } else if (type instanceof ComponentType.ArrayType a) {
             code.beginControlFlow("if ($L == null || $L.length != $L)", value, value, a.length())
-                    .addStatement("throw badArray($S, $L, $L)", name, value, a.length())
+                    .addStatement("throw $T.badArray($S, $L, $L)", Names.SLAB_CHECKS, name, value, a.length())
                     .endControlFlow();
         } else if (type instanceof ComponentType.StringType t) {
             code.addStatement("$T.check($L, $L, $S)", Names.SLAB_STRINGS, value, t.length(), name);
