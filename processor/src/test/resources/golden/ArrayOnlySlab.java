@@ -81,7 +81,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 170;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.ArrayOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.ArrayOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long SAMPLES_OFFSET = 0L;
 
@@ -181,7 +181,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -192,7 +192,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -232,7 +232,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
      */
     public byte code(long handle, int index) {
-        return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
+        return engine.getByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
     }
 
     /**
@@ -243,7 +243,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
      */
     public void code(long handle, int index, byte value) {
-        engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
+        engine.setByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
     }
 
     /**
@@ -424,7 +424,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setShort(handle, 22L, (short) 0);
+        engine.setShort(GEOMETRY, handle, 22L, (short) 0);
     }
 
     private static void requireValid(ArrayOnly value) {
@@ -438,7 +438,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
+        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
         return array;
     }
 
@@ -447,11 +447,11 @@ public final class ArrayOnlySlab extends SlabCacheBase {
         if (array == null || array.length != length) {
             throw SlabChecks.badArray(name, array, length);
         }
-        engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
+        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
 
     private static byte[] copyOut(SlabEngine engine, long handle, long offset, byte[] array) {
-        engine.copyOut(handle, offset, ValueLayout.JAVA_BYTE, array, array.length);
+        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_BYTE, array, array.length);
         return array;
     }
 
@@ -460,7 +460,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
         if (array == null || array.length != length) {
             throw SlabChecks.badArray(name, array, length);
         }
-        engine.copyIn(handle, offset, ValueLayout.JAVA_BYTE, array, length);
+        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_BYTE, array, length);
     }
 
     /**
@@ -479,7 +479,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -543,7 +543,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -554,7 +554,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -593,7 +593,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public byte code(int index) {
-            return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
+            return engine.getByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
         /**
@@ -604,7 +604,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public Ref code(int index, byte value) {
-            engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
+            engine.setByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
             return this;
         }
 
@@ -678,7 +678,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -690,7 +690,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -733,7 +733,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public byte code(int index) {
             long handle = handle();
-            return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
+            return engine.getByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
         /**
@@ -745,7 +745,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public Box code(int index, byte value) {
             long handle = handle();
-            engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
+            engine.setByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
             return this;
         }
 
@@ -820,7 +820,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(long handle, int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -831,7 +831,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public void samples(long handle, int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
         }
 
         /**
@@ -871,7 +871,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public byte code(long handle, int index) {
-            return engine.getByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
+            return engine.getByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
         /**
@@ -882,7 +882,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public void code(long handle, int index, byte value) {
-            engine.setByte(handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
+            engine.setByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
         }
 
         /**

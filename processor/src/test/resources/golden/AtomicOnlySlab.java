@@ -81,7 +81,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 256;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.AtomicOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.AtomicOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = 0L;
 
@@ -179,7 +179,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value of {@code version}
      */
     public long version(long handle) {
-        return engine.getLong(handle, VERSION_OFFSET);
+        return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -188,7 +188,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void version(long handle, long value) {
-        engine.setLong(handle, VERSION_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -197,7 +197,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value
      */
     public long versionVolatile(long handle) {
-        return engine.getLongVolatile(handle, VERSION_OFFSET);
+        return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -206,7 +206,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void versionVolatile(long handle, long value) {
-        engine.setLongVolatile(handle, VERSION_OFFSET, value);
+        engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -216,7 +216,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value
      */
     public long versionAcquire(long handle) {
-        return engine.getLongAcquire(handle, VERSION_OFFSET);
+        return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -226,7 +226,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void versionRelease(long handle, long value) {
-        engine.setLongRelease(handle, VERSION_OFFSET, value);
+        engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -238,7 +238,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return {@code true} if the value was set
      */
     public boolean versionCompareAndSet(long handle, long expected, long value) {
-        return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+        return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
     }
 
     /**
@@ -248,7 +248,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value before the addition
      */
     public long versionGetAndAdd(long handle, long delta) {
-        return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+        return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
     }
 
     /**
@@ -257,7 +257,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value of {@code hits}
      */
     public int hits(long handle) {
-        return engine.getInt(handle, HITS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -266,7 +266,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void hits(long handle, int value) {
-        engine.setInt(handle, HITS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -275,7 +275,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value
      */
     public int hitsVolatile(long handle) {
-        return engine.getIntVolatile(handle, HITS_OFFSET);
+        return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -284,7 +284,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void hitsVolatile(long handle, int value) {
-        engine.setIntVolatile(handle, HITS_OFFSET, value);
+        engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -294,7 +294,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value
      */
     public int hitsAcquire(long handle) {
-        return engine.getIntAcquire(handle, HITS_OFFSET);
+        return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -304,7 +304,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void hitsRelease(long handle, int value) {
-        engine.setIntRelease(handle, HITS_OFFSET, value);
+        engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -316,7 +316,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return {@code true} if the value was set
      */
     public boolean hitsCompareAndSet(long handle, int expected, int value) {
-        return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+        return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
     }
 
     /**
@@ -326,7 +326,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @return the value before the addition
      */
     public int hitsGetAndAdd(long handle, int delta) {
-        return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+        return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
     }
 
     /**
@@ -460,25 +460,25 @@ public final class AtomicOnlySlab extends SlabCacheBase {
 
     private static AtomicOnly readSlot(SlabEngine engine, long handle) {
         return new AtomicOnly(
-                engine.getLong(handle, VERSION_OFFSET),
-                engine.getInt(handle, HITS_OFFSET));
+                engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
+                engine.getInt(GEOMETRY, handle, HITS_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, AtomicOnly value) {
-        engine.setLong(handle, VERSION_OFFSET, value.version());
-        engine.setInt(handle, HITS_OFFSET, value.hits());
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value.version());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value.hits());
     }
 
     private long allocateCopy(long versionValue, int hitsValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setLong(handle, VERSION_OFFSET, versionValue);
-        engine.setInt(handle, HITS_OFFSET, hitsValue);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setInt(handle, 12L, 0);
+        engine.setInt(GEOMETRY, handle, 12L, 0);
     }
 
     /**
@@ -497,7 +497,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -559,7 +559,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -568,7 +568,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -577,7 +577,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public long versionVolatile() {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -586,7 +586,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -596,7 +596,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public long versionAcquire() {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -606,7 +606,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -618,7 +618,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -627,7 +627,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -635,7 +635,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -644,7 +644,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -653,7 +653,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsVolatile() {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -662,7 +662,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -672,7 +672,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsAcquire() {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -682,7 +682,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -694,7 +694,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -703,7 +703,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -746,7 +746,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public long version() {
             long handle = handle();
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -756,7 +756,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public Box version(long value) {
             long handle = handle();
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -766,7 +766,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public long versionVolatile() {
             long handle = handle();
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -776,7 +776,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public Box versionVolatile(long value) {
             long handle = handle();
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -787,7 +787,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public long versionAcquire() {
             long handle = handle();
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -798,7 +798,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public Box versionRelease(long value) {
             long handle = handle();
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -811,7 +811,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public boolean versionCompareAndSet(long expected, long value) {
             long handle = handle();
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -821,7 +821,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public long versionGetAndAdd(long delta) {
             long handle = handle();
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -830,7 +830,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public int hits() {
             long handle = handle();
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -840,7 +840,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public Box hits(int value) {
             long handle = handle();
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -850,7 +850,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public int hitsVolatile() {
             long handle = handle();
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -860,7 +860,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public Box hitsVolatile(int value) {
             long handle = handle();
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -871,7 +871,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public int hitsAcquire() {
             long handle = handle();
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -882,7 +882,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public Box hitsRelease(int value) {
             long handle = handle();
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -895,7 +895,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public boolean hitsCompareAndSet(int expected, int value) {
             long handle = handle();
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -905,7 +905,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         public int hitsGetAndAdd(int delta) {
             long handle = handle();
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -946,7 +946,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value of {@code version}
          */
         public long version(long handle) {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -955,7 +955,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void version(long handle, long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
         }
 
         /**
@@ -964,7 +964,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public long versionVolatile(long handle) {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -973,7 +973,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void versionVolatile(long handle, long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
         }
 
         /**
@@ -983,7 +983,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public long versionAcquire(long handle) {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -993,7 +993,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void versionRelease(long handle, long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
         }
 
         /**
@@ -1005,7 +1005,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long handle, long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -1015,7 +1015,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long handle, long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -1024,7 +1024,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value of {@code hits}
          */
         public int hits(long handle) {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1033,7 +1033,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void hits(long handle, int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
         }
 
         /**
@@ -1042,7 +1042,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsVolatile(long handle) {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1051,7 +1051,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void hitsVolatile(long handle, int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
         }
 
         /**
@@ -1061,7 +1061,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsAcquire(long handle) {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1071,7 +1071,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void hitsRelease(long handle, int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
         }
 
         /**
@@ -1083,7 +1083,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(long handle, int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1093,7 +1093,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(long handle, int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**

@@ -83,7 +83,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 256;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.EmbeddedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.EmbeddedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long A_OFFSET = 0L;
 
@@ -191,8 +191,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      */
     public Vec2 a(long handle) {
         return new Vec2(
-                engine.getFloat(handle, A_X_OFFSET),
-                engine.getFloat(handle, A_Y_OFFSET));
+                engine.getFloat(GEOMETRY, handle, A_X_OFFSET),
+                engine.getFloat(GEOMETRY, handle, A_Y_OFFSET));
     }
 
     /**
@@ -204,8 +204,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
         if (value == null) {
             throw new NullPointerException("EmbeddedOnly.a is null; an embedded record is stored inline and cannot be null");
         }
-        engine.setFloat(handle, A_X_OFFSET, value.x());
-        engine.setFloat(handle, A_Y_OFFSET, value.y());
+        engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value.x());
+        engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value.y());
     }
 
     /**
@@ -214,7 +214,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @return the value of {@code a.x}
      */
     public float aX(long handle) {
-        return engine.getFloat(handle, A_X_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, A_X_OFFSET);
     }
 
     /**
@@ -223,7 +223,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void aX(long handle, float value) {
-        engine.setFloat(handle, A_X_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value);
     }
 
     /**
@@ -232,7 +232,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @return the value of {@code a.y}
      */
     public float aY(long handle) {
-        return engine.getFloat(handle, A_Y_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, A_Y_OFFSET);
     }
 
     /**
@@ -241,7 +241,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void aY(long handle, float value) {
-        engine.setFloat(handle, A_Y_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value);
     }
 
     /**
@@ -252,8 +252,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      */
     public Vec2 b(long handle) {
         return new Vec2(
-                engine.getFloat(handle, B_X_OFFSET),
-                engine.getFloat(handle, B_Y_OFFSET));
+                engine.getFloat(GEOMETRY, handle, B_X_OFFSET),
+                engine.getFloat(GEOMETRY, handle, B_Y_OFFSET));
     }
 
     /**
@@ -265,8 +265,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
         if (value == null) {
             throw new NullPointerException("EmbeddedOnly.b is null; an embedded record is stored inline and cannot be null");
         }
-        engine.setFloat(handle, B_X_OFFSET, value.x());
-        engine.setFloat(handle, B_Y_OFFSET, value.y());
+        engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value.x());
+        engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value.y());
     }
 
     /**
@@ -275,7 +275,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @return the value of {@code b.x}
      */
     public float bX(long handle) {
-        return engine.getFloat(handle, B_X_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, B_X_OFFSET);
     }
 
     /**
@@ -284,7 +284,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void bX(long handle, float value) {
-        engine.setFloat(handle, B_X_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value);
     }
 
     /**
@@ -293,7 +293,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @return the value of {@code b.y}
      */
     public float bY(long handle) {
-        return engine.getFloat(handle, B_Y_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, B_Y_OFFSET);
     }
 
     /**
@@ -302,7 +302,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void bY(long handle, float value) {
-        engine.setFloat(handle, B_Y_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value);
     }
 
     /**
@@ -437,26 +437,26 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     private static EmbeddedOnly readSlot(SlabEngine engine, long handle) {
         return new EmbeddedOnly(
                 new Vec2(
-                    engine.getFloat(handle, A_X_OFFSET),
-                    engine.getFloat(handle, A_Y_OFFSET)),
+                    engine.getFloat(GEOMETRY, handle, A_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, A_Y_OFFSET)),
                 new Vec2(
-                    engine.getFloat(handle, B_X_OFFSET),
-                    engine.getFloat(handle, B_Y_OFFSET)));
+                    engine.getFloat(GEOMETRY, handle, B_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, B_Y_OFFSET)));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, EmbeddedOnly value) {
-        engine.setFloat(handle, A_X_OFFSET, value.a().x());
-        engine.setFloat(handle, A_Y_OFFSET, value.a().y());
-        engine.setFloat(handle, B_X_OFFSET, value.b().x());
-        engine.setFloat(handle, B_Y_OFFSET, value.b().y());
+        engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value.a().x());
+        engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value.a().y());
+        engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value.b().x());
+        engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value.b().y());
     }
 
     private long allocateCopy(Vec2 aValue, Vec2 bValue) {
         long handle = engine.allocateUninitialized();
-        engine.setFloat(handle, A_X_OFFSET, aValue.x());
-        engine.setFloat(handle, A_Y_OFFSET, aValue.y());
-        engine.setFloat(handle, B_X_OFFSET, bValue.x());
-        engine.setFloat(handle, B_Y_OFFSET, bValue.y());
+        engine.setFloat(GEOMETRY, handle, A_X_OFFSET, aValue.x());
+        engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, aValue.y());
+        engine.setFloat(GEOMETRY, handle, B_X_OFFSET, bValue.x());
+        engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, bValue.y());
         return handle;
     }
 
@@ -486,7 +486,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -550,8 +550,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Vec2 a() {
             return new Vec2(
-                    engine.getFloat(handle, A_X_OFFSET),
-                    engine.getFloat(handle, A_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, A_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, A_Y_OFFSET));
         }
 
         /**
@@ -563,8 +563,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.a is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, A_X_OFFSET, value.x());
-            engine.setFloat(handle, A_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value.y());
             return this;
         }
 
@@ -573,7 +573,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a.x}
          */
         public float aX() {
-            return engine.getFloat(handle, A_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, A_X_OFFSET);
         }
 
         /**
@@ -582,7 +582,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref aX(float value) {
-            engine.setFloat(handle, A_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value);
             return this;
         }
 
@@ -591,7 +591,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a.y}
          */
         public float aY() {
-            return engine.getFloat(handle, A_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, A_Y_OFFSET);
         }
 
         /**
@@ -600,7 +600,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref aY(float value) {
-            engine.setFloat(handle, A_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value);
             return this;
         }
 
@@ -611,8 +611,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Vec2 b() {
             return new Vec2(
-                    engine.getFloat(handle, B_X_OFFSET),
-                    engine.getFloat(handle, B_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, B_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, B_Y_OFFSET));
         }
 
         /**
@@ -624,8 +624,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.b is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, B_X_OFFSET, value.x());
-            engine.setFloat(handle, B_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value.y());
             return this;
         }
 
@@ -634,7 +634,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b.x}
          */
         public float bX() {
-            return engine.getFloat(handle, B_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, B_X_OFFSET);
         }
 
         /**
@@ -643,7 +643,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref bX(float value) {
-            engine.setFloat(handle, B_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value);
             return this;
         }
 
@@ -652,7 +652,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b.y}
          */
         public float bY() {
-            return engine.getFloat(handle, B_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, B_Y_OFFSET);
         }
 
         /**
@@ -661,7 +661,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref bY(float value) {
-            engine.setFloat(handle, B_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value);
             return this;
         }
 
@@ -707,8 +707,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
         public Vec2 a() {
             long handle = handle();
             return new Vec2(
-                    engine.getFloat(handle, A_X_OFFSET),
-                    engine.getFloat(handle, A_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, A_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, A_Y_OFFSET));
         }
 
         /**
@@ -721,8 +721,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.a is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, A_X_OFFSET, value.x());
-            engine.setFloat(handle, A_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value.y());
             return this;
         }
 
@@ -732,7 +732,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public float aX() {
             long handle = handle();
-            return engine.getFloat(handle, A_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, A_X_OFFSET);
         }
 
         /**
@@ -742,7 +742,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Box aX(float value) {
             long handle = handle();
-            engine.setFloat(handle, A_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value);
             return this;
         }
 
@@ -752,7 +752,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public float aY() {
             long handle = handle();
-            return engine.getFloat(handle, A_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, A_Y_OFFSET);
         }
 
         /**
@@ -762,7 +762,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Box aY(float value) {
             long handle = handle();
-            engine.setFloat(handle, A_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value);
             return this;
         }
 
@@ -774,8 +774,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
         public Vec2 b() {
             long handle = handle();
             return new Vec2(
-                    engine.getFloat(handle, B_X_OFFSET),
-                    engine.getFloat(handle, B_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, B_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, B_Y_OFFSET));
         }
 
         /**
@@ -788,8 +788,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.b is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, B_X_OFFSET, value.x());
-            engine.setFloat(handle, B_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value.y());
             return this;
         }
 
@@ -799,7 +799,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public float bX() {
             long handle = handle();
-            return engine.getFloat(handle, B_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, B_X_OFFSET);
         }
 
         /**
@@ -809,7 +809,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Box bX(float value) {
             long handle = handle();
-            engine.setFloat(handle, B_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value);
             return this;
         }
 
@@ -819,7 +819,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public float bY() {
             long handle = handle();
-            return engine.getFloat(handle, B_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, B_Y_OFFSET);
         }
 
         /**
@@ -829,7 +829,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Box bY(float value) {
             long handle = handle();
-            engine.setFloat(handle, B_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value);
             return this;
         }
 
@@ -873,8 +873,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Vec2 a(long handle) {
             return new Vec2(
-                    engine.getFloat(handle, A_X_OFFSET),
-                    engine.getFloat(handle, A_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, A_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, A_Y_OFFSET));
         }
 
         /**
@@ -886,8 +886,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.a is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, A_X_OFFSET, value.x());
-            engine.setFloat(handle, A_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value.y());
         }
 
         /**
@@ -896,7 +896,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a.x}
          */
         public float aX(long handle) {
-            return engine.getFloat(handle, A_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, A_X_OFFSET);
         }
 
         /**
@@ -905,7 +905,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void aX(long handle, float value) {
-            engine.setFloat(handle, A_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value);
         }
 
         /**
@@ -914,7 +914,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a.y}
          */
         public float aY(long handle) {
-            return engine.getFloat(handle, A_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, A_Y_OFFSET);
         }
 
         /**
@@ -923,7 +923,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void aY(long handle, float value) {
-            engine.setFloat(handle, A_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value);
         }
 
         /**
@@ -934,8 +934,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         public Vec2 b(long handle) {
             return new Vec2(
-                    engine.getFloat(handle, B_X_OFFSET),
-                    engine.getFloat(handle, B_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, B_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, B_Y_OFFSET));
         }
 
         /**
@@ -947,8 +947,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.b is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, B_X_OFFSET, value.x());
-            engine.setFloat(handle, B_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value.y());
         }
 
         /**
@@ -957,7 +957,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b.x}
          */
         public float bX(long handle) {
-            return engine.getFloat(handle, B_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, B_X_OFFSET);
         }
 
         /**
@@ -966,7 +966,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void bX(long handle, float value) {
-            engine.setFloat(handle, B_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value);
         }
 
         /**
@@ -975,7 +975,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b.y}
          */
         public float bY(long handle) {
-            return engine.getFloat(handle, B_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, B_Y_OFFSET);
         }
 
         /**
@@ -984,7 +984,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void bY(long handle, float value) {
-            engine.setFloat(handle, B_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value);
         }
 
         /**

@@ -81,7 +81,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 512;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.EnumOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.EnumOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long KIND_OFFSET = 0L;
 
@@ -182,7 +182,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind");
     }
 
     /**
@@ -194,7 +194,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
         if (value == null) {
             throw new NullPointerException("EnumOnly.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
-        engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
     }
 
     /**
@@ -203,7 +203,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.getInt(handle, ID_OFFSET);
+        return engine.getInt(GEOMETRY, handle, ID_OFFSET);
     }
 
     /**
@@ -212,7 +212,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.setInt(handle, ID_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
     }
 
     /**
@@ -346,26 +346,26 @@ public final class EnumOnlySlab extends SlabCacheBase {
 
     private static EnumOnly readSlot(SlabEngine engine, long handle) {
         return new EnumOnly(
-                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind"),
-                engine.getInt(handle, ID_OFFSET));
+                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind"),
+                engine.getInt(GEOMETRY, handle, ID_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, EnumOnly value) {
-        engine.setByte(handle, KIND_OFFSET, (byte) value.kind().ordinal());
-        engine.setInt(handle, ID_OFFSET, value.id());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.kind().ordinal());
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value.id());
     }
 
     private long allocateCopy(Kind kindValue, int idValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setByte(handle, KIND_OFFSET, (byte) kindValue.ordinal());
-        engine.setInt(handle, ID_OFFSET, idValue);
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setByte(handle, 1L, (byte) 0);
-        engine.setShort(handle, 2L, (short) 0);
+        engine.setByte(GEOMETRY, handle, 1L, (byte) 0);
+        engine.setShort(GEOMETRY, handle, 2L, (short) 0);
     }
 
     private static void requireValid(EnumOnly value) {
@@ -391,7 +391,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -454,7 +454,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**
@@ -466,7 +466,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EnumOnly.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -475,7 +475,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -484,7 +484,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -529,7 +529,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          */
         public Kind kind() {
             long handle = handle();
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**
@@ -542,7 +542,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EnumOnly.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -552,7 +552,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          */
         public int id() {
             long handle = handle();
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -562,7 +562,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -605,7 +605,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind(long handle) {
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "EnumOnly.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**
@@ -617,7 +617,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("EnumOnly.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
         }
 
         /**
@@ -626,7 +626,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public int id(long handle) {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -635,7 +635,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void id(long handle, int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
         }
 
         /**

@@ -101,7 +101,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = 0L;
 
@@ -213,7 +213,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value of {@code version}
      */
     public long version(long handle) {
-        return engine.getLong(handle, VERSION_OFFSET);
+        return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -222,7 +222,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void version(long handle, long value) {
-        engine.setLong(handle, VERSION_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -231,7 +231,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value
      */
     public long versionVolatile(long handle) {
-        return engine.getLongVolatile(handle, VERSION_OFFSET);
+        return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -240,7 +240,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void versionVolatile(long handle, long value) {
-        engine.setLongVolatile(handle, VERSION_OFFSET, value);
+        engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -250,7 +250,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value
      */
     public long versionAcquire(long handle) {
-        return engine.getLongAcquire(handle, VERSION_OFFSET);
+        return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -260,7 +260,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void versionRelease(long handle, long value) {
-        engine.setLongRelease(handle, VERSION_OFFSET, value);
+        engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -272,7 +272,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return {@code true} if the value was set
      */
     public boolean versionCompareAndSet(long handle, long expected, long value) {
-        return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+        return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
     }
 
     /**
@@ -282,7 +282,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value before the addition
      */
     public long versionGetAndAdd(long handle, long delta) {
-        return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+        return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
     }
 
     /**
@@ -292,7 +292,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
     }
 
     /**
@@ -304,7 +304,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         if (value == null) {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
-        engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
     }
 
     /**
@@ -313,7 +313,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value of {@code hits}
      */
     public int hits(long handle) {
-        return engine.getInt(handle, HITS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -322,7 +322,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void hits(long handle, int value) {
-        engine.setInt(handle, HITS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -331,7 +331,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value
      */
     public int hitsVolatile(long handle) {
-        return engine.getIntVolatile(handle, HITS_OFFSET);
+        return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -340,7 +340,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void hitsVolatile(long handle, int value) {
-        engine.setIntVolatile(handle, HITS_OFFSET, value);
+        engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -350,7 +350,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value
      */
     public int hitsAcquire(long handle) {
-        return engine.getIntAcquire(handle, HITS_OFFSET);
+        return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -360,7 +360,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void hitsRelease(long handle, int value) {
-        engine.setIntRelease(handle, HITS_OFFSET, value);
+        engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -372,7 +372,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return {@code true} if the value was set
      */
     public boolean hitsCompareAndSet(long handle, int expected, int value) {
-        return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+        return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
     }
 
     /**
@@ -382,7 +382,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value before the addition
      */
     public int hitsGetAndAdd(long handle, int delta) {
-        return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+        return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
     }
 
     /**
@@ -393,7 +393,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -404,7 +404,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -444,8 +444,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      */
     public Vec2 pos(long handle) {
         return new Vec2(
-                engine.getFloat(handle, POS_X_OFFSET),
-                engine.getFloat(handle, POS_Y_OFFSET));
+                engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
     }
 
     /**
@@ -457,8 +457,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         if (value == null) {
             throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
         }
-        engine.setFloat(handle, POS_X_OFFSET, value.x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
     }
 
     /**
@@ -467,7 +467,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value of {@code pos.x}
      */
     public float posX(long handle) {
-        return engine.getFloat(handle, POS_X_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
     }
 
     /**
@@ -476,7 +476,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void posX(long handle, float value) {
-        engine.setFloat(handle, POS_X_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
     }
 
     /**
@@ -485,7 +485,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return the value of {@code pos.y}
      */
     public float posY(long handle) {
-        return engine.getFloat(handle, POS_Y_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
     }
 
     /**
@@ -494,7 +494,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void posY(long handle, float value) {
-        engine.setFloat(handle, POS_Y_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
     }
 
     /**
@@ -505,7 +505,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public boolean flags(long handle, int index) {
-        return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
+        return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
     }
 
     /**
@@ -516,7 +516,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public void flags(long handle, int index, boolean value) {
-        engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
+        engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
     }
 
     /**
@@ -679,23 +679,23 @@ public final class KitchenSinkSlab extends SlabCacheBase {
 
     private static KitchenSink readSlot(SlabEngine engine, long handle) {
         return new KitchenSink(
-                engine.getLong(handle, VERSION_OFFSET),
-                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind"),
-                engine.getInt(handle, HITS_OFFSET),
+                engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
+                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
+                engine.getInt(GEOMETRY, handle, HITS_OFFSET),
                 copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET)),
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET)),
                 copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, KitchenSink value) {
-        engine.setLong(handle, VERSION_OFFSET, value.version());
-        engine.setByte(handle, KIND_OFFSET, (byte) value.kind().ordinal());
-        engine.setInt(handle, HITS_OFFSET, value.hits());
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value.version());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.kind().ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value.hits());
         copyIn(engine, handle, SAMPLES_OFFSET, value.samples(), 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, value.pos().x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.pos().y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.pos().x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.pos().y());
         copyIn(engine, handle, FLAGS_OFFSET, value.flags(), 3, "KitchenSink.flags");
     }
 
@@ -703,21 +703,21 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             Vec2 posValue, boolean[] flagsValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setLong(handle, VERSION_OFFSET, versionValue);
-        engine.setByte(handle, KIND_OFFSET, (byte) kindValue.ordinal());
-        engine.setInt(handle, HITS_OFFSET, hitsValue);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
         copyIn(engine, handle, SAMPLES_OFFSET, samplesValue, 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, posValue.x());
-        engine.setFloat(handle, POS_Y_OFFSET, posValue.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
         copyIn(engine, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setByte(handle, 9L, (byte) 0);
-        engine.setShort(handle, 10L, (short) 0);
-        engine.setByte(handle, 43L, (byte) 0);
-        engine.setInt(handle, 44L, 0);
+        engine.setByte(GEOMETRY, handle, 9L, (byte) 0);
+        engine.setShort(GEOMETRY, handle, 10L, (short) 0);
+        engine.setByte(GEOMETRY, handle, 43L, (byte) 0);
+        engine.setInt(GEOMETRY, handle, 44L, 0);
     }
 
     private static void requireValid(KitchenSink value) {
@@ -737,7 +737,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
+        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
         return array;
     }
 
@@ -746,12 +746,12 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         if (array == null || array.length != length) {
             throw SlabChecks.badArray(name, array, length);
         }
-        engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
+        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
 
     private static boolean[] copyOut(SlabEngine engine, long handle, long offset, boolean[] array) {
         for (int i = 0; i < array.length; i++) {
-            array[i] = engine.getBoolean(handle, offset + i);
+            array[i] = engine.getBoolean(GEOMETRY, handle, offset + i);
         }
         return array;
     }
@@ -762,7 +762,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             throw SlabChecks.badArray(name, array, length);
         }
         for (int i = 0; i < length; i++) {
-            engine.setBoolean(handle, offset + i, array[i]);
+            engine.setBoolean(GEOMETRY, handle, offset + i, array[i]);
         }
     }
 
@@ -782,7 +782,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -844,7 +844,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -853,7 +853,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -862,7 +862,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public long versionVolatile() {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -871,7 +871,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -881,7 +881,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public long versionAcquire() {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -891,7 +891,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -903,7 +903,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -912,7 +912,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -921,7 +921,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -933,7 +933,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -942,7 +942,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -951,7 +951,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -960,7 +960,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsVolatile() {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -969,7 +969,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -979,7 +979,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsAcquire() {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -989,7 +989,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1001,7 +1001,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1010,7 +1010,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1020,7 +1020,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1031,7 +1031,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1070,8 +1070,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Vec2 pos() {
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1083,8 +1083,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1093,7 +1093,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos.x}
          */
         public float posX() {
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1102,7 +1102,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref posX(float value) {
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1111,7 +1111,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos.y}
          */
         public float posY() {
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1120,7 +1120,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref posY(float value) {
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1131,7 +1131,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1142,7 +1142,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1214,7 +1214,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public long version() {
             long handle = handle();
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1224,7 +1224,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box version(long value) {
             long handle = handle();
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1234,7 +1234,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public long versionVolatile() {
             long handle = handle();
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1244,7 +1244,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box versionVolatile(long value) {
             long handle = handle();
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1255,7 +1255,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public long versionAcquire() {
             long handle = handle();
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1266,7 +1266,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box versionRelease(long value) {
             long handle = handle();
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1279,7 +1279,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public boolean versionCompareAndSet(long expected, long value) {
             long handle = handle();
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -1289,7 +1289,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public long versionGetAndAdd(long delta) {
             long handle = handle();
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -1299,7 +1299,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Kind kind() {
             long handle = handle();
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1312,7 +1312,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -1322,7 +1322,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int hits() {
             long handle = handle();
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1332,7 +1332,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box hits(int value) {
             long handle = handle();
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1342,7 +1342,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int hitsVolatile() {
             long handle = handle();
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1352,7 +1352,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box hitsVolatile(int value) {
             long handle = handle();
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1363,7 +1363,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int hitsAcquire() {
             long handle = handle();
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1374,7 +1374,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box hitsRelease(int value) {
             long handle = handle();
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1387,7 +1387,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public boolean hitsCompareAndSet(int expected, int value) {
             long handle = handle();
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1397,7 +1397,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int hitsGetAndAdd(int delta) {
             long handle = handle();
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1408,7 +1408,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1420,7 +1420,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1463,8 +1463,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         public Vec2 pos() {
             long handle = handle();
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1477,8 +1477,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1488,7 +1488,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public float posX() {
             long handle = handle();
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1498,7 +1498,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box posX(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1508,7 +1508,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public float posY() {
             long handle = handle();
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1518,7 +1518,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box posY(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1530,7 +1530,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public boolean flags(int index) {
             long handle = handle();
-            return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1542,7 +1542,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box flags(int index, boolean value) {
             long handle = handle();
-            engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1615,7 +1615,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code version}
          */
         public long version(long handle) {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1624,7 +1624,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void version(long handle, long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
         }
 
         /**
@@ -1633,7 +1633,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public long versionVolatile(long handle) {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1642,7 +1642,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void versionVolatile(long handle, long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
         }
 
         /**
@@ -1652,7 +1652,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public long versionAcquire(long handle) {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1662,7 +1662,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void versionRelease(long handle, long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
         }
 
         /**
@@ -1674,7 +1674,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long handle, long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -1684,7 +1684,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long handle, long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -1694,7 +1694,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind(long handle) {
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1706,7 +1706,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
         }
 
         /**
@@ -1715,7 +1715,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code hits}
          */
         public int hits(long handle) {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1724,7 +1724,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void hits(long handle, int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
         }
 
         /**
@@ -1733,7 +1733,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsVolatile(long handle) {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1742,7 +1742,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void hitsVolatile(long handle, int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
         }
 
         /**
@@ -1752,7 +1752,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsAcquire(long handle) {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1762,7 +1762,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void hitsRelease(long handle, int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
         }
 
         /**
@@ -1774,7 +1774,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(long handle, int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1784,7 +1784,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(long handle, int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1795,7 +1795,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(long handle, int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1806,7 +1806,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public void samples(long handle, int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
         }
 
         /**
@@ -1846,8 +1846,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Vec2 pos(long handle) {
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1859,8 +1859,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
         }
 
         /**
@@ -1869,7 +1869,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos.x}
          */
         public float posX(long handle) {
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1878,7 +1878,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void posX(long handle, float value) {
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
         }
 
         /**
@@ -1887,7 +1887,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos.y}
          */
         public float posY(long handle) {
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1896,7 +1896,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void posY(long handle, float value) {
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
         }
 
         /**
@@ -1907,7 +1907,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(long handle, int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1918,7 +1918,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public void flags(long handle, int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
         }
 
         /**

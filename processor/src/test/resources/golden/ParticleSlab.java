@@ -78,7 +78,7 @@ public final class ParticleSlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 128;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = 0L;
 
@@ -182,7 +182,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @return the value of {@code x}
      */
     public double x(long handle) {
-        return engine.getDouble(handle, X_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, X_OFFSET);
     }
 
     /**
@@ -191,7 +191,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void x(long handle, double value) {
-        engine.setDouble(handle, X_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
     }
 
     /**
@@ -200,7 +200,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @return the value of {@code y}
      */
     public double y(long handle) {
-        return engine.getDouble(handle, Y_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
     }
 
     /**
@@ -209,7 +209,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void y(long handle, double value) {
-        engine.setDouble(handle, Y_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
     }
 
     /**
@@ -218,7 +218,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @return the value of {@code z}
      */
     public double z(long handle) {
-        return engine.getDouble(handle, Z_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
     }
 
     /**
@@ -227,7 +227,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void z(long handle, double value) {
-        engine.setDouble(handle, Z_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
     }
 
     /**
@@ -236,7 +236,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.getInt(handle, ID_OFFSET);
+        return engine.getInt(GEOMETRY, handle, ID_OFFSET);
     }
 
     /**
@@ -245,7 +245,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.setInt(handle, ID_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
     }
 
     /**
@@ -254,7 +254,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @return the value of {@code flags}
      */
     public int flags(long handle) {
-        return engine.getInt(handle, FLAGS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
     }
 
     /**
@@ -263,7 +263,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @param value the new value
      */
     public void flags(long handle, int value) {
-        engine.setInt(handle, FLAGS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
     }
 
     /**
@@ -397,29 +397,29 @@ public final class ParticleSlab extends SlabCacheBase {
 
     private static Particle readSlot(SlabEngine engine, long handle) {
         return new Particle(
-                engine.getDouble(handle, X_OFFSET),
-                engine.getDouble(handle, Y_OFFSET),
-                engine.getDouble(handle, Z_OFFSET),
-                engine.getInt(handle, ID_OFFSET),
-                engine.getInt(handle, FLAGS_OFFSET));
+                engine.getDouble(GEOMETRY, handle, X_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Y_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Z_OFFSET),
+                engine.getInt(GEOMETRY, handle, ID_OFFSET),
+                engine.getInt(GEOMETRY, handle, FLAGS_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, Particle value) {
-        engine.setDouble(handle, X_OFFSET, value.x());
-        engine.setDouble(handle, Y_OFFSET, value.y());
-        engine.setDouble(handle, Z_OFFSET, value.z());
-        engine.setInt(handle, ID_OFFSET, value.id());
-        engine.setInt(handle, FLAGS_OFFSET, value.flags());
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value.x());
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value.y());
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value.z());
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value.id());
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value.flags());
     }
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
             int flagsValue) {
         long handle = engine.allocateUninitialized();
-        engine.setDouble(handle, X_OFFSET, xValue);
-        engine.setDouble(handle, Y_OFFSET, yValue);
-        engine.setDouble(handle, Z_OFFSET, zValue);
-        engine.setInt(handle, ID_OFFSET, idValue);
-        engine.setInt(handle, FLAGS_OFFSET, flagsValue);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, xValue);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, yValue);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, zValue);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
         return handle;
     }
 
@@ -439,7 +439,7 @@ public final class ParticleSlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -501,7 +501,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -510,7 +510,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -519,7 +519,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -528,7 +528,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -537,7 +537,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -546,7 +546,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -555,7 +555,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -564,7 +564,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -573,7 +573,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -582,7 +582,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
@@ -626,7 +626,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public double x() {
             long handle = handle();
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -636,7 +636,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public Box x(double value) {
             long handle = handle();
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -646,7 +646,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public double y() {
             long handle = handle();
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -656,7 +656,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public Box y(double value) {
             long handle = handle();
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -666,7 +666,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public double z() {
             long handle = handle();
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -676,7 +676,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public Box z(double value) {
             long handle = handle();
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -686,7 +686,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public int id() {
             long handle = handle();
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -696,7 +696,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -706,7 +706,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public int flags() {
             long handle = handle();
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -716,7 +716,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         public Box flags(int value) {
             long handle = handle();
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
@@ -758,7 +758,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code x}
          */
         public double x(long handle) {
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -767,7 +767,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void x(long handle, double value) {
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
         }
 
         /**
@@ -776,7 +776,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code y}
          */
         public double y(long handle) {
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -785,7 +785,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void y(long handle, double value) {
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
         }
 
         /**
@@ -794,7 +794,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code z}
          */
         public double z(long handle) {
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -803,7 +803,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void z(long handle, double value) {
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
         }
 
         /**
@@ -812,7 +812,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public int id(long handle) {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -821,7 +821,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void id(long handle, int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
         }
 
         /**
@@ -830,7 +830,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code flags}
          */
         public int flags(long handle) {
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -839,7 +839,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @param value the new value
          */
         public void flags(long handle, int value) {
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
         }
 
         /**

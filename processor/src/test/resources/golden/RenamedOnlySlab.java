@@ -79,7 +79,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.RenamedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.RenamedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long TIME_OFFSET = 0L;
 
@@ -185,7 +185,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @return the value of {@code time}
      */
     public long time(long handle) {
-        return engine.getLong(handle, TIME_OFFSET);
+        return engine.getLong(GEOMETRY, handle, TIME_OFFSET);
     }
 
     /**
@@ -194,7 +194,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void time(long handle, long value) {
-        engine.setLong(handle, TIME_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, TIME_OFFSET, value);
     }
 
     /**
@@ -203,7 +203,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @return the value of {@code open}
      */
     public double open(long handle) {
-        return engine.getDouble(handle, OPEN_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, OPEN_OFFSET);
     }
 
     /**
@@ -212,7 +212,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void open(long handle, double value) {
-        engine.setDouble(handle, OPEN_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, value);
     }
 
     /**
@@ -221,7 +221,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @return the value of {@code high}
      */
     public double high(long handle) {
-        return engine.getDouble(handle, HIGH_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, HIGH_OFFSET);
     }
 
     /**
@@ -230,7 +230,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void high(long handle, double value) {
-        engine.setDouble(handle, HIGH_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, value);
     }
 
     /**
@@ -239,7 +239,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @return the value of {@code low}
      */
     public double low(long handle) {
-        return engine.getDouble(handle, LOW_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, LOW_OFFSET);
     }
 
     /**
@@ -248,7 +248,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void low(long handle, double value) {
-        engine.setDouble(handle, LOW_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, LOW_OFFSET, value);
     }
 
     /**
@@ -258,7 +258,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @return the value of {@code close}
      */
     public double closeValue(long handle) {
-        return engine.getDouble(handle, CLOSE_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, CLOSE_OFFSET);
     }
 
     /**
@@ -267,7 +267,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void closeValue(long handle, double value) {
-        engine.setDouble(handle, CLOSE_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, value);
     }
 
     /**
@@ -276,7 +276,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @return the value of {@code volume}
      */
     public long volume(long handle) {
-        return engine.getLong(handle, VOLUME_OFFSET);
+        return engine.getLong(GEOMETRY, handle, VOLUME_OFFSET);
     }
 
     /**
@@ -285,7 +285,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void volume(long handle, long value) {
-        engine.setLong(handle, VOLUME_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, value);
     }
 
     /**
@@ -419,32 +419,32 @@ public final class RenamedOnlySlab extends SlabCacheBase {
 
     private static RenamedOnly readSlot(SlabEngine engine, long handle) {
         return new RenamedOnly(
-                engine.getLong(handle, TIME_OFFSET),
-                engine.getDouble(handle, OPEN_OFFSET),
-                engine.getDouble(handle, HIGH_OFFSET),
-                engine.getDouble(handle, LOW_OFFSET),
-                engine.getDouble(handle, CLOSE_OFFSET),
-                engine.getLong(handle, VOLUME_OFFSET));
+                engine.getLong(GEOMETRY, handle, TIME_OFFSET),
+                engine.getDouble(GEOMETRY, handle, OPEN_OFFSET),
+                engine.getDouble(GEOMETRY, handle, HIGH_OFFSET),
+                engine.getDouble(GEOMETRY, handle, LOW_OFFSET),
+                engine.getDouble(GEOMETRY, handle, CLOSE_OFFSET),
+                engine.getLong(GEOMETRY, handle, VOLUME_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, RenamedOnly value) {
-        engine.setLong(handle, TIME_OFFSET, value.time());
-        engine.setDouble(handle, OPEN_OFFSET, value.open());
-        engine.setDouble(handle, HIGH_OFFSET, value.high());
-        engine.setDouble(handle, LOW_OFFSET, value.low());
-        engine.setDouble(handle, CLOSE_OFFSET, value.close());
-        engine.setLong(handle, VOLUME_OFFSET, value.volume());
+        engine.setLong(GEOMETRY, handle, TIME_OFFSET, value.time());
+        engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, value.open());
+        engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, value.high());
+        engine.setDouble(GEOMETRY, handle, LOW_OFFSET, value.low());
+        engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, value.close());
+        engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, value.volume());
     }
 
     private long allocateCopy(long timeValue, double openValue, double highValue, double lowValue,
             double closeValue, long volumeValue) {
         long handle = engine.allocateUninitialized();
-        engine.setLong(handle, TIME_OFFSET, timeValue);
-        engine.setDouble(handle, OPEN_OFFSET, openValue);
-        engine.setDouble(handle, HIGH_OFFSET, highValue);
-        engine.setDouble(handle, LOW_OFFSET, lowValue);
-        engine.setDouble(handle, CLOSE_OFFSET, closeValue);
-        engine.setLong(handle, VOLUME_OFFSET, volumeValue);
+        engine.setLong(GEOMETRY, handle, TIME_OFFSET, timeValue);
+        engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, openValue);
+        engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, highValue);
+        engine.setDouble(GEOMETRY, handle, LOW_OFFSET, lowValue);
+        engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, closeValue);
+        engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, volumeValue);
         return handle;
     }
 
@@ -464,7 +464,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -526,7 +526,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code time}
          */
         public long time() {
-            return engine.getLong(handle, TIME_OFFSET);
+            return engine.getLong(GEOMETRY, handle, TIME_OFFSET);
         }
 
         /**
@@ -535,7 +535,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref time(long value) {
-            engine.setLong(handle, TIME_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, TIME_OFFSET, value);
             return this;
         }
 
@@ -544,7 +544,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code open}
          */
         public double open() {
-            return engine.getDouble(handle, OPEN_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, OPEN_OFFSET);
         }
 
         /**
@@ -553,7 +553,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref open(double value) {
-            engine.setDouble(handle, OPEN_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, value);
             return this;
         }
 
@@ -562,7 +562,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code high}
          */
         public double high() {
-            return engine.getDouble(handle, HIGH_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, HIGH_OFFSET);
         }
 
         /**
@@ -571,7 +571,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref high(double value) {
-            engine.setDouble(handle, HIGH_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, value);
             return this;
         }
 
@@ -580,7 +580,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code low}
          */
         public double low() {
-            return engine.getDouble(handle, LOW_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, LOW_OFFSET);
         }
 
         /**
@@ -589,7 +589,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref low(double value) {
-            engine.setDouble(handle, LOW_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, LOW_OFFSET, value);
             return this;
         }
 
@@ -599,7 +599,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code close}
          */
         public double closeValue() {
-            return engine.getDouble(handle, CLOSE_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, CLOSE_OFFSET);
         }
 
         /**
@@ -608,7 +608,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref closeValue(double value) {
-            engine.setDouble(handle, CLOSE_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, value);
             return this;
         }
 
@@ -617,7 +617,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code volume}
          */
         public long volume() {
-            return engine.getLong(handle, VOLUME_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VOLUME_OFFSET);
         }
 
         /**
@@ -626,7 +626,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref volume(long value) {
-            engine.setLong(handle, VOLUME_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, value);
             return this;
         }
 
@@ -670,7 +670,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public long time() {
             long handle = handle();
-            return engine.getLong(handle, TIME_OFFSET);
+            return engine.getLong(GEOMETRY, handle, TIME_OFFSET);
         }
 
         /**
@@ -680,7 +680,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public Box time(long value) {
             long handle = handle();
-            engine.setLong(handle, TIME_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, TIME_OFFSET, value);
             return this;
         }
 
@@ -690,7 +690,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public double open() {
             long handle = handle();
-            return engine.getDouble(handle, OPEN_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, OPEN_OFFSET);
         }
 
         /**
@@ -700,7 +700,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public Box open(double value) {
             long handle = handle();
-            engine.setDouble(handle, OPEN_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, value);
             return this;
         }
 
@@ -710,7 +710,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public double high() {
             long handle = handle();
-            return engine.getDouble(handle, HIGH_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, HIGH_OFFSET);
         }
 
         /**
@@ -720,7 +720,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public Box high(double value) {
             long handle = handle();
-            engine.setDouble(handle, HIGH_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, value);
             return this;
         }
 
@@ -730,7 +730,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public double low() {
             long handle = handle();
-            return engine.getDouble(handle, LOW_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, LOW_OFFSET);
         }
 
         /**
@@ -740,7 +740,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public Box low(double value) {
             long handle = handle();
-            engine.setDouble(handle, LOW_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, LOW_OFFSET, value);
             return this;
         }
 
@@ -751,7 +751,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public double closeValue() {
             long handle = handle();
-            return engine.getDouble(handle, CLOSE_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, CLOSE_OFFSET);
         }
 
         /**
@@ -761,7 +761,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public Box closeValue(double value) {
             long handle = handle();
-            engine.setDouble(handle, CLOSE_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, value);
             return this;
         }
 
@@ -771,7 +771,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public long volume() {
             long handle = handle();
-            return engine.getLong(handle, VOLUME_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VOLUME_OFFSET);
         }
 
         /**
@@ -781,7 +781,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         public Box volume(long value) {
             long handle = handle();
-            engine.setLong(handle, VOLUME_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, value);
             return this;
         }
 
@@ -823,7 +823,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code time}
          */
         public long time(long handle) {
-            return engine.getLong(handle, TIME_OFFSET);
+            return engine.getLong(GEOMETRY, handle, TIME_OFFSET);
         }
 
         /**
@@ -832,7 +832,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void time(long handle, long value) {
-            engine.setLong(handle, TIME_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, TIME_OFFSET, value);
         }
 
         /**
@@ -841,7 +841,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code open}
          */
         public double open(long handle) {
-            return engine.getDouble(handle, OPEN_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, OPEN_OFFSET);
         }
 
         /**
@@ -850,7 +850,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void open(long handle, double value) {
-            engine.setDouble(handle, OPEN_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, value);
         }
 
         /**
@@ -859,7 +859,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code high}
          */
         public double high(long handle) {
-            return engine.getDouble(handle, HIGH_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, HIGH_OFFSET);
         }
 
         /**
@@ -868,7 +868,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void high(long handle, double value) {
-            engine.setDouble(handle, HIGH_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, value);
         }
 
         /**
@@ -877,7 +877,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code low}
          */
         public double low(long handle) {
-            return engine.getDouble(handle, LOW_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, LOW_OFFSET);
         }
 
         /**
@@ -886,7 +886,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void low(long handle, double value) {
-            engine.setDouble(handle, LOW_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, LOW_OFFSET, value);
         }
 
         /**
@@ -896,7 +896,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code close}
          */
         public double closeValue(long handle) {
-            return engine.getDouble(handle, CLOSE_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, CLOSE_OFFSET);
         }
 
         /**
@@ -905,7 +905,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void closeValue(long handle, double value) {
-            engine.setDouble(handle, CLOSE_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, value);
         }
 
         /**
@@ -914,7 +914,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code volume}
          */
         public long volume(long handle) {
-            return engine.getLong(handle, VOLUME_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VOLUME_OFFSET);
         }
 
         /**
@@ -923,7 +923,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void volume(long handle, long value) {
-            engine.setLong(handle, VOLUME_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, value);
         }
 
         /**

@@ -77,7 +77,7 @@ public final class StringOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 170;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.StringOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.StringOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long ID_OFFSET = 0L;
 
@@ -175,7 +175,7 @@ public final class StringOnlySlab extends SlabCacheBase {
      * @return the value of {@code id}
      */
     public long id(long handle) {
-        return engine.getLong(handle, ID_OFFSET);
+        return engine.getLong(GEOMETRY, handle, ID_OFFSET);
     }
 
     /**
@@ -184,7 +184,7 @@ public final class StringOnlySlab extends SlabCacheBase {
      * @param value the new value
      */
     public void id(long handle, long value) {
-        engine.setLong(handle, ID_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, ID_OFFSET, value);
     }
 
     /**
@@ -348,25 +348,25 @@ public final class StringOnlySlab extends SlabCacheBase {
 
     private static StringOnly readSlot(SlabEngine engine, long handle) {
         return new StringOnly(
-                engine.getLong(handle, ID_OFFSET),
+                engine.getLong(GEOMETRY, handle, ID_OFFSET),
                 engine.getString(handle, SYMBOL_OFFSET, 12));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, StringOnly value) {
-        engine.setLong(handle, ID_OFFSET, value.id());
+        engine.setLong(GEOMETRY, handle, ID_OFFSET, value.id());
         engine.setString(handle, SYMBOL_OFFSET, 12, value.symbol(), "StringOnly.symbol");
     }
 
     private long allocateCopy(long idValue, String symbolValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setLong(handle, ID_OFFSET, idValue);
+        engine.setLong(GEOMETRY, handle, ID_OFFSET, idValue);
         engine.setString(handle, SYMBOL_OFFSET, 12, symbolValue, "StringOnly.symbol");
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setInt(handle, 20L, 0);
+        engine.setInt(GEOMETRY, handle, 20L, 0);
     }
 
     private static void requireValid(StringOnly value) {
@@ -390,7 +390,7 @@ public final class StringOnlySlab extends SlabCacheBase {
      * @throws IllegalStateException if it is closed
      */
     public static Column columnOf(SlabCache primary) {
-        return new Column(SlabColumns.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT));
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -452,7 +452,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public long id() {
-            return engine.getLong(handle, ID_OFFSET);
+            return engine.getLong(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -461,7 +461,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref id(long value) {
-            engine.setLong(handle, ID_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -534,7 +534,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          */
         public long id() {
             long handle = handle();
-            return engine.getLong(handle, ID_OFFSET);
+            return engine.getLong(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -544,7 +544,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          */
         public Box id(long value) {
             long handle = handle();
-            engine.setLong(handle, ID_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -618,7 +618,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public long id(long handle) {
-            return engine.getLong(handle, ID_OFFSET);
+            return engine.getLong(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -627,7 +627,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @param value the new value
          */
         public void id(long handle, long value) {
-            engine.setLong(handle, ID_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, ID_OFFSET, value);
         }
 
         /**

@@ -45,7 +45,7 @@ final class ColumnWriter {
                         + "@return the new column\n"
                         + "@throws IllegalArgumentException if {@code primary} is not a generated cache\n"
                         + "@throws IllegalStateException if it is closed\n", record, cache, cache, recordName)
-                .addStatement("return new $T($T.attach(primary, SLOT_SIZE, SLOT_ALIGNMENT))", column,
+                .addStatement("return new $T($T.attach(primary, GEOMETRY))", column,
                         Names.SLAB_COLUMNS)
                 .build();
     }

@@ -26,7 +26,20 @@ public final class SlabColumns {
      * @throws IllegalStateException if it is closed
      */
     public static SlabEngine attach(SlabCache primary, long slotSize, long slotAlignment) {
-        return SlabCacheBase.engineOf(primary).attachColumn(slotSize, slotAlignment);
+        return SlabCacheBase.engineOf(primary).attachColumn(slotSize, slotAlignment, null);
+    }
+
+    /**
+     * As {@link #attach(SlabCache, long, long)} for the column record's {@code GEOMETRY}, which the generated
+     * {@code Column} code then passes to every access.
+     *
+     * @param primary a generated cache
+     * @param recordGeometry the column record's {@code GEOMETRY}
+     * @return the column's engine
+     */
+    public static SlabEngine attach(SlabCache primary, SlabGeometry recordGeometry) {
+        return SlabCacheBase.engineOf(primary).attachColumn(recordGeometry.slotSize(), recordGeometry.slotAlignment(),
+                recordGeometry);
     }
 
     /** Column slab bytes for a primary of {@code slotsPerSlab} slots: a power of two, aligned to itself. */
