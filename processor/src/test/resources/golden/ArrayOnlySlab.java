@@ -366,6 +366,16 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -495,7 +505,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link ArrayOnly} slots
          */
         public ArrayOnlySlab build() {
-            return new ArrayOnlySlab(newEngine(GEOMETRY));
+            return new ArrayOnlySlab(newEngine(GEOMETRY, "ArrayOnlySlab", "com.example.ArrayOnly"));
         }
     }
 

@@ -420,6 +420,16 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -513,7 +523,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link AtomicOnly} slots
          */
         public AtomicOnlySlab build() {
-            return new AtomicOnlySlab(newEngine(GEOMETRY));
+            return new AtomicOnlySlab(newEngine(GEOMETRY, "AtomicOnlySlab", "com.example.AtomicOnly"));
         }
     }
 

@@ -396,6 +396,16 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -502,7 +512,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link EmbeddedOnly} slots
          */
         public EmbeddedOnlySlab build() {
-            return new EmbeddedOnlySlab(newEngine(GEOMETRY));
+            return new EmbeddedOnlySlab(newEngine(GEOMETRY, "EmbeddedOnlySlab", "com.example.EmbeddedOnly"));
         }
     }
 

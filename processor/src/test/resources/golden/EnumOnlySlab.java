@@ -306,6 +306,16 @@ public final class EnumOnlySlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -407,7 +417,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link EnumOnly} slots
          */
         public EnumOnlySlab build() {
-            return new EnumOnlySlab(newEngine(GEOMETRY));
+            return new EnumOnlySlab(newEngine(GEOMETRY, "EnumOnlySlab", "com.example.EnumOnly"));
         }
     }
 

@@ -639,6 +639,16 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -798,7 +808,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new, empty cache of {@link KitchenSink} slots
          */
         public KitchenSinkSlab build() {
-            return new KitchenSinkSlab(newEngine(GEOMETRY));
+            return new KitchenSinkSlab(newEngine(GEOMETRY, "KitchenSinkSlab", "com.example.KitchenSink"));
         }
     }
 

@@ -357,6 +357,16 @@ public final class ParticleSlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -455,7 +465,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return a new, empty cache of {@link Particle} slots
          */
         public ParticleSlab build() {
-            return new ParticleSlab(newEngine(GEOMETRY));
+            return new ParticleSlab(newEngine(GEOMETRY, "ParticleSlab", "com.example.Particle"));
         }
     }
 

@@ -379,6 +379,16 @@ public final class RenamedOnlySlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -480,7 +490,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link RenamedOnly} slots
          */
         public RenamedOnlySlab build() {
-            return new RenamedOnlySlab(newEngine(GEOMETRY));
+            return new RenamedOnlySlab(newEngine(GEOMETRY, "RenamedOnlySlab", "com.example.RenamedOnly"));
         }
     }
 

@@ -308,6 +308,16 @@ public final class StringOnlySlab extends SlabCacheBase {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and {@link #toString()};
+     * or {@code null}.
+     * @return the name, or null
+     */
+    @Override
+    public String name() {
+        return engine.name();
+    }
+
+    /**
      * Whether this cache reaches its slots at their addresses (the fast path: native access granted to
      * the runtime and the built-in memory provider), rather than through the segment of each slab's
      * region.
@@ -406,7 +416,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link StringOnly} slots
          */
         public StringOnlySlab build() {
-            return new StringOnlySlab(newEngine(GEOMETRY));
+            return new StringOnlySlab(newEngine(GEOMETRY, "StringOnlySlab", "com.example.StringOnly"));
         }
     }
 

@@ -292,6 +292,12 @@ final class CacheWriter {
                 .addJavadoc("The C layout of one slot, {@link #LAYOUT}.\n@return the layout\n")
                 .addStatement("return LAYOUT")
                 .build());
+        type.addMethod(method("name", String.class)
+                .addAnnotation(Override.class)
+                .addJavadoc("The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and"
+                        + " {@link #toString()};\nor {@code null}.\n@return the name, or null\n")
+                .addStatement("return engine.name()")
+                .build());
         type.addMethod(method("isDirect", boolean.class)
                 .addJavadoc("Whether this cache reaches its slots at their addresses (the fast path: native access"
                         + " granted to\nthe runtime and the built-in memory provider), rather than through the"

@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
+import io.slabforge.LeakDetection;
 import io.slabforge.SlabException;
 import io.slabforge.SlabStats;
 import io.slabforge.SlabSync;
@@ -91,6 +92,13 @@ public final class SlabEngine implements AutoCloseable {
     /** A slot is zeroed as this many longs, then one int if {@link #zeroTailInt} (slots are multiples of 4). */
     private final int zeroLongs;
     private final boolean zeroTailInt;
+    /** What the cache holds, for the Cleaner and JMX, which must not reach this engine. */
+    private final CacheResources resources;
+    /** Reclaims the cache if this engine becomes unreachable without close(); run by close() too. */
+    private final Cleaner.Cleanable reclaim;
+    /** Leak detection for boxes; null when OFF, so box() costs one null test. */
+    private final Leaks.Tracker leaks;
+    private final boolean sampleBoxes;
 
     SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
         SlabGeometry expected = SlabGeometry.of(geometry.slotSize(), geometry.slotAlignment(), geometry.slabSize());
@@ -109,6 +117,9 @@ public final class SlabEngine implements AutoCloseable {
                 geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
         boolean direct = NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
         this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner, lockedDirect);
+        CacheIdentity identity = new CacheIdentity(options.name, options.cacheType, options.recordType, table.tag);
+        table.identity = identity;
+        source.identity = identity;
         if (lockedDirect) {
             // Lock-free field accesses of a LOCKED cache reach its slabs at their addresses: its private regions
             // stay mapped until the table, which every such access holds until it is done, cannot be reached.
@@ -125,6 +136,19 @@ public final class SlabEngine implements AutoCloseable {
         }
         this.pools = all;
         this.pool = all[0];
+        LeakDetection level = options.leakDetection;
+        this.leaks = level == LeakDetection.OFF ? null
+                : new Leaks.Tracker(identity, table, level == LeakDetection.PARANOID);
+        this.sampleBoxes = level == LeakDetection.SAMPLED;
+        this.columnOf = null;
+        Throwable site = level == LeakDetection.PARANOID
+                ? Leaks.createdHere(identity.describe() + " was built here") : null;
+        this.resources = new CacheResources(identity, table, source, all, geometry, sync,
+                level != LeakDetection.OFF, site);
+        this.reclaim = Leaks.CLEANER.register(this, resources);
+        if (options.name != null) {
+            SlabCacheBean.register(resources);
+        }
     }
 
     /**
@@ -141,7 +165,16 @@ public final class SlabEngine implements AutoCloseable {
         this.table = columnTable;
         this.pools = primary.pools;
         this.pool = primary.pool;
+        this.resources = primary.resources;
+        this.reclaim = null; // never closed itself: it closes with the primary
+        this.leaks = primary.leaks;
+        this.sampleBoxes = false;
+        this.columnOf = primary; // the primary stays reachable (not reclaimed as unclosed) while its column is
     }
+
+    /** A column's primary engine, else null. */
+    @SuppressWarnings("unused") // held for reachability only
+    private final SlabEngine columnOf;
 
     /** Attaches a column of {@code slotSize}-byte slots under every lock; see {@link SlabColumns#attach}. */
     SlabEngine attachColumn(long slotSize, long slotAlignment, SlabGeometry recordGeometry) {
@@ -290,11 +323,15 @@ public final class SlabEngine implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public long allocate() {
+        long handle;
         if (locked) {
-            return allocateLocked(false, true);
+            handle = allocateLocked(false, true);
+        } else {
+            table.checkThread();
+            handle = zero(pool.allocate(false));
         }
-        table.checkThread();
-        return zero(pool.allocate(false));
+        Reference.reachabilityFence(this); // no Cleaner reclaims the cache during the call (CacheResources)
+        return handle;
     }
 
     /**
@@ -303,12 +340,18 @@ public final class SlabEngine implements AutoCloseable {
      * @return a live handle, or 0 when no slot can be had
      */
     public long tryAllocate() {
+        long handle;
         if (locked) {
-            return allocateLocked(true, true);
+            handle = allocateLocked(true, true);
+        } else {
+            table.checkThread();
+            handle = pool.allocate(true);
+            if (handle != 0) {
+                zero(handle);
+            }
         }
-        table.checkThread();
-        long handle = pool.allocate(true);
-        return handle == 0 ? 0 : zero(handle);
+        Reference.reachabilityFence(this);
+        return handle;
     }
 
     /**
@@ -317,11 +360,15 @@ public final class SlabEngine implements AutoCloseable {
      * @return a live handle, never 0
      */
     public long allocateUninitialized() {
+        long handle;
         if (locked) {
-            return allocateLocked(false, false);
+            handle = allocateLocked(false, false);
+        } else {
+            table.checkThread();
+            handle = pool.allocate(false);
         }
-        table.checkThread();
-        return pool.allocate(false);
+        Reference.reachabilityFence(this);
+        return handle;
     }
 
     /**
@@ -330,11 +377,15 @@ public final class SlabEngine implements AutoCloseable {
      * @return a live handle, or 0 when no slot can be had
      */
     public long tryAllocateUninitialized() {
+        long handle;
         if (locked) {
-            return allocateLocked(true, false);
+            handle = allocateLocked(true, false);
+        } else {
+            table.checkThread();
+            handle = pool.allocate(true);
         }
-        table.checkThread();
-        return pool.allocate(true);
+        Reference.reachabilityFence(this);
+        return handle;
     }
 
     private long allocateLocked(boolean orZero, boolean zeroed) {
@@ -429,13 +480,14 @@ public final class SlabEngine implements AutoCloseable {
     public void free(long handle) {
         if (locked) {
             freeLocked(handle);
-            return;
+        } else {
+            table.checkThread();
+            pool.free(handle);
+            if (table.columns != null) {
+                table.clearColumns(handle);
+            }
         }
-        table.checkThread();
-        pool.free(handle);
-        if (table.columns != null) {
-            table.clearColumns(handle);
-        }
+        Reference.reachabilityFence(this);
     }
 
     private void freeLocked(long handle) {
@@ -468,6 +520,7 @@ public final class SlabEngine implements AutoCloseable {
                     table.clearColumns(handle);
                 }
             }
+            Reference.reachabilityFence(this);
             return;
         }
         SlabPool owner = poolOf(handle);
@@ -478,6 +531,56 @@ public final class SlabEngine implements AutoCloseable {
                 if (table.columns != null) {
                     table.clearColumns(handle);
                 }
+            }
+        } finally {
+            owner.lock.unlock();
+        }
+        Reference.reachabilityFence(this);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Leak detection (Leaks): called from the SlabBox constructor, on a thread that just allocated from the cache
+
+    /**
+     * Starts watching a new box for a leak as the cache's level says, and first frees the slots of boxes found
+     * leaked since the last call (here, on a thread allowed to use the cache: the cleaner thread never frees).
+     *
+     * @return the box's leak record, or null when it is not tracked
+     */
+    Leaks.BoxLeak trackBox(Object box, long handle) {
+        Leaks.Tracker tracker = leaks;
+        if (tracker == null) {
+            return null;
+        }
+        if (tracker.hasPending()) {
+            freeLeaked(tracker);
+        }
+        if (sampleBoxes && !Leaks.sampled()) {
+            return null;
+        }
+        return tracker.track(box, handle);
+    }
+
+    private void freeLeaked(Leaks.Tracker tracker) {
+        tracker.clearPending();
+        for (long leaked = tracker.nextLeaked(); leaked != 0; leaked = tracker.nextLeaked()) {
+            freeIfLive(leaked);
+        }
+    }
+
+    /** Frees {@code handle} if it is still live (a leaked box's slot may have been freed through its handle). */
+    private void freeIfLive(long handle) {
+        if (!locked) {
+            if (table.isLive(handle)) {
+                pool.free(handle);
+            }
+            return;
+        }
+        SlabPool owner = poolOf(handle);
+        owner.lock.lock();
+        try {
+            if (table.isLive(handle)) {
+                owner.free(handle);
             }
         } finally {
             owner.lock.unlock();
@@ -493,7 +596,9 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean isLive(long handle) {
         table.checkThread();
-        return table.isLive(handle);
+        boolean live = table.isLive(handle);
+        Reference.reachabilityFence(this);
+        return live;
     }
 
     /**
@@ -509,7 +614,9 @@ public final class SlabEngine implements AutoCloseable {
         if (!table.isLive(handle)) {
             throw table.invalid(handle);
         }
-        return table.slotSegment(handle);
+        MemorySegment slot = table.slotSegment(handle);
+        Reference.reachabilityFence(this);
+        return slot;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -537,7 +644,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BYTE, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -563,7 +670,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -588,7 +695,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BOOLEAN, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -614,7 +721,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -639,7 +746,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Short.BYTES);
         var value = t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -665,7 +772,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -690,7 +797,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Character.BYTES);
         var value = t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -716,7 +823,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -741,7 +848,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         var value = t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -767,7 +874,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -792,7 +899,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Float.BYTES);
         var value = t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -818,7 +925,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -843,7 +950,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         var value = t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -869,7 +976,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -894,7 +1001,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Double.BYTES);
         var value = t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -920,7 +1027,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -953,7 +1060,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(t.memoryOf(handle), layout, at, array, 0, count);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -984,7 +1091,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1011,7 +1118,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     // @Length strings (UTF-8, NUL-padded; see SlabStrings)
@@ -1088,7 +1195,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1114,7 +1221,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1139,7 +1246,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1165,7 +1272,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1196,7 +1303,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return set;
     }
 
@@ -1224,7 +1331,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1250,7 +1357,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1276,7 +1383,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1301,7 +1408,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1327,7 +1434,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1358,7 +1465,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return set;
     }
 
@@ -1386,7 +1493,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1410,6 +1517,7 @@ public final class SlabEngine implements AutoCloseable {
             }
         } finally {
             unlockAll();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -1442,34 +1550,52 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * A consistent snapshot of occupancy and activity. Once closed, the cache holds no slabs and no live objects;
-     * the allocation and free counts stay as they were.
+     * A snapshot of occupancy and activity: consistent on a {@code LOCKED} cache (taken under every pool's lock)
+     * and on the owner thread of a {@code CONFINED} one. From another thread, a {@code CONFINED} or {@code NONE}
+     * engine answers with a racy snapshot (each figure one it had recently, read without a fence or a lock) rather
+     * than {@link WrongThreadException}, so that JMX and metrics can read it; nothing is changed and nothing can
+     * fault. Once closed, the cache holds no slabs and no live objects; the allocation and free counts stay.
      *
      * @return the statistics
      */
     public SlabStats stats() {
+        if (!locked) {
+            SlabStats stats = resources.snapshot();
+            Reference.reachabilityFence(this);
+            return stats;
+        }
         lockAll();
         try {
-            long slabs = 0;
-            long live = 0;
-            long allocations = 0;
-            long frees = 0;
-            for (SlabPool each : pools) {
-                slabs += each.heldSlabs();
-                allocations += each.allocations;
-                frees += each.frees;
-                live += each.liveObjects();
-            }
-            if (table.isClosed()) {
-                live = 0;
-            }
-            int perSlab = geometry.slotsPerSlab();
-            long slotSize = geometry.slotSize();
-            long capacity = slabs * perSlab;
-            return new SlabStats(slabs, slotSize, perSlab, live, capacity, slabs * geometry.slabSize(),
-                    live * slotSize, (capacity - live) * slotSize, allocations, frees);
+            return resources.snapshot();
         } finally {
             unlockAll();
+        }
+    }
+
+    /**
+     * Gives every empty slab the cache keeps for reuse (up to {@code reserveSlabs} per pool) back to the provider;
+     * live objects and the slabs holding them stay. For a provider whose memory is bounded, or shared with others.
+     *
+     * <pre>{@code
+     * engine.trim();   // after a burst: hand the reserve back
+     * }</pre>
+     *
+     * @return the bytes given back
+     * @throws SlabException if the provider threw from {@code free} (the slabs not yet offered stay held)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long trim() {
+        lockAll();
+        try {
+            checkOpen();
+            long slabs = 0;
+            for (SlabPool each : pools) {
+                slabs += each.releaseEmptySlabs();
+            }
+            return slabs * geometry.slabSize();
+        } finally {
+            unlockAll();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -1492,36 +1618,16 @@ public final class SlabEngine implements AutoCloseable {
     @Override
     public void close() {
         lockAll();
-        SlabException failure = null;
+        SlabException failure;
         try {
             if (table.isClosed()) {
                 return;
             }
-            if (source.lock != null) {
-                source.lock.lock();
-            }
-            try {
-                for (SlabPool each : pools) {
-                    SlabException e = each.releaseAll();
-                    if (e != null && failure == null) {
-                        failure = e;
-                    } else if (e != null) {
-                        failure.addSuppressed(e);
-                    }
-                }
-            } finally {
-                if (source.lock != null) {
-                    source.lock.unlock();
-                }
-            }
-            table.close();
-            for (SlabPool each : pools) {
-                each.refreshWords();
-            }
-            CacheTags.release(table.tag);
+            failure = resources.releaseEverything();
         } finally {
             unlockAll();
         }
+        reclaim.clean(); // the table is closed: only unregisters the MXBean, and the Cleaner forgets this engine
         if (failure != null) {
             throw failure;
         }
@@ -1621,6 +1727,14 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, or null.
+     * @return the name, or null
+     */
+    public String name() {
+        return table.identity.name();
+    }
+
+    /**
      * {@code handle} described for logs: its hex value, cache tag, slab, slot and generation.
      *
      * @param handle any long
@@ -1659,11 +1773,13 @@ public final class SlabEngine implements AutoCloseable {
      * The sync mode, live count, slabs and paths, for {@code toString()} of generated caches. Reads the counters
      * without synchronisation (a {@code LOCKED} cache's may be a moment old) and never throws, from any thread.
      *
-     * @return for example {@code "CONFINED, 3 live in 1 slab, direct, checked, tag 7"}
+     * @return for example {@code "\"particles\", CONFINED, 3 live in 1 slab, direct, checked, tag 7"} (the name only
+     *     where one was given)
      */
     public String summary() {
+        String named = table.identity.name() == null ? "" : "\"" + table.identity.name() + "\", ";
         if (table.isClosed()) {
-            return sync + ", closed";
+            return named + sync + ", closed";
         }
         long live = 0;
         long slabs = 0;
@@ -1671,14 +1787,15 @@ public final class SlabEngine implements AutoCloseable {
             live += each.liveObjects();
             slabs += each.heldSlabs();
         }
-        return sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
+        return named + sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
                 + (table.direct ? "direct" : "through regions") + ", " + (table.checked ? "checked" : "unchecked")
                 + ", tag " + table.tag;
     }
 
     @Override
     public String toString() {
-        return "SlabEngine[tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
+        return "SlabEngine[" + (table.identity.name() == null ? "" : "name=" + table.identity.name() + ", ")
+                + "tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
                 + ", direct=" + table.direct + ", memory=" + source.memory + "]";
     }
 }

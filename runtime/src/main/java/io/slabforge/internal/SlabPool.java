@@ -289,6 +289,22 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
+    /**
+     * Gives back every held slab with no live slot (the ones kept for reuse), for {@code trim()}; returns how many.
+     * A provider failure stops the walk and is thrown: the slabs not yet offered stay held and consistent.
+     */
+    int releaseEmptySlabs() {
+        int released = 0;
+        for (int s = 0; s < highWater && emptySlabs > 0; s++) {
+            if (carved[s] >= 0 && live[s] == 0) {
+                dropFromMagazine(globalSlab(s));
+                releaseSlab(s);
+                released++;
+            }
+        }
+        return released;
+    }
+
     /** Removes slab {@code slab}'s slots from the magazine before the slab is given back. */
     private void dropFromMagazine(int slab) {
         int kept = 0;
@@ -320,10 +336,10 @@ final class SlabPool extends SlabPoolState {
                 return NONE;
             }
             int cacheSlabs = table.geometry.maxSlabs();
-            throw new SlabOutOfMemoryException("handle space exhausted: a cache of " + slotsPerSlab
+            throw source.outOfMemory("handle space exhausted: a cache of " + slotsPerSlab
                     + "-slot slabs holds at most " + cacheSlabs + " slabs (" + (long) cacheSlabs * slotsPerSlab
                     + " objects" + (stripeShift > 0 ? ", " + maxSlabs + " slabs per stripe" : "")
-                    + "); use a larger slabSize for more");
+                    + "); use a larger slabSize for more", null);
         }
         int slab = globalSlab(s);
         Lock shared = source.lock;
@@ -500,6 +516,8 @@ final class SlabPool extends SlabPoolState {
         }
         freeHead[s] = head;
         repairs++;
+        SlabEvents.repair(table.identity.label(), "free list", "free list of slab " + slab
+                + " rebuilt from the generation words");
     }
 
     // ------------------------------------------------------------------------------------------------------------

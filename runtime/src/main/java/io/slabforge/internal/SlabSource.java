@@ -23,6 +23,8 @@ final class SlabSource {
     /** Guards the slabs held, the provider calls and the table's slab entries, where several pools share them. */
     final Lock lock;
     private int heldSlabs;
+    /** Which cache this is, for events; the engine sets it right after construction. */
+    CacheIdentity identity = new CacheIdentity(null, "SlabEngine", null, 0);
 
     SlabSource(SlabMemory memory, long slabSize, long maxBytes, Thread owner, boolean shared) {
         this.memory = memory;
@@ -93,9 +95,10 @@ final class SlabSource {
             if (orNull) {
                 return null;
             }
-            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
-                    + slabSize + " bytes held (" + liveObjects + " live objects)");
+            throw outOfMemory("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
+                    + slabSize + " bytes held (" + liveObjects + " live objects)", null);
         }
+        SlabEvents.SlabAcquire event = SlabEvents.acquireStart();
         MemorySegment slab;
         try {
             slab = memory.allocate(slabSize, slabSize);
@@ -103,7 +106,7 @@ final class SlabSource {
             if (orNull) {
                 return null;
             }
-            throw new SlabOutOfMemoryException("memory provider " + memory + " ran out of memory", e);
+            throw outOfMemory("memory provider " + memory + " ran out of memory", e);
         } catch (RuntimeException e) {
             throw ProviderChecks.threw(memory, "allocate", e);
         }
@@ -111,15 +114,22 @@ final class SlabSource {
             if (orNull) {
                 return null;
             }
-            throw new SlabOutOfMemoryException("memory provider " + memory + " has no memory left for a "
-                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveObjects + " live objects)");
+            throw outOfMemory("memory provider " + memory + " has no memory left for a "
+                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveObjects + " live objects)", null);
         }
         String fault = ProviderChecks.faultOf(slab, slabSize, slabSize, owner);
         if (fault != null) {
             throw ProviderChecks.rejected(memory, "slab", fault, slab);
         }
         heldSlabs++;
+        SlabEvents.acquired(event, identity, slabSize, heldSlabs);
         return slab;
+    }
+
+    /** The exception for an allocation that found no memory, and its {@code io.slabforge.OutOfMemory} event. */
+    SlabOutOfMemoryException outOfMemory(String reason, Throwable cause) {
+        SlabEvents.outOfMemory(identity, reason);
+        return cause == null ? new SlabOutOfMemoryException(reason) : new SlabOutOfMemoryException(reason, cause);
     }
 
     /** What {@code slab} (just taken) is reached through: its region, or itself from a custom provider. */
@@ -135,10 +145,12 @@ final class SlabSource {
      */
     void give(MemorySegment slab) {
         heldSlabs--;
+        SlabEvents.SlabRelease event = SlabEvents.releaseStart();
         try {
             memory.free(slab);
         } catch (RuntimeException e) {
             throw ProviderChecks.threw(memory, "free", e);
         }
+        SlabEvents.released(event, identity, slabSize, heldSlabs);
     }
 }

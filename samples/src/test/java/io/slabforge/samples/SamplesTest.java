@@ -38,6 +38,11 @@ class SamplesTest {
     }
 
     @Test
+    void leakReport() {
+        assertDoesNotThrow(() -> LeakReport.main(new String[0]));
+    }
+
+    @Test
     void entityColumns() {
         assertDoesNotThrow(() -> EntityColumns.main(new String[] {"20000", "20"}));
     }
