@@ -2,18 +2,20 @@
 package com.example;
 
 import io.slabforge.SlabCache;
-import io.slabforge.SlabException;
 import io.slabforge.SlabStats;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
+import io.slabforge.internal.SlabCacheBase;
+import io.slabforge.internal.SlabChecks;
+import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.reflect.Array;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import javax.annotation.processing.Generated;
 
@@ -60,7 +62,7 @@ import javax.annotation.processing.Generated;
  * field, not the slot's allocation and free.
  */
 @Generated("io.slabforge.processor.SlabProcessor")
-public final class KitchenSinkSlab implements SlabCache {
+public final class KitchenSinkSlab extends SlabCacheBase {
     /**
      * The C layout of one {@link KitchenSink} slot: components in declaration order at their natural alignment,
      * every padding explicit, trailing padding included; {@code LAYOUT.byteSize() == SLOT_SIZE} and
@@ -119,10 +121,8 @@ public final class KitchenSinkSlab implements SlabCache {
 
     private static final Kind[] KIND_VALUES = Kind.values();
 
-    private final SlabEngine engine;
-
     private KitchenSinkSlab(SlabEngine engine) {
-        this.engine = engine;
+        super(engine);
     }
 
     /**
@@ -292,7 +292,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
+        return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
     }
 
     /**
@@ -393,7 +393,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -404,7 +404,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -505,7 +505,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public boolean flags(long handle, int index) {
-        return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+        return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
     }
 
     /**
@@ -516,7 +516,7 @@ public final class KitchenSinkSlab implements SlabCache {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public void flags(long handle, int index, boolean value) {
-        engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+        engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
     }
 
     /**
@@ -572,6 +572,27 @@ public final class KitchenSinkSlab implements SlabCache {
      */
     public Box box() {
         return new Box(engine, engine.allocate());
+    }
+
+    /**
+     * Calls {@code action} with one {@link Ref} pointed at every live slot in turn, slab by slab in slot order,
+     * without validating each slot first: the fastest way to visit every KitchenSink. {@code ref.handle()} is
+     * the slot's handle (to reach a column). The {@code Ref} is the same object at every step: copy
+     * values out, not the {@code Ref}.
+     *
+     * <pre>{@code
+     * double[] total = {0};
+     * slab.scan(r -> total[0] += r.version());
+     * }</pre>
+     *
+     * @param action what to do with each live slot
+     * @throws java.util.ConcurrentModificationException at the step after the action allocated or freed a slot
+     * of this cache (that call completed; the cache is consistent)
+     */
+    public void scan(Consumer<? super Ref> action) {
+        Objects.requireNonNull(action, "action is null");
+        Ref ref = new Ref(engine);
+        engine.scan(handle -> action.accept(ref.wrap(handle)));
     }
 
     /**
@@ -669,7 +690,7 @@ public final class KitchenSinkSlab implements SlabCache {
     private static KitchenSink readSlot(SlabEngine engine, long handle) {
         return new KitchenSink(
                 engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
-                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
+                SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
                 engine.getInt(GEOMETRY, handle, HITS_OFFSET),
                 copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
@@ -715,37 +736,14 @@ public final class KitchenSinkSlab implements SlabCache {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
         if (value.samples() == null || value.samples().length != 4) {
-            throw badArray("KitchenSink.samples", value.samples(), 4);
+            throw SlabChecks.badArray("KitchenSink.samples", value.samples(), 4);
         }
         if (value.pos() == null) {
             throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
         }
         if (value.flags() == null || value.flags().length != 3) {
-            throw badArray("KitchenSink.flags", value.flags(), 3);
+            throw SlabChecks.badArray("KitchenSink.flags", value.flags(), 3);
         }
-    }
-
-    private static <E extends Enum<E>> E enumAt(E[] values, int ordinal, String name) {
-        if (ordinal < 0 || ordinal >= values.length) {
-            throw new SlabException(name + " holds ordinal " + ordinal + ", but "
-                    + values.getClass().getComponentType().getSimpleName() + " has only " + values.length
-                    + " constants; was the slot written through segment(handle) or by native code?");
-        }
-        return values[ordinal];
-    }
-
-    private static long checkIndex(int index, int length, String name) {
-        if (index < 0 || index >= length) {
-            throw new IndexOutOfBoundsException("index " + index + " is out of bounds for " + name + " of @Length(" + length + ")");
-        }
-        return index;
-    }
-
-    private static RuntimeException badArray(String name, Object array, int length) {
-        if (array == null) {
-            return new NullPointerException(name + " is null; a slot stores exactly " + length + " elements inline");
-        }
-        return new IllegalArgumentException(name + " has " + Array.getLength(array) + " elements; @Length(" + length + ") needs exactly " + length);
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
@@ -756,7 +754,7 @@ public final class KitchenSinkSlab implements SlabCache {
     private static void copyIn(SlabEngine engine, long handle, long offset, int[] array, int length,
             String name) {
         if (array == null || array.length != length) {
-            throw badArray(name, array, length);
+            throw SlabChecks.badArray(name, array, length);
         }
         engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
@@ -771,11 +769,30 @@ public final class KitchenSinkSlab implements SlabCache {
     private static void copyIn(SlabEngine engine, long handle, long offset, boolean[] array,
             int length, String name) {
         if (array == null || array.length != length) {
-            throw badArray(name, array, length);
+            throw SlabChecks.badArray(name, array, length);
         }
         for (int i = 0; i < length; i++) {
             engine.setBoolean(GEOMETRY, handle, offset + i, array[i]);
         }
+    }
+
+    /**
+     * A column of {@link KitchenSink} for every slot of {@code primary}: addressed and validated by its handles,
+     * zeroed when the primary allocates a slot, closed with it.
+     *
+     * <pre>{@code
+     * KitchenSinkSlab.Column column = KitchenSinkSlab.columnOf(orders);
+     * long h = orders.allocate();
+     * column.get(h);                    // a zeroed KitchenSink
+     * }</pre>
+     *
+     * @param primary a generated cache, open; a {@code CONFINED} one from its thread
+     * @return the new column
+     * @throws IllegalArgumentException if {@code primary} is not a generated cache
+     * @throws IllegalStateException if it is closed
+     */
+    public static Column columnOf(SlabCache primary) {
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -914,7 +931,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1013,7 +1030,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1024,7 +1041,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1124,7 +1141,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
-            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1135,7 +1152,7 @@ public final class KitchenSinkSlab implements SlabCache {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
-            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1292,7 +1309,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Kind kind() {
             long handle = handle();
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1401,7 +1418,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1413,7 +1430,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1523,7 +1540,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public boolean flags(int index) {
             long handle = handle();
-            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1535,7 +1552,7 @@ public final class KitchenSinkSlab implements SlabCache {
          */
         public Box flags(int index, boolean value) {
             long handle = handle();
-            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1577,6 +1594,434 @@ public final class KitchenSinkSlab implements SlabCache {
         public KitchenSink toRecord() {
             long handle = handle();
             return readSlot(engine, handle);
+        }
+    }
+
+    /**
+     * A {@link KitchenSink} for every slot of another cache (the primary), like an entity-component column or
+     * Rust's {@code SecondaryMap}: made by {@link KitchenSinkSlab#columnOf}, addressed by the primary's handles and
+     * validated by its generations (a stale handle is an {@link io.slabforge.InvalidHandleException} here
+     * too). A column slot reads as zeros when the primary allocates its slot; its memory is taken and
+     * given back with the primary's slabs, and it closes with the primary. No allocate or free of its own.
+     * Thread rules and memory model are the primary's: a column of a {@code LOCKED} primary may be used
+     * from any thread, like the primary's fields.
+     *
+     * <pre>{@code
+     * KitchenSinkSlab.Column column = KitchenSinkSlab.columnOf(primary);
+     * column.set(handle, value);
+     * KitchenSink copy = column.get(handle);
+     * }</pre>
+     */
+    public static final class Column {
+        private final SlabEngine engine;
+
+        private Column(SlabEngine engine) {
+            this.engine = engine;
+        }
+
+        /**
+         * Reads {@code version} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code version}
+         */
+        public long version(long handle) {
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
+        }
+
+        /**
+         * Writes {@code version} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void version(long handle, long value) {
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code version} of the {@link KitchenSink} of the primary's {@code handle} with volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @return the value
+         */
+        public long versionVolatile(long handle) {
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
+        }
+
+        /**
+         * Writes {@code version} of the {@link KitchenSink} of the primary's {@code handle} with volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void versionVolatile(long handle, long value) {
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code version} of the {@link KitchenSink} of the primary's {@code handle} with acquire semantics: later reads and writes of this thread
+         * are not reordered before it.
+         * @param handle a live handle of the primary cache
+         * @return the value
+         */
+        public long versionAcquire(long handle) {
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
+        }
+
+        /**
+         * Writes {@code version} of the {@link KitchenSink} of the primary's {@code handle} with release semantics: earlier reads and writes of this
+         * thread are not reordered after it.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void versionRelease(long handle, long value) {
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
+        }
+
+        /**
+         * Atomically sets {@code version} of the {@link KitchenSink} of the primary's {@code handle} to {@code value} if it is {@code expected}, with
+         * volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @param expected the value expected in the slot
+         * @param value the new value
+         * @return {@code true} if the value was set
+         */
+        public boolean versionCompareAndSet(long handle, long expected, long value) {
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
+        }
+
+        /**
+         * Atomically adds {@code delta} to {@code version} of the {@link KitchenSink} of the primary's {@code handle}, with volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @param delta the value to add
+         * @return the value before the addition
+         */
+        public long versionGetAndAdd(long handle, long delta) {
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
+        }
+
+        /**
+         * Reads {@code kind} of the {@link KitchenSink} of the primary's {@code handle}.
+         * Throws {@link io.slabforge.SlabException} if the slot holds an ordinal outside the enum (written by native code or through {@code segment}).
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code kind}
+         */
+        public Kind kind(long handle) {
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
+        }
+
+        /**
+         * Writes {@code kind} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value, not null
+         */
+        public void kind(long handle, Kind value) {
+            if (value == null) {
+                throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
+            }
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
+        }
+
+        /**
+         * Reads {@code hits} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code hits}
+         */
+        public int hits(long handle) {
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
+        }
+
+        /**
+         * Writes {@code hits} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void hits(long handle, int value) {
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code hits} of the {@link KitchenSink} of the primary's {@code handle} with volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @return the value
+         */
+        public int hitsVolatile(long handle) {
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
+        }
+
+        /**
+         * Writes {@code hits} of the {@link KitchenSink} of the primary's {@code handle} with volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void hitsVolatile(long handle, int value) {
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code hits} of the {@link KitchenSink} of the primary's {@code handle} with acquire semantics: later reads and writes of this thread
+         * are not reordered before it.
+         * @param handle a live handle of the primary cache
+         * @return the value
+         */
+        public int hitsAcquire(long handle) {
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
+        }
+
+        /**
+         * Writes {@code hits} of the {@link KitchenSink} of the primary's {@code handle} with release semantics: earlier reads and writes of this
+         * thread are not reordered after it.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void hitsRelease(long handle, int value) {
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
+        }
+
+        /**
+         * Atomically sets {@code hits} of the {@link KitchenSink} of the primary's {@code handle} to {@code value} if it is {@code expected}, with
+         * volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @param expected the value expected in the slot
+         * @param value the new value
+         * @return {@code true} if the value was set
+         */
+        public boolean hitsCompareAndSet(long handle, int expected, int value) {
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
+        }
+
+        /**
+         * Atomically adds {@code delta} to {@code hits} of the {@link KitchenSink} of the primary's {@code handle}, with volatile semantics.
+         * @param handle a live handle of the primary cache
+         * @param delta the value to add
+         * @return the value before the addition
+         */
+        public int hitsGetAndAdd(long handle, int delta) {
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
+        }
+
+        /**
+         * Reads element {@code index} of {@code samples} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param index the element index, from 0 to 3
+         * @return the element
+         * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
+         */
+        public int samples(long handle, int index) {
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
+        }
+
+        /**
+         * Writes element {@code index} of {@code samples} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param index the element index, from 0 to 3
+         * @param value the new element
+         * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
+         */
+        public void samples(long handle, int index, int value) {
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
+        }
+
+        /**
+         * Copies {@code samples} of the {@link KitchenSink} of the primary's {@code handle} into a new array.
+         * @param handle a live handle of the primary cache
+         * @return a new array of 4 elements
+         */
+        public int[] samples(long handle) {
+            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+        }
+
+        /**
+         * Copies {@code value} into {@code samples} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value exactly 4 elements
+         * @throws IllegalArgumentException if {@code value} does not have 4 elements
+         */
+        public void samples(long handle, int[] value) {
+            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
+        }
+
+        /**
+         * The 16 bytes of {@code samples} of the {@link KitchenSink} of the primary's {@code handle}, as a segment of the slot (for bulk and native access).
+         * Always validates the handle; the view stays usable after the slot is freed, as {@code segment} does.
+         * @param handle a live handle of the primary cache
+         * @return a view of the array in the slot
+         */
+        public MemorySegment samplesSegment(long handle) {
+            return engine.segment(handle).asSlice(SAMPLES_OFFSET, 16L);
+        }
+
+        /**
+         * Reads {@code pos} of the {@link KitchenSink} of the primary's {@code handle}.
+         * Returns a new {@link Vec2} copied from the slot.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code pos}
+         */
+        public Vec2 pos(long handle) {
+            return new Vec2(
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
+        }
+
+        /**
+         * Writes {@code pos} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value, not null
+         */
+        public void pos(long handle, Vec2 value) {
+            if (value == null) {
+                throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
+            }
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
+        }
+
+        /**
+         * Reads {@code pos.x} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code pos.x}
+         */
+        public float posX(long handle) {
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
+        }
+
+        /**
+         * Writes {@code pos.x} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void posX(long handle, float value) {
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code pos.y} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code pos.y}
+         */
+        public float posY(long handle) {
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
+        }
+
+        /**
+         * Writes {@code pos.y} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void posY(long handle, float value) {
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
+        }
+
+        /**
+         * Reads element {@code index} of {@code flags} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param index the element index, from 0 to 2
+         * @return the element
+         * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
+         */
+        public boolean flags(long handle, int index) {
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
+        }
+
+        /**
+         * Writes element {@code index} of {@code flags} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param index the element index, from 0 to 2
+         * @param value the new element
+         * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
+         */
+        public void flags(long handle, int index, boolean value) {
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
+        }
+
+        /**
+         * Copies {@code flags} of the {@link KitchenSink} of the primary's {@code handle} into a new array.
+         * @param handle a live handle of the primary cache
+         * @return a new array of 3 elements
+         */
+        public boolean[] flags(long handle) {
+            return copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]);
+        }
+
+        /**
+         * Copies {@code value} into {@code flags} of the {@link KitchenSink} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value exactly 3 elements
+         * @throws IllegalArgumentException if {@code value} does not have 3 elements
+         */
+        public void flags(long handle, boolean[] value) {
+            copyIn(engine, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
+        }
+
+        /**
+         * The 3 bytes of {@code flags} of the {@link KitchenSink} of the primary's {@code handle}, as a segment of the slot (for bulk and native access).
+         * Always validates the handle; the view stays usable after the slot is freed, as {@code segment} does.
+         * @param handle a live handle of the primary cache
+         * @return a view of the array in the slot
+         */
+        public MemorySegment flagsSegment(long handle) {
+            return engine.segment(handle).asSlice(FLAGS_OFFSET, 3L);
+        }
+
+        /**
+         * Copies the column's {@link KitchenSink} of the primary's {@code handle} into a new record.
+         * @param handle a live handle of the primary cache
+         * @return a new KitchenSink
+         */
+        public KitchenSink get(long handle) {
+            return readSlot(engine, handle);
+        }
+
+        /**
+         * Overwrites the column's {@link KitchenSink} of the primary's {@code handle} with a copy of {@code value}.
+         * @param handle a live handle of the primary cache
+         * @param value the record to copy, not null
+         */
+        public void set(long handle, KitchenSink value) {
+            requireValid(value);
+            writeSlot(engine, handle, value);
+        }
+
+        /**
+         * A new flyweight over this column; point it with {@link Ref#wrap(long)} at a primary handle.
+         * @return a new {@code Ref} wrapping no slot yet
+         */
+        public Ref ref() {
+            return new Ref(engine);
+        }
+
+        /**
+         * A new flyweight over this column pointing at the primary's {@code handle}.
+         * @param handle a handle of the primary cache (validated on each access)
+         * @return a new {@code Ref}
+         */
+        public Ref ref(long handle) {
+            return new Ref(engine).wrap(handle);
+        }
+
+        /**
+         * The column slot of the primary's {@code handle}, {@link #SLOT_SIZE} bytes laid out as {@link #LAYOUT}.
+         * Always validates the handle.
+         * @param handle a live handle of the primary cache
+         * @return the column slot's memory
+         */
+        public MemorySegment segment(long handle) {
+            return engine.segment(handle);
+        }
+
+        /**
+         * Whether {@code handle} is a live handle of the primary (the column then has its slot).
+         * @param handle any long
+         * @return whether the primary's slot is allocated
+         */
+        public boolean isLive(long handle) {
+            return engine.isLive(handle);
+        }
+
+        /**
+         * The column's record and its primary's tag, for logs.
+         * @return the description
+         */
+        @Override
+        public String toString() {
+            return "KitchenSinkSlab.Column[com.example.KitchenSink, primary tag " + engine.tag() + "]";
         }
     }
 }

@@ -5,6 +5,8 @@ import io.slabforge.SlabCache;
 import io.slabforge.SlabStats;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
+import io.slabforge.internal.SlabCacheBase;
+import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
 import java.lang.foreign.MemoryLayout;
@@ -12,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import javax.annotation.processing.Generated;
 
@@ -41,7 +44,7 @@ import javax.annotation.processing.Generated;
  * sees the slot as the sender left it.
  */
 @Generated("io.slabforge.processor.SlabProcessor")
-public final class ParticleSlab implements SlabCache {
+public final class ParticleSlab extends SlabCacheBase {
     /**
      * The C layout of one {@link Particle} slot: components in declaration order at their natural alignment,
      * every padding explicit, trailing padding included; {@code LAYOUT.byteSize() == SLOT_SIZE} and
@@ -87,10 +90,8 @@ public final class ParticleSlab implements SlabCache {
 
     private static final long FLAGS_OFFSET = 28L;
 
-    private final SlabEngine engine;
-
     private ParticleSlab(SlabEngine engine) {
-        this.engine = engine;
+        super(engine);
     }
 
     /**
@@ -292,6 +293,27 @@ public final class ParticleSlab implements SlabCache {
     }
 
     /**
+     * Calls {@code action} with one {@link Ref} pointed at every live slot in turn, slab by slab in slot order,
+     * without validating each slot first: the fastest way to visit every Particle. {@code ref.handle()} is
+     * the slot's handle (to reach a column). The {@code Ref} is the same object at every step: copy
+     * values out, not the {@code Ref}.
+     *
+     * <pre>{@code
+     * double[] total = {0};
+     * slab.scan(r -> total[0] += r.x());
+     * }</pre>
+     *
+     * @param action what to do with each live slot
+     * @throws java.util.ConcurrentModificationException at the step after the action allocated or freed a slot
+     * of this cache (that call completed; the cache is consistent)
+     */
+    public void scan(Consumer<? super Ref> action) {
+        Objects.requireNonNull(action, "action is null");
+        Ref ref = new Ref(engine);
+        engine.scan(handle -> action.accept(ref.wrap(handle)));
+    }
+
+    /**
      * The slot itself, {@link #SLOT_SIZE} bytes laid out as {@link #LAYOUT}, for native calls and bulk
      * copies. Always validates the handle.
      * @param handle a live handle of this cache
@@ -409,6 +431,25 @@ public final class ParticleSlab implements SlabCache {
         engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
         engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
         return handle;
+    }
+
+    /**
+     * A column of {@link Particle} for every slot of {@code primary}: addressed and validated by its handles,
+     * zeroed when the primary allocates a slot, closed with it.
+     *
+     * <pre>{@code
+     * ParticleSlab.Column column = ParticleSlab.columnOf(orders);
+     * long h = orders.allocate();
+     * column.get(h);                    // a zeroed Particle
+     * }</pre>
+     *
+     * @param primary a generated cache, open; a {@code CONFINED} one from its thread
+     * @return the new column
+     * @throws IllegalArgumentException if {@code primary} is not a generated cache
+     * @throws IllegalStateException if it is closed
+     */
+    public static Column columnOf(SlabCache primary) {
+        return new Column(SlabColumns.attach(primary, GEOMETRY));
     }
 
     /**
@@ -696,6 +737,183 @@ public final class ParticleSlab implements SlabCache {
         public Particle toRecord() {
             long handle = handle();
             return readSlot(engine, handle);
+        }
+    }
+
+    /**
+     * A {@link Particle} for every slot of another cache (the primary), like an entity-component column or
+     * Rust's {@code SecondaryMap}: made by {@link ParticleSlab#columnOf}, addressed by the primary's handles and
+     * validated by its generations (a stale handle is an {@link io.slabforge.InvalidHandleException} here
+     * too). A column slot reads as zeros when the primary allocates its slot; its memory is taken and
+     * given back with the primary's slabs, and it closes with the primary. No allocate or free of its own.
+     * Thread rules and memory model are the primary's: a column of a {@code LOCKED} primary may be used
+     * from any thread, like the primary's fields.
+     *
+     * <pre>{@code
+     * ParticleSlab.Column column = ParticleSlab.columnOf(primary);
+     * column.set(handle, value);
+     * Particle copy = column.get(handle);
+     * }</pre>
+     */
+    public static final class Column {
+        private final SlabEngine engine;
+
+        private Column(SlabEngine engine) {
+            this.engine = engine;
+        }
+
+        /**
+         * Reads {@code x} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code x}
+         */
+        public double x(long handle) {
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
+        }
+
+        /**
+         * Writes {@code x} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void x(long handle, double value) {
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code y} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code y}
+         */
+        public double y(long handle) {
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
+        }
+
+        /**
+         * Writes {@code y} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void y(long handle, double value) {
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code z} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code z}
+         */
+        public double z(long handle) {
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
+        }
+
+        /**
+         * Writes {@code z} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void z(long handle, double value) {
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code id} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code id}
+         */
+        public int id(long handle) {
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
+        }
+
+        /**
+         * Writes {@code id} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void id(long handle, int value) {
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
+        }
+
+        /**
+         * Reads {@code flags} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @return the value of {@code flags}
+         */
+        public int flags(long handle) {
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
+        }
+
+        /**
+         * Writes {@code flags} of the {@link Particle} of the primary's {@code handle}.
+         * @param handle a live handle of the primary cache
+         * @param value the new value
+         */
+        public void flags(long handle, int value) {
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
+        }
+
+        /**
+         * Copies the column's {@link Particle} of the primary's {@code handle} into a new record.
+         * @param handle a live handle of the primary cache
+         * @return a new Particle
+         */
+        public Particle get(long handle) {
+            return readSlot(engine, handle);
+        }
+
+        /**
+         * Overwrites the column's {@link Particle} of the primary's {@code handle} with a copy of {@code value}.
+         * @param handle a live handle of the primary cache
+         * @param value the record to copy, not null
+         */
+        public void set(long handle, Particle value) {
+            Objects.requireNonNull(value, "value is null: a Particle record is required");
+            writeSlot(engine, handle, value);
+        }
+
+        /**
+         * A new flyweight over this column; point it with {@link Ref#wrap(long)} at a primary handle.
+         * @return a new {@code Ref} wrapping no slot yet
+         */
+        public Ref ref() {
+            return new Ref(engine);
+        }
+
+        /**
+         * A new flyweight over this column pointing at the primary's {@code handle}.
+         * @param handle a handle of the primary cache (validated on each access)
+         * @return a new {@code Ref}
+         */
+        public Ref ref(long handle) {
+            return new Ref(engine).wrap(handle);
+        }
+
+        /**
+         * The column slot of the primary's {@code handle}, {@link #SLOT_SIZE} bytes laid out as {@link #LAYOUT}.
+         * Always validates the handle.
+         * @param handle a live handle of the primary cache
+         * @return the column slot's memory
+         */
+        public MemorySegment segment(long handle) {
+            return engine.segment(handle);
+        }
+
+        /**
+         * Whether {@code handle} is a live handle of the primary (the column then has its slot).
+         * @param handle any long
+         * @return whether the primary's slot is allocated
+         */
+        public boolean isLive(long handle) {
+            return engine.isLive(handle);
+        }
+
+        /**
+         * The column's record and its primary's tag, for logs.
+         * @return the description
+         */
+        @Override
+        public String toString() {
+            return "ParticleSlab.Column[com.example.Particle, primary tag " + engine.tag() + "]";
         }
     }
 }

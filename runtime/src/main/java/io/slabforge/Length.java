@@ -7,12 +7,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Fixes the length of an array component of a {@link SlabType} record, so that it can be stored inline in the
- * slot like a C array member.
+ * Fixes the length of an array or {@code String} component of a {@link SlabType} record, so that it can be stored
+ * inline in the slot: an array like a C array member ({@code n} elements), a {@code String} like a C
+ * {@code char[n]} (at most {@code n} bytes of UTF-8, NUL-padded; longer values are refused).
  *
  * <pre>{@code
  * @SlabType(slabSize = 4096)
- * public record Quote(@Length(16) byte[] symbol, long price) {}
+ * public record Quote(@Length(16) byte[] raw, @Length(12) String symbol, long price) {}
  * }</pre>
  */
 @Documented
@@ -21,9 +22,9 @@ import java.lang.annotation.Target;
 public @interface Length {
 
     /**
-     * Number of elements stored inline; at least 1.
+     * Elements stored inline (an array), or the most UTF-8 bytes (a {@code String}); at least 1.
      *
-     * @return the fixed array length
+     * @return the fixed length
      */
     int value();
 }

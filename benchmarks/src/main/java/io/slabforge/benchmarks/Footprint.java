@@ -121,10 +121,8 @@ public final class Footprint {
             settle();
             long heap = heapUsed() - heap0;
             long rssGrowth = residentBytes() - rss0;
-            long reserved = store instanceof SlabforgeStore s ? s.reservedBytes()
-                    : store instanceof Slabforge64KStore s ? s.reservedBytes() : -1;
-            long rss = store instanceof SlabforgeStore s ? residentInMappingsHolding(s::address, live)
-                    : store instanceof Slabforge64KStore s ? residentInMappingsHolding(s::address, live) : rssGrowth;
+            long reserved = store instanceof SlabCacheStore s ? s.reservedBytes() : -1;
+            long rss = store instanceof SlabCacheStore s ? residentInMappingsHolding(s::address, live) : rssGrowth;
 
             long gcCount0 = gcCount();
             long gcMillis0 = gcMillis();

@@ -4,13 +4,18 @@ package io.slabforge.benchmarks;
  * {@code slabforge64k}: as {@link SlabforgeStore} with the defaults of {@code create()}, for {@link Particle64K}
  * (64 KiB slabs). Used by {@link Footprint} to show what a larger slab saves.
  */
-final class Slabforge64KStore implements ParticleStore {
-    private final Particle64KSlab slab = Particle64KSlab.create();
-    private final Particle64KSlab.Ref ref = slab.ref();
-    private final long[] handles;
+final class Slabforge64KStore extends SlabCacheStore {
+    private final Particle64KSlab slab;
+    private final Particle64KSlab.Ref ref;
 
     Slabforge64KStore(int capacity) {
-        handles = new long[capacity];
+        this(Particle64KSlab.create(), capacity);
+    }
+
+    private Slabforge64KStore(Particle64KSlab slab, int capacity) {
+        super(slab, capacity);
+        this.slab = slab;
+        this.ref = slab.ref();
     }
 
     @Override
@@ -24,11 +29,6 @@ final class Slabforge64KStore implements ParticleStore {
     }
 
     @Override
-    public void free(int slot) {
-        slab.free(handles[slot]);
-    }
-
-    @Override
     public double sumX(int count) {
         long[] all = handles;
         Particle64KSlab.Ref r = ref;
@@ -37,20 +37,5 @@ final class Slabforge64KStore implements ParticleStore {
             sum += r.wrap(all[i]).x();
         }
         return sum;
-    }
-
-    /** Bytes the cache holds from its memory provider. */
-    long reservedBytes() {
-        return slab.stats().reservedBytes();
-    }
-
-    /** Where the particle in {@code slot} lives in native memory. */
-    long address(int slot) {
-        return slab.segment(handles[slot]).address();
-    }
-
-    @Override
-    public void close() {
-        slab.close();
     }
 }

@@ -9,10 +9,9 @@ import io.slabforge.SlabSync;
  * {@code *Setters} peers, {@code allocate()} followed by one setter per field, as the floors fill their slots.
  * Scans walk a {@link ParticleSlab.Ref} flyweight.
  */
-final class SlabforgeStore implements ParticleStore {
+final class SlabforgeStore extends SlabCacheStore {
     private final ParticleSlab slab;
     private final ParticleSlab.Ref ref;
-    private final long[] handles;
     private final boolean setters;
 
     /** A store that allocates with {@code allocate(Particle)}. */
@@ -25,9 +24,13 @@ final class SlabforgeStore implements ParticleStore {
      *                {@code flags(h, v)} instead of {@code allocate(Particle)}
      */
     SlabforgeStore(int capacity, SlabSync sync, boolean checked, boolean setters) {
-        slab = ParticleSlab.builder().sync(sync).checked(checked).build();
+        this(ParticleSlab.builder().sync(sync).checked(checked).build(), capacity, setters);
+    }
+
+    private SlabforgeStore(ParticleSlab slab, int capacity, boolean setters) {
+        super(slab, capacity);
+        this.slab = slab;
         ref = slab.ref();
-        handles = new long[capacity];
         this.setters = setters;
     }
 
@@ -52,11 +55,6 @@ final class SlabforgeStore implements ParticleStore {
     }
 
     @Override
-    public void free(int slot) {
-        slab.free(handles[slot]);
-    }
-
-    @Override
     public double sumX(int count) {
         long[] all = handles;
         ParticleSlab.Ref r = ref;
@@ -67,18 +65,10 @@ final class SlabforgeStore implements ParticleStore {
         return sum;
     }
 
-    /** Bytes the cache holds from its memory provider. */
-    long reservedBytes() {
-        return slab.stats().reservedBytes();
-    }
-
-    /** Where the particle in {@code slot} lives in native memory. */
-    long address(int slot) {
-        return slab.segment(handles[slot]).address();
-    }
-
     @Override
-    public void close() {
-        slab.close();
+    public double scanX(int count) {
+        double[] sum = {0};
+        slab.scan(r -> sum[0] += r.x());
+        return sum[0];
     }
 }

@@ -18,13 +18,10 @@ import java.util.List;
 final class AccessorWriter {
 
     /** Where accessors are generated. */
-    enum Target { CACHE, REF, BOX }
+    enum Target { CACHE, REF, BOX, COLUMN }
 
-    /** Suffixes of the extra accessors of an {@code @Atomic} component, in generation order. */
-    static final List<String> ATOMIC_SUFFIXES =
-            List.of("Volatile", "Acquire", "Release", "CompareAndSet", "GetAndAdd");
     /** Suffix of an array component's segment view. */
-    static final String SEGMENT_SUFFIX = "Segment";
+    static final String SEGMENT_SUFFIX = Naming.SEGMENT_SUFFIX;
 
     private static final CodeBlock HANDLE = CodeBlock.of("handle");
 
@@ -49,6 +46,8 @@ final class AccessorWriter {
             ComponentType type = node.type();
             if (type instanceof ComponentType.ArrayType a) {
                 arrayAccessors(node, a, methods);
+            } else if (type instanceof ComponentType.StringType t) {
+                stringAccessors(node, t, methods);
             } else {
                 methods.add(getter(node));
                 methods.add(setter(node));
@@ -74,6 +73,7 @@ final class AccessorWriter {
             m.addJavadoc("Throws {@link io.slabforge.SlabException} if the slot holds an ordinal outside the enum"
                     + " (written by native code or through {@code segment}).\n");
         }
+        m.addJavadoc(renamed(node));
         handleParam(m);
         m.addJavadoc("@return the value of {@code $L}\n", dotted(node));
         return body(m, CodeBlock.builder().addStatement("return $L", code.read(node, HANDLE)).build()).build();
@@ -90,6 +90,49 @@ final class AccessorWriter {
         body.add(code.checks(node, CodeBlock.of("value")));
         body.add(code.write(node, HANDLE, CodeBlock.of("value")));
         return fluent(body(m, body.build())).build();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // @Length strings
+
+    private void stringAccessors(CachePlan.Node node, ComponentType.StringType string, List<MethodSpec> out) {
+        MethodSpec.Builder get = start(node.accessor()).returns(String.class)
+                .addJavadoc("Reads {@code $L} of $L: the UTF-8 bytes before the first NUL (at most $L).\n",
+                        dotted(node), subject(), string.length())
+                .addJavadoc(renamed(node));
+        handleParam(get);
+        get.addJavadoc("@return a new string (the only allocation)\n");
+        out.add(body(get, CodeBlock.builder().addStatement("return $L", code.read(node, HANDLE)).build()).build());
+
+        MethodSpec.Builder set = start(node.accessor())
+                .addJavadoc("Writes {@code $L} of $L as UTF-8, NUL-padded to $L bytes; allocates nothing.\n",
+                        dotted(node), subject(), string.length());
+        handleParam(set);
+        set.addParameter(CharSequence.class, "value")
+                .addJavadoc("@param value at most $L bytes of UTF-8, without U+0000, not null\n", string.length());
+        out.add(fluent(body(set, code.write(node, HANDLE, CodeBlock.of("value"))))
+                .addJavadoc("@throws IllegalArgumentException if {@code value} is longer than $L bytes of UTF-8 or"
+                        + " contains U+0000\n(the slot is unchanged)\n", string.length())
+                .build());
+
+        MethodSpec.Builder equal = start(node.accessor() + Naming.EQUALS_SUFFIX).returns(TypeName.BOOLEAN)
+                .addJavadoc("Whether {@code $L} of $L equals {@code value}, compared in the slot without"
+                        + " allocating.\n", dotted(node), subject());
+        handleParam(equal);
+        equal.addParameter(CharSequence.class, "value")
+                .addJavadoc("@param value the characters to compare with; null is never equal\n")
+                .addJavadoc("@return whether the stored string equals {@code value}\n");
+        out.add(body(equal, CodeBlock.builder().addStatement("return engine.stringEquals(handle, $N, $L, value)",
+                node.offsetConstant(), string.length()).build()).build());
+    }
+
+    /** The Javadoc sentence of an accessor renamed by {@link Naming#accessor}, else nothing. */
+    private static String renamed(CachePlan.Node node) {
+        if (!node.renamed()) {
+            return "";
+        }
+        String plain = node.accessor().substring(0, node.accessor().length() - Naming.RENAMED.length());
+        return "<p>Named {@code " + node.accessor() + "} because {@code " + plain + "} is a generated member.\n";
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -149,7 +192,8 @@ final class AccessorWriter {
     }
 
     private static CodeBlock elementOffset(CachePlan.Node node, ComponentType.ArrayType array) {
-        CodeBlock index = CodeBlock.of("checkIndex(index, $L, $S)", array.length(), String.join(".", node.path()));
+        CodeBlock index = CodeBlock.of("$T.checkIndex(index, $L, $S)", Names.SLAB_CHECKS, array.length(),
+                String.join(".", node.path()));
         if (array.element().size > 1) {
             index = CodeBlock.of("$L * $L", index, array.element().size);
         }
@@ -219,7 +263,7 @@ final class AccessorWriter {
 
     private MethodSpec.Builder start(String name) {
         MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(PUBLIC);
-        if (target == Target.CACHE) {
+        if (target == Target.CACHE || target == Target.COLUMN) {
             m.addParameter(long.class, "handle");
         }
         return m;
@@ -228,6 +272,8 @@ final class AccessorWriter {
     private void handleParam(MethodSpec.Builder m) {
         if (target == Target.CACHE) {
             m.addJavadoc("@param handle a live handle of this cache\n");
+        } else if (target == Target.COLUMN) {
+            m.addJavadoc("@param handle a live handle of the primary cache\n");
         }
     }
 
@@ -238,9 +284,9 @@ final class AccessorWriter {
         return m.addCode(statements);
     }
 
-    /** Setters return {@code this} on {@code Ref} and {@code Box}, nothing on the cache. */
+    /** Setters return {@code this} on {@code Ref} and {@code Box}, nothing on the cache and the column. */
     private MethodSpec.Builder fluent(MethodSpec.Builder m) {
-        if (target != Target.CACHE) {
+        if (target == Target.REF || target == Target.BOX) {
             m.returns(self).addStatement("return this")
                     .addJavadoc("@return this $L\n", self.simpleName());
         }
@@ -252,6 +298,7 @@ final class AccessorWriter {
             case CACHE -> "the {@link " + record + "} at {@code handle}";
             case REF -> "the {@link " + record + "} this {@code Ref} points at";
             case BOX -> "the {@link " + record + "} this {@code Box} owns";
+            case COLUMN -> "the {@link " + record + "} of the primary's {@code handle}";
         };
     }
 

@@ -6,10 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What the writers generate for one valid record: every stored value reachable from the record (its components and,
@@ -28,9 +26,10 @@ final class CachePlan {
      * @param offsetConstant the name of its {@code static final long} offset constant
      * @param atomic whether it is an {@code @Atomic} component (with volatile, acquire/release, CAS accessors)
      * @param children the fields of an embedded record, in declaration order; empty for any other type
+     * @param renamed whether the accessor took {@link Naming#RENAMED} because a generated member has the name
      */
     record Node(ComponentModel component, List<String> path, long offset, String accessor, String offsetConstant,
-                boolean atomic, List<Node> children) {
+                boolean atomic, List<Node> children, boolean renamed) {
 
         ComponentType type() {
             return component.type();
@@ -50,9 +49,6 @@ final class CachePlan {
 
     /** Gaps above this many bytes are cleared with one {@code fill}, smaller ones with {@link ZeroStore}s. */
     static final long MAX_STORED_GAP = 64;
-
-    static final Set<String> RESERVED_CONSTANTS = Set.of(
-            "LAYOUT", "SLOT_SIZE", "SLOT_ALIGNMENT", "SLAB_SIZE", "SLOTS_PER_SLAB", "GEOMETRY");
 
     final RecordModel model;
     final long slotSize;
@@ -75,7 +71,7 @@ final class CachePlan {
         this.slotAlignment = model.layout().alignment();
         this.slabSize = model.attributes().slabSize();
         this.slotsPerSlab = SlabGeometryMath.slotsPerSlab(slotSize, slotAlignment, slabSize);
-        RESERVED_CONSTANTS.forEach(constants::newName);
+        Naming.RESERVED_CONSTANTS.forEach(constants::newName);
         this.nodes = nodesOf(model, List.of(), "", 0);
         List<Gap> collected = new ArrayList<>();
         collectGaps(model.layout(), 0, collected);
@@ -108,20 +104,22 @@ final class CachePlan {
             ComponentModel component = field.component();
             List<String> path = new ArrayList<>(parentPath);
             path.add(component.name());
-            String accessor = prefix.isEmpty() ? component.name() : prefix + capitalize(component.name());
+            String accessor = Naming.accessor(prefix, component.name());
+            boolean renamed = !accessor.equals(prefix.isEmpty() ? component.name()
+                    : prefix + Naming.capitalize(component.name()));
             long offset = base + field.offset();
-            String upper = path.stream().map(CachePlan::upperSnake).collect(Collectors.joining("_"));
-            String offsetConstant = constants.newName(upper + "_OFFSET");
+            String offsetConstant = constants.newName(Naming.offsetConstant(path));
             List<Node> children = List.of();
             if (component.type() instanceof ComponentType.Embedded e) {
                 children = nodesOf(e.record(), path, accessor, offset);
             } else if (component.type() instanceof ComponentType.EnumType e) {
                 enumValues.computeIfAbsent(e.type(),
-                        t -> constants.newName(upperSnake(String.join("", t.simpleNames())) + "_VALUES"));
+                        t -> constants.newName(Naming.upperSnake(String.join("", t.simpleNames())) + "_VALUES"));
             } else if (component.type() instanceof ComponentType.ArrayType a) {
                 arrayElements.add(a.element());
             }
-            result.add(new Node(component, List.copyOf(path), offset, accessor, offsetConstant, component.atomic(), children));
+            result.add(new Node(component, List.copyOf(path), offset, accessor, offsetConstant, component.atomic(), children,
+                    renamed));
         }
         return List.copyOf(result);
     }
@@ -163,22 +161,5 @@ final class CachePlan {
             out.add(node);
             addAll(node.children(), out);
         }
-    }
-
-    static String capitalize(String name) {
-        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
-    }
-
-    /** {@code posX} to {@code POS_X}. */
-    static String upperSnake(String camel) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < camel.length(); i++) {
-            char c = camel.charAt(i);
-            if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(camel.charAt(i - 1))) {
-                out.append('_');
-            }
-            out.append(c);
-        }
-        return out.toString().toUpperCase(Locale.ROOT);
     }
 }

@@ -78,6 +78,27 @@ sealed interface ComponentType {
         }
     }
 
+    /**
+     * A {@code @Length(n) String}: at most {@code length} bytes of UTF-8, NUL-padded, like a C {@code char[n]};
+     * the setters take any {@code CharSequence}.
+     */
+    record StringType(int length) implements ComponentType {
+        @Override
+        public long size() {
+            return length;
+        }
+
+        @Override
+        public long alignment() {
+            return 1;
+        }
+
+        @Override
+        public TypeName javaType() {
+            return ClassName.get(String.class);
+        }
+    }
+
     /** Another {@code @SlabType} record embedded inline, like a C struct member. */
     record Embedded(RecordModel record) implements ComponentType {
         @Override

@@ -107,6 +107,10 @@ final class ConstantsWriter {
             return CodeBlock.of("$T.sequenceLayout($L, $T.$L).withName($S)", MEMORY_LAYOUT, a.length(), VALUE_LAYOUT,
                     a.element().layoutConstant, component.name());
         }
+        if (type instanceof ComponentType.StringType t) {
+            return CodeBlock.of("$T.sequenceLayout($L, $T.JAVA_BYTE).withName($S)", MEMORY_LAYOUT, t.length(),
+                    VALUE_LAYOUT, component.name());
+        }
         return layout(((ComponentType.Embedded) type).record(), component.name());
     }
 }

@@ -2,21 +2,21 @@ package io.slabforge.processor;
 
 import static io.slabforge.processor.Names.OBJECTS;
 import static io.slabforge.processor.Names.SLAB_ENGINE;
-import static io.slabforge.processor.Names.SLAB_EXCEPTION;
 import static io.slabforge.processor.Names.VALUE_LAYOUT;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.STATIC;
 
 import com.palantir.javapoet.ArrayTypeName;
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import com.palantir.javapoet.TypeVariableName;
 
-/** Writes the private static helpers the accessors share: whole-record copies, padding, checks, array copies. */
+/**
+ * Writes the private static helpers the accessors share: whole-record copies, padding, the record check, array
+ * copies. The checks that do not depend on the record ({@code checkIndex}, {@code badArray}, {@code enumAt}) are
+ * the runtime's {@code io.slabforge.internal.SlabChecks}.
+ */
 final class HelpersWriter {
     private static final CodeBlock HANDLE = CodeBlock.of("handle");
 
@@ -63,12 +63,7 @@ final class HelpersWriter {
                     .addCode(checks.build())
                     .build());
         }
-        if (!plan.enumValues.isEmpty()) {
-            type.addMethod(enumAt());
-        }
         if (!plan.arrayElements.isEmpty()) {
-            type.addMethod(checkIndex());
-            type.addMethod(badArray());
             for (Scalar element : plan.arrayElements) {
                 type.addMethod(copyOut(element));
                 type.addMethod(copyIn(element));
@@ -126,58 +121,6 @@ final class HelpersWriter {
         return m.build();
     }
 
-    private static MethodSpec enumAt() {
-        TypeVariableName e = TypeVariableName.get("E", ParameterizedTypeName.get(ClassName.get(Enum.class),
-                TypeVariableName.get("E")));
-        return MethodSpec.methodBuilder("enumAt")
-                .addModifiers(PRIVATE, STATIC)
-                .addTypeVariable(e)
-                .returns(e)
-                .addParameter(ArrayTypeName.of(e), "values")
-                .addParameter(int.class, "ordinal")
-                .addParameter(String.class, "name")
-                .beginControlFlow("if (ordinal < 0 || ordinal >= values.length)")
-                .addStatement("throw new $T(name + $S + ordinal + $S\n+ values.getClass().getComponentType()"
-                                + ".getSimpleName() + $S + values.length\n+ $S)",
-                        SLAB_EXCEPTION, " holds ordinal ", ", but ", " has only ", " constants; was the slot"
-                                + " written through segment(handle) or by native code?")
-                .endControlFlow()
-                .addStatement("return values[ordinal]")
-                .build();
-    }
-
-    private static MethodSpec checkIndex() {
-        return MethodSpec.methodBuilder("checkIndex")
-                .addModifiers(PRIVATE, STATIC)
-                .returns(long.class)
-                .addParameter(int.class, "index")
-                .addParameter(int.class, "length")
-                .addParameter(String.class, "name")
-                .beginControlFlow("if (index < 0 || index >= length)")
-                .addStatement("throw new $T($S + index + $S + name + $S + length + $S)",
-                        IndexOutOfBoundsException.class, "index ", " is out of bounds for ", " of @Length(", ")")
-                .endControlFlow()
-                .addStatement("return index")
-                .build();
-    }
-
-    private static MethodSpec badArray() {
-        return MethodSpec.methodBuilder("badArray")
-                .addModifiers(PRIVATE, STATIC)
-                .returns(RuntimeException.class)
-                .addParameter(String.class, "name")
-                .addParameter(Object.class, "array")
-                .addParameter(int.class, "length")
-                .beginControlFlow("if (array == null)")
-                .addStatement("return new $T(name + $S + length + $S)", NullPointerException.class,
-                        " is null; a slot stores exactly ", " elements inline")
-                .endControlFlow()
-                .addStatement("return new $T(name + $S + $T.getLength(array) + $S + length + $S + length)",
-                        IllegalArgumentException.class, " has ", java.lang.reflect.Array.class,
-                        " elements; @Length(", ") needs exactly ")
-                .build();
-    }
-
     private static MethodSpec copyOut(Scalar element) {
         TypeName array = ArrayTypeName.of(element.type);
         MethodSpec.Builder m = MethodSpec.methodBuilder("copyOut")
@@ -209,7 +152,7 @@ final class HelpersWriter {
                 .addParameter(int.class, "length")
                 .addParameter(String.class, "name")
                 .beginControlFlow("if (array == null || array.length != length)")
-                .addStatement("throw badArray(name, array, length)")
+                .addStatement("throw $T.badArray(name, array, length)", Names.SLAB_CHECKS)
                 .endControlFlow();
         if (element.bulkCopyable()) {
             m.addStatement("engine.copyIn(GEOMETRY, handle, offset, $T.$L, array, length)", VALUE_LAYOUT,

@@ -119,7 +119,7 @@ final class ModelReader {
             case ANNOTATION_TYPE -> "an annotation interface";
             default -> "a class";
         };
-        diagnostics.error(type, "@SlabType applies to records only; " + type.getSimpleName() + " is " + kind
+        diagnostics.error(type, Rule.RECORD_KIND, "@SlabType applies to records only; " + type.getSimpleName() + " is " + kind
                 + ": declare it as a record of primitives, enums, @Length arrays and @SlabType records");
         return false;
     }
@@ -130,7 +130,7 @@ final class ModelReader {
         if (name.isEmpty() || SourceVersion.isIdentifier(name) && !SourceVersion.isKeyword(name)) {
             return true;
         }
-        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), "cacheName \"" + name
+        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), Rule.CACHE_NAME, "cacheName \"" + name
                 + "\" is not a valid Java class name; use a name such as " + type.getSimpleName() + "Cache");
         return false;
     }
@@ -141,7 +141,7 @@ final class ModelReader {
         }
         String params = type.getTypeParameters().stream().map(p -> p.getSimpleName().toString())
                 .collect(Collectors.joining(", ", "<", ">"));
-        diagnostics.error(type, "generic record " + type.getSimpleName() + params
+        diagnostics.error(type, Rule.GENERIC, "generic record " + type.getSimpleName() + params
                 + " is not supported: type parameters have no fixed layout; declare a record per concrete type");
         return false;
     }
@@ -158,10 +158,12 @@ final class ModelReader {
         ComponentType componentType;
         if (type.getKind() == TypeKind.ARRAY) {
             componentType = readArray(component, (ArrayType) type, length, diagnostics);
+        } else if (length != null && isString(type)) {
+            componentType = readString(component, length, diagnostics);
         } else {
             if (length != null) {
-                diagnostics.error(component, "@Length applies to array components only; component " + name
-                        + " has type " + describe(type) + ": remove @Length");
+                diagnostics.error(component, Rule.LENGTH, "@Length applies to array and String components only; component "
+                        + name + " has type " + describe(type) + ": remove @Length");
                 return null;
             }
             componentType = readScalarOrDeclared(component, type, context, diagnostics);
@@ -171,7 +173,7 @@ final class ModelReader {
         }
         if (atomic && !(componentType instanceof ComponentType.Primitive p
                 && (p.scalar() == Scalar.INT || p.scalar() == Scalar.LONG))) {
-            diagnostics.error(component, "@Atomic applies to int and long components only; component " + name
+            diagnostics.error(component, Rule.ATOMIC, "@Atomic applies to int and long components only; component " + name
                     + " has type " + describe(type) + ": remove @Atomic or use int or long");
             return null;
         }
@@ -186,12 +188,12 @@ final class ModelReader {
         }
         String name = component.getSimpleName().toString();
         if (type.getKind() == TypeKind.TYPEVAR) {
-            diagnostics.error(component, "component " + name + " has type " + type
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + type
                     + ", a type variable, which has no fixed layout; use a concrete type");
             return null;
         }
         if (type.getKind() != TypeKind.DECLARED) {
-            diagnostics.error(component, "component " + name + " has type " + describe(type)
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
                     + ", which has no fixed layout; use a primitive, an enum, a @Length array or a @SlabType record");
             return null;
         }
@@ -209,7 +211,7 @@ final class ModelReader {
         String fix;
         if (qualified.equals("java.lang.String")) {
             problem = "which has no fixed size";
-            fix = "use @Length(n) byte[] or char[]";
+            fix = "use @Length(n) String (at most n bytes of UTF-8, stored inline)";
         } else if (BOXED.contains(qualified)) {
             problem = "a boxed primitive, which may be null and has no inline layout";
             fix = "use " + types.unboxedType(type) + " instead";
@@ -223,9 +225,35 @@ final class ModelReader {
             problem = "a class, which has no fixed layout";
             fix = "use a primitive, an enum, a @Length array or a @SlabType record";
         }
-        diagnostics.error(component, "component " + name + " has type " + describe(type) + ", " + problem + "; "
+        diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type) + ", " + problem + "; "
                 + fix);
         return null;
+    }
+
+    private static boolean isString(TypeMirror type) {
+        return type.getKind() == TypeKind.DECLARED && ((TypeElement) ((DeclaredType) type).asElement())
+                .getQualifiedName().contentEquals("java.lang.String");
+    }
+
+    private ComponentType readString(RecordComponentElement component, AnnotationMirror length,
+                                     Diagnostics diagnostics) {
+        Integer n = lengthValue(component, length, diagnostics);
+        return n == null ? null : new ComponentType.StringType(n);
+    }
+
+    /** The {@code @Length} value, at least 1; null (reported, or malformed and reported by javac) otherwise. */
+    private static Integer lengthValue(RecordComponentElement component, AnnotationMirror length,
+                                       Diagnostics diagnostics) {
+        AnnotationValue value = annotationValue(length, "value");
+        if (value == null || !(value.getValue() instanceof Integer n)) {
+            return null; // javac reports the malformed annotation itself
+        }
+        if (n <= 0) {
+            diagnostics.error(component, length, value, Rule.LENGTH, "@Length(" + n + ") on component "
+                    + component.getSimpleName() + " must be at least 1");
+            return null;
+        }
+        return n;
     }
 
     private ComponentType readArray(RecordComponentElement component, ArrayType type, AnnotationMirror length,
@@ -237,39 +265,31 @@ final class ModelReader {
                     + " cannot be resolved");
         }
         if (elementType.getKind() == TypeKind.ARRAY) {
-            diagnostics.error(component, "component " + name + " has type " + describe(type)
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
                     + ", a multi-dimensional array; use one @Length(rows * columns) array and index it yourself");
             return null;
         }
         Scalar element = Scalar.of(elementType.getKind());
         if (element == null) {
-            diagnostics.error(component, "component " + name + " has type " + describe(type)
+            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
                     + ", an array of " + describe(elementType) + "; only arrays of primitives can be stored inline"
                     + " (use an array per field, or a separate cache and a long[] of handles)");
             return null;
         }
         if (length == null) {
-            diagnostics.error(component, "array component " + name + " needs @Length(n): a slot has a fixed size,"
+            diagnostics.error(component, Rule.LENGTH, "array component " + name + " needs @Length(n): a slot has a fixed size,"
                     + " so the array's length must be fixed at compile time");
             return null;
         }
-        AnnotationValue value = annotationValue(length, "value");
-        if (value == null || !(value.getValue() instanceof Integer n)) {
-            return null; // javac reports the malformed annotation itself
-        }
-        if (n <= 0) {
-            diagnostics.error(component, length, value, "@Length(" + n + ") on component " + name
-                    + " must be at least 1");
-            return null;
-        }
-        return new ComponentType.ArrayType(element, n);
+        Integer n = lengthValue(component, length, diagnostics);
+        return n == null ? null : new ComponentType.ArrayType(element, n);
     }
 
     private ComponentType readEmbedded(RecordComponentElement component, TypeElement record, Context context,
                                        Diagnostics diagnostics) {
         String name = component.getSimpleName().toString();
         if (slabTypeMirror(record) == null) {
-            diagnostics.error(component, "component " + name + " has type " + record.getSimpleName()
+            diagnostics.error(component, Rule.EMBEDDED, "component " + name + " has type " + record.getSimpleName()
                     + ", a record without @SlabType; annotate " + record.getSimpleName() + " with @SlabType to embed it");
             return null;
         }
@@ -281,11 +301,11 @@ final class ModelReader {
             if (record.equals(context.top)) {
                 if (!context.cycleReported) {
                     context.cycleReported = true;
-                    context.topDiagnostics.error(context.top, record.getSimpleName() + " embeds itself: " + cycle
+                    context.topDiagnostics.error(context.top, Rule.CYCLE, record.getSimpleName() + " embeds itself: " + cycle
                             + "; a slot cannot contain itself: hold a long handle of a separate cache instead");
                 }
             } else {
-                diagnostics.error(component, record.getSimpleName() + " embeds itself: " + cycle);
+                diagnostics.error(component, Rule.CYCLE, record.getSimpleName() + " embeds itself: " + cycle);
             }
             return null;
         }
@@ -293,13 +313,9 @@ final class ModelReader {
         RecordModel model = read(record, context, nested);
         if (model == null) {
             if (!context.cycleReported) {
-                String cause = nested.firstError();
-                int innermost = cause.lastIndexOf(CANNOT_LAY_OUT);
-                if (innermost >= 0) {
-                    cause = cause.substring(innermost + CANNOT_LAY_OUT.length());
-                }
-                diagnostics.error(component, "component " + name + " embeds " + record.getSimpleName()
-                        + CANNOT_LAY_OUT + cause);
+                String cause = nested.firstError().cause();
+                diagnostics.errorCausedBy(component, Rule.EMBEDDED, "component " + name + " embeds "
+                        + record.getSimpleName() + CANNOT_LAY_OUT + cause, cause);
             }
             return null;
         }

@@ -12,6 +12,11 @@ final class Names {
     static final ClassName SLAB_GEOMETRY = ClassName.get("io.slabforge.internal", "SlabGeometry");
     static final ClassName SLAB_BUILDER = ClassName.get("io.slabforge.internal", "SlabBuilder");
     static final ClassName SLAB_BOX = ClassName.get("io.slabforge.internal", "SlabBox");
+    static final ClassName SLAB_CACHE_BASE = ClassName.get("io.slabforge.internal", "SlabCacheBase");
+    static final ClassName SLAB_COLUMNS = ClassName.get("io.slabforge.internal", "SlabColumns");
+    static final ClassName SLAB_CHECKS = ClassName.get("io.slabforge.internal", "SlabChecks");
+    static final ClassName SLAB_STRINGS = ClassName.get("io.slabforge.internal", "SlabStrings");
+    static final ClassName CONSUMER = ClassName.get("java.util.function", "Consumer");
     static final ClassName SLAB_STATS = ClassName.get("io.slabforge", "SlabStats");
     static final ClassName SLAB_CACHE = ClassName.get("io.slabforge", "SlabCache");
     static final ClassName SLAB_EXCEPTION = ClassName.get("io.slabforge", "SlabException");

@@ -148,13 +148,17 @@ public final class SlabProcessor extends AbstractProcessor {
             return;
         }
         RecordModel model = reader.read(type, diagnostics);
-        if (model == null || !new Validator(elements, diagnostics).validate(model)) {
+        if (model == null) {
+            Validator.checkAttributeValues(type, diagnostics); // every error in one compile
+            return;
+        }
+        if (!new Validator(elements, diagnostics).validate(model)) {
             return;
         }
         String cacheName = model.cacheType().canonicalName();
         String previous = generated.putIfAbsent(cacheName, type.getQualifiedName().toString());
         if (previous != null) {
-            diagnostics.error(type, model.attributes().mirror(), model.attributes().cacheNameValue(),
+            diagnostics.error(type, model.attributes().mirror(), model.attributes().cacheNameValue(), Rule.CACHE_NAME,
                     "the generated class name " + cacheName + " is already taken by the cache of " + previous
                             + "; set @SlabType(cacheName = \"...\") to another name");
             return;
@@ -163,7 +167,7 @@ public final class SlabProcessor extends AbstractProcessor {
         try {
             file.writeTo(processingEnv.getFiler());
         } catch (IOException e) {
-            diagnostics.error(type, "could not write " + cacheName + ": " + e.getMessage());
+            diagnostics.error(type, Rule.WRITE, "could not write " + cacheName + ": " + e.getMessage());
         }
     }
 

@@ -30,13 +30,16 @@ final class SlotCode {
             return get(p.scalar(), handle, CodeBlock.of("$N", node.offsetConstant()));
         }
         if (type instanceof ComponentType.EnumType e) {
-            return CodeBlock.of("enumAt($N, $L, $S)", plan.enumValues.get(e.type()),
+            return CodeBlock.of("$T.enumAt($N, $L, $S)", Names.SLAB_CHECKS, plan.enumValues.get(e.type()),
                     readOrdinal(e, handle, CodeBlock.of("$N", node.offsetConstant())),
                     node.displayName(plan.model.simpleName()));
         }
         if (type instanceof ComponentType.ArrayType a) {
             return CodeBlock.of("copyOut(engine, $L, $N, new $T[$L])", handle, node.offsetConstant(),
                     a.element().type, a.length());
+        }
+        if (type instanceof ComponentType.StringType t) {
+            return CodeBlock.of("engine.getString($L, $N, $L)", handle, node.offsetConstant(), t.length());
         }
         ComponentType.Embedded e = (ComponentType.Embedded) type;
         CodeBlock arguments = node.children().stream().map(n -> read(n, handle, true))
@@ -93,6 +96,10 @@ final class SlotCode {
             return CodeBlock.builder().addStatement("copyIn(engine, $L, $L, $L, $L, $S)", handle, offset, value,
                     a.length(), node.displayName(plan.model.simpleName())).build();
         }
+        if (type instanceof ComponentType.StringType t) {
+            return CodeBlock.builder().addStatement("engine.setString($L, $L, $L, $L, $S)", handle, offset,
+                    t.length(), value, node.displayName(plan.model.simpleName())).build();
+        }
         CodeBlock.Builder code = CodeBlock.builder();
         for (CachePlan.Node child : node.children()) {
             code.add(write(child, handle, CodeBlock.of("$L.$N()", value, child.component().name())));
@@ -124,8 +131,10 @@ final class SlotCode {
                     .endControlFlow();
         } else if (type instanceof ComponentType.ArrayType a) {
             code.beginControlFlow("if ($L == null || $L.length != $L)", value, value, a.length())
-                    .addStatement("throw badArray($S, $L, $L)", name, value, a.length())
+                    .addStatement("throw $T.badArray($S, $L, $L)", Names.SLAB_CHECKS, name, value, a.length())
                     .endControlFlow();
+        } else if (type instanceof ComponentType.StringType t) {
+            code.addStatement("$T.check($L, $L, $S)", Names.SLAB_STRINGS, value, t.length(), name);
         } else if (type instanceof ComponentType.Embedded) {
             code.beginControlFlow("if ($L == null)", value)
                     .addStatement("throw new $T($S)", NullPointerException.class,

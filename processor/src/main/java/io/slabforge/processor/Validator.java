@@ -28,19 +28,6 @@ import javax.lang.model.util.Elements;
  */
 final class Validator {
 
-    /** Methods of the generated classes (and {@code Object}) that a component accessor must not redeclare. */
-    static final Set<String> RESERVED = Set.of(
-            // cache
-            "allocate", "tryAllocate", "free", "isLive", "get", "set", "ref", "box", "segment", "forEach",
-            "liveCount", "stats", "close", "create", "builder", "isDirect", "describe",
-            // Ref and Box
-            "wrap", "handle", "toRecord", "isClosed",
-            // private helpers of the cache, called unqualified from Ref and Box
-            "readSlot", "writeSlot", "allocateCopy", "zeroPadding", "requireValid", "enumAt", "checkIndex", "badArray", "copyIn",
-            "copyOut",
-            // java.lang.Object
-            "equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
-
     /** Put on the record (or an enclosing element) to silence the reordering warning. */
     static final String SUPPRESS_LAYOUT = "slabforge.layout";
 
@@ -56,7 +43,9 @@ final class Validator {
     boolean validate(RecordModel model) {
         int before = diagnostics.errorCount();
         boolean alignOk = checkAlign(model);
-        boolean slotOk = checkSlotSize(model) & checkSlotAlignment(model, alignOk);
+        boolean sizeOk = checkSlotSize(model);
+        boolean alignmentOk = checkSlotAlignment(model, alignOk); // reported even when the size is wrong too
+        boolean slotOk = sizeOk && alignmentOk;
         if (checkSlabSizeValue(model) && slotOk) {
             checkSlabSizeFits(model);
         }
@@ -77,7 +66,7 @@ final class Validator {
         if (release >= 22) {
             return true;
         }
-        diagnostics.error(type, "Slabforge caches use the FFM API (java.lang.foreign) of Java 22+, but this"
+        diagnostics.error(type, Rule.RELEASE, "Slabforge caches use the FFM API (java.lang.foreign) of Java 22+, but this"
                 + " compilation targets Java " + release + "; compile with --release 22 or later");
         return false;
     }
@@ -100,7 +89,7 @@ final class Validator {
      */
     static boolean checkReachable(TypeElement type, Diagnostics diagnostics) {
         if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-            diagnostics.error(type, "record " + type.getSimpleName() + " is local; the generated cache cannot"
+            diagnostics.error(type, Rule.REACHABLE, "record " + type.getSimpleName() + " is local; the generated cache cannot"
                     + " reach it: declare it at top level or as a member of a class");
             return false;
         }
@@ -109,7 +98,7 @@ final class Validator {
                 String where = e == type ? "record " + type.getSimpleName() + " is private"
                         : type.getSimpleName() + " is nested in the private " + kindName(e) + " "
                         + e.getSimpleName();
-                diagnostics.error(type, where + "; the generated " + cacheSimpleName(type)
+                diagnostics.error(type, Rule.REACHABLE, where + "; the generated " + cacheSimpleName(type)
                         + " cannot reach it: make it package-private or public");
                 return false;
             }
@@ -149,7 +138,7 @@ final class Validator {
         if (size >= MIN_SLOT_SIZE) {
             return true;
         }
-        diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + size + " byte"
+        diagnostics.error(model.element(), Rule.SLOT_SIZE, "slot of " + model.simpleName() + " is " + size + " byte"
                 + (size == 1 ? "" : "s") + "; a slot needs at least " + MIN_SLOT_SIZE + " bytes to hold the"
                 + " free-list link: add components or set align = 4");
         return false;
@@ -164,20 +153,33 @@ final class Validator {
         }
         long natural = model.layout().naturalAlignment();
         long suggestion = Math.max(natural, MIN_SLOT_ALIGNMENT);
+        if (!checkAlignValue(model.element(), a, suggestion, diagnostics)) {
+            return false;
+        }
+        if (align < natural) {
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align + " is below the"
+                    + " natural alignment " + natural + " of " + model.simpleName() + "; use align = " + suggestion
+                    + " or more, or align = 0");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code align} alone: not negative, a power of two. */
+    private static boolean checkAlignValue(Element element, SlabTypeAttributes a, long suggestion,
+                                           Diagnostics diagnostics) {
+        int align = a.align();
+        if (a.alignValue() == null || align == 0) {
+            return true;
+        }
         if (align < 0) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is negative; use"
+            diagnostics.error(element, a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align + " is negative; use"
                     + " align = 0 for the natural alignment, or a power of two of at least " + suggestion);
             return false;
         }
         if (!isPowerOfTwo(align)) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align
+            diagnostics.error(element, a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align
                     + " is not a power of two; use " + Math.max(nextPowerOfTwo(align), suggestion));
-            return false;
-        }
-        if (align < natural) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + align + " is below the"
-                    + " natural alignment " + natural + " of " + model.simpleName() + "; use align = " + suggestion
-                    + " or more, or align = 0");
             return false;
         }
         return true;
@@ -194,11 +196,11 @@ final class Validator {
         }
         SlabTypeAttributes a = model.attributes();
         if (a.alignValue() != null && a.align() != 0) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), "align " + a.align() + " is below the"
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Rule.SLOT_ALIGNMENT, "align " + a.align() + " is below the"
                     + " minimum slot alignment " + MIN_SLOT_ALIGNMENT + ": the free-list link is an aligned int;"
                     + " use align = " + MIN_SLOT_ALIGNMENT);
         } else {
-            diagnostics.error(model.element(), "slot alignment of " + model.simpleName() + " is " + alignment
+            diagnostics.error(model.element(), Rule.SLOT_ALIGNMENT, "slot alignment of " + model.simpleName() + " is " + alignment
                     + "; slots must be at least " + MIN_SLOT_ALIGNMENT + "-aligned to hold the free-list link:"
                     + " add align = " + MIN_SLOT_ALIGNMENT + " to @SlabType");
         }
@@ -210,27 +212,44 @@ final class Validator {
 
     /** {@code slabSize} alone: positive, a power of two, at most the maximum. */
     private boolean checkSlabSizeValue(RecordModel model) {
-        SlabTypeAttributes a = model.attributes();
+        return checkSlabSizeValue(model.element(), model.attributes(), model.layout().size(),
+                model.layout().alignment(), diagnostics);
+    }
+
+    /**
+     * The checks of the {@code @SlabType} values that need no layout, for a record whose components have errors
+     * (so that one compile reports every error it can): {@code slabSize} and {@code align} values.
+     */
+    static void checkAttributeValues(TypeElement type, Diagnostics diagnostics) {
+        javax.lang.model.element.AnnotationMirror mirror = ModelReader.slabTypeMirror(type);
+        if (mirror == null) {
+            return;
+        }
+        SlabTypeAttributes a = SlabTypeAttributes.read(mirror);
+        checkSlabSizeValue(type, a, MIN_SLOT_SIZE, MIN_SLOT_ALIGNMENT, diagnostics);
+        checkAlignValue(type, a, MIN_SLOT_ALIGNMENT, diagnostics);
+    }
+
+    private static boolean checkSlabSizeValue(Element element, SlabTypeAttributes a, long slotSize, long alignment,
+                                              Diagnostics diagnostics) {
         long slabSize = a.slabSize();
-        long needed = Math.max(minimumSlabBytes(Math.max(model.layout().size(), MIN_SLOT_SIZE),
-                Math.max(model.layout().alignment(), MIN_SLOT_ALIGNMENT)), SlabTypeAttributes.DEFAULT_SLAB_SIZE);
+        long needed = Math.max(minimumSlabBytes(Math.max(slotSize, MIN_SLOT_SIZE),
+                Math.max(alignment, MIN_SLOT_ALIGNMENT)), SlabTypeAttributes.DEFAULT_SLAB_SIZE);
         long fallback = Math.min(nextPowerOfTwo(needed), MAX_SLAB_SIZE);
+        String problem = null;
         if (slabSize <= 0) {
-            slabSizeError(model, "slabSize " + slabSize + " is not positive; use a power of two such as "
-                    + fallback);
-            return false;
+            problem = "slabSize " + slabSize + " is not positive; use a power of two such as " + fallback;
+        } else if (!isPowerOfTwo(slabSize)) {
+            problem = "slabSize " + slabSize + " is not a power of two; use "
+                    + Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE);
+        } else if (slabSize > MAX_SLAB_SIZE) {
+            problem = "slabSize " + slabSize + " is above the maximum " + MAX_SLAB_SIZE + " (16 MiB); use "
+                    + MAX_SLAB_SIZE + " or less";
         }
-        if (!isPowerOfTwo(slabSize)) {
-            long suggestion = Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE);
-            slabSizeError(model, "slabSize " + slabSize + " is not a power of two; use " + suggestion);
-            return false;
+        if (problem != null) {
+            diagnostics.error(element, a.mirror(), a.slabSizeValue(), Rule.SLAB_SIZE, problem);
         }
-        if (slabSize > MAX_SLAB_SIZE) {
-            slabSizeError(model, "slabSize " + slabSize + " is above the maximum " + MAX_SLAB_SIZE
-                    + " (16 MiB); use " + MAX_SLAB_SIZE + " or less");
-            return false;
-        }
-        return true;
+        return problem == null;
     }
 
     /** The slab must hold at least one slot (a slab holds slots only). */
@@ -242,7 +261,7 @@ final class Validator {
             return;
         }
         if (needed > MAX_SLAB_SIZE) {
-            diagnostics.error(model.element(), "slot of " + model.simpleName() + " is " + slotSize + " bytes, more"
+            diagnostics.error(model.element(), Rule.SLOT_SIZE, "slot of " + model.simpleName() + " is " + slotSize + " bytes, more"
                     + " than the largest slab of " + MAX_SLAB_SIZE + " bytes (16 MiB); make the record smaller");
             return;
         }
@@ -251,9 +270,9 @@ final class Validator {
                 + "-byte slot of " + model.simpleName() + "; use " + nextPowerOfTwo(needed));
     }
 
-    private void slabSizeError(RecordModel model, String message) {
+    private void slabSizeError(RecordModel model, String message) { // checkSlabSizeFits
         SlabTypeAttributes a = model.attributes();
-        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), message);
+        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), Rule.SLAB_SIZE, message);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -270,7 +289,7 @@ final class Validator {
                     + "; choose another cacheName"
                     : "the generated class name " + name + " clashes with the existing type "
                     + existing.getQualifiedName() + "; set @SlabType(cacheName = \"...\") to another name";
-            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), message);
+            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), Rule.CACHE_NAME, message);
         }
     }
 
@@ -301,13 +320,13 @@ final class Validator {
         for (ComponentModel component : model.components()) {
             for (String[] name : accessorNames(component, "", component.name())) {
                 String clash = null;
-                if (RESERVED.contains(name[0])) {
+                if (Naming.isReserved(name[0])) {
                     clash = "the generated member " + model.cacheType().simpleName() + "." + name[0];
                 } else if (owners.containsKey(name[0])) {
                     clash = "the accessor generated for " + owners.get(name[0]);
                 }
                 if (clash != null) {
-                    diagnostics.error(component.element(), "component " + component.name() + " needs an accessor "
+                    diagnostics.error(component.element(), Rule.ACCESSOR_CLASH, "component " + component.name() + " needs an accessor "
                             + name[0] + " (for " + name[1] + "), which clashes with " + clash
                             + "; rename the component");
                     break;
@@ -317,18 +336,12 @@ final class Validator {
         }
     }
 
-    /** Pairs of (accessor name, what it accesses). */
+    /** Pairs of (accessor name, what it accesses), named by {@link Naming}. */
     private static List<String[]> accessorNames(ComponentModel component, String prefix, String display) {
-        String accessor = prefix.isEmpty() ? component.name() : prefix + CachePlan.capitalize(component.name());
+        String accessor = Naming.accessor(prefix, component.name());
         List<String[]> names = new ArrayList<>();
-        names.add(new String[] {accessor, display});
-        if (component.type() instanceof ComponentType.ArrayType) {
-            names.add(new String[] {accessor + AccessorWriter.SEGMENT_SUFFIX, display});
-        }
-        if (component.atomic()) {
-            for (String suffix : AccessorWriter.ATOMIC_SUFFIXES) {
-                names.add(new String[] {accessor + suffix, display});
-            }
+        for (String name : Naming.accessorNames(accessor, component.type(), component.atomic())) {
+            names.add(new String[] {name, display});
         }
         if (component.type() instanceof ComponentType.Embedded e) {
             for (ComponentModel child : e.record().components()) {
@@ -351,7 +364,7 @@ final class Validator {
         }
         String order = packed.stream().map(c -> ModelReader.describe(c.element().asType()) + " " + c.name())
                 .collect(Collectors.joining(", ", "(", ")"));
-        diagnostics.warning(model.element(), "reordering the components of " + model.simpleName() + " as " + order
+        diagnostics.warning(model.element(), Rule.LAYOUT, "reordering the components of " + model.simpleName() + " as " + order
                 + " would make each slot " + best + " bytes instead of " + current + " (" + (current - best)
                 + " bytes saved per slot); reorder them, or add @SuppressWarnings(\"" + SUPPRESS_LAYOUT
                 + "\") to keep this order");

@@ -17,10 +17,16 @@
  *   <li><b>Enums</b> are stored as the unsigned ordinal in 1, 2 or 4 bytes (the fewest that hold every
  *       constant); null is rejected with a {@code NullPointerException} naming the component before anything is
  *       written; an out-of-range ordinal read raises {@code SlabException}.</li>
- *   <li><b>Name clashes</b>: a component whose accessor would redeclare a generated member ({@code free},
- *       {@code get}, {@code handle}, {@code wrap}, {@code toString}, ... see {@code Validator.RESERVED}) or
- *       another component's accessor ({@code posX} next to an embedded {@code pos} with field {@code x}) is a
- *       compile error on the component; accessors are never silently renamed.</li>
+ *   <li><b>Name clashes</b>: a component whose accessor name is a generated member ({@code close}, {@code get},
+ *       {@code segment}, {@code handle}, {@code toString}, ... see {@code Naming.RESERVED}) gets accessors with the
+ *       suffix {@code Value} ({@code Bar.close}: {@code closeValue(h)}), on the cache, {@code Ref}, {@code Box}
+ *       and {@code Column} alike, and the generated Javadoc says why. A suffix was chosen over an error (an OHLC
+ *       bar's {@code close} is an everyday name) and over renaming the lifecycle members ({@code close()} is
+ *       {@code AutoCloseable}'s, the others are {@code SlabCache}'s contract). A clash that remains (another
+ *       component's accessor, {@code posX} next to an embedded {@code pos} with field {@code x}) is a compile
+ *       error on the component.</li>
+ *   <li><b>Strings</b> ({@code @Length(n) String}): at most n bytes of UTF-8, NUL-padded; the setter takes any
+ *       {@code CharSequence} and {@code symbolEquals} compares in place, neither allocates.</li>
  *   <li><b>Reordering warning</b>: when another component order would make the rounded slot smaller, a warning
  *       on the record names that order and the bytes saved per slot; silence it with
  *       {@code @SuppressWarnings("slabforge.layout")} on the record or any enclosing class.</li>

@@ -16,7 +16,9 @@ class BehaviourTest {
         "com/example/Order.java", "com/example/Line.java", "com/example/Shape.java", "com/example/Big.java",
         "com/example/WithBig.java", "com/example/Counter.java", "com/example/Outer.java", "com/example/Other.java",
         "com/example/Named.java", "com/example/Meter.java", "com/example/Wide16.java",
-        "com/example/HoldsWide.java", "com/example/Locals.java", "com/example/PaddedCounter.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java"
+        "com/example/HoldsWide.java", "com/example/Locals.java", "com/example/PaddedCounter.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java",
+        "com/example/Quote.java", "com/example/Fill.java", "com/example/Bar.java", "com/example/Tagged.java",
+        "com/example/RecordsChecks.java"
     };
 
     private static ClassLoader loader;
@@ -34,6 +36,24 @@ class BehaviourTest {
     @TestFactory
     Stream<DynamicTest> componentTypes() throws ReflectiveOperationException {
         return Behaviour.checks(loader, "com.example.TypesChecks");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> recordsAsUsersWriteThem() throws ReflectiveOperationException {
+        return Behaviour.checks(loader, "com.example.RecordsChecks");
+    }
+
+    /**
+     * The string setter and {@code symbolEquals} allocate nothing; a getter allocates only its String (24 bytes of
+     * String and 24 of its byte[] for "AAPL" with compressed oops; 64 allows for uncompressed class pointers).
+     */
+    @Test
+    void stringAccessorsAllocateNothingButTheGetterString() throws ReflectiveOperationException {
+        long[] bytes = (long[]) loader.loadClass("com.example.RecordsChecks")
+                .getMethod("allocatedBytesOfStrings", int.class).invoke(null, 100_000);
+        assertEquals(0, bytes[0], "bytes allocated by 100,000 setter and symbolEquals calls");
+        org.junit.jupiter.api.Assertions.assertTrue(bytes[1] > 0 && bytes[1] <= 64,
+                "bytes per getter call: " + bytes[1]);
     }
 
     /**

@@ -195,7 +195,8 @@ class DiagnosticsTest {
     @Test
     void stringComponentIsAnErrorOnTheComponent() {
         assertError(record("Named", "@SlabType", "long id", "String name"), 6,
-                "component name has type String, which has no fixed size; use @Length(n) byte[] or char[]");
+                "component name has type String, which has no fixed size; use @Length(n) String (at most n bytes"
+                        + " of UTF-8, stored inline)");
     }
 
     @Test
@@ -271,7 +272,7 @@ class DiagnosticsTest {
     @Test
     void lengthOnNonArrayIsAnErrorOnTheComponent() {
         assertError(record("LengthOnLong", "@SlabType", "@Length(4) long a"), 5,
-                "@Length applies to array components only; component a has type long: remove @Length");
+                "@Length applies to array and String components only; component a has type long: remove @Length");
     }
 
     // --- generics and reachability
@@ -372,10 +373,85 @@ class DiagnosticsTest {
     }
 
     @Test
-    void componentNameClashingWithGeneratedMemberIsAnErrorOnTheComponent() {
-        assertError(record("Clash", "@SlabType", "long id", "int free"), 6,
-                "component free needs an accessor free (for free), which clashes with the generated member"
-                        + " ClashSlab.free; rename the component");
+    void componentNamedLikeAGeneratedMemberIsAccessedWithTheValueSuffix() throws java.io.IOException {
+        JavaFileObject file = record("Bar", "@SlabType", "long time", "double open", "double high", "double low",
+                "double close", "long volume");
+        Compilation compilation = Sources.compileClean(file);
+        String source = compilation.generatedSourceFile("test.BarSlab").orElseThrow().getCharContent(true).toString();
+        com.google.common.truth.Truth.assertThat(source).contains("public double closeValue(long handle) {");
+        com.google.common.truth.Truth.assertThat(source).contains("public void closeValue(long handle, double value) {");
+        com.google.common.truth.Truth.assertThat(source).contains("public double closeValue() {");
+        com.google.common.truth.Truth.assertThat(source).contains("ValueLayout.JAVA_DOUBLE.withName(\"close\")");
+        com.google.common.truth.Truth.assertThat(source).contains("because {@code close} is a generated member");
+        // Every reserved name a record component can have (javac refuses Object's no-argument methods itself).
+        java.util.Set<String> javacRefuses = java.util.Set.of("clone", "finalize", "getClass", "hashCode", "notify",
+                "notifyAll", "toString", "wait");
+        for (String name : Naming.RESERVED) {
+            if (!javacRefuses.contains(name)) {
+                Sources.compileClean(record("R" + Math.abs(name.hashCode()), "@SlabType", "int " + name));
+            }
+        }
+    }
+
+    @Test
+    void renamedAccessorClashingWithAComponentIsAnErrorOnTheComponent() {
+        assertError(record("Clash", "@SlabType", "double close", "double closeValue"), 6,
+                "component closeValue needs an accessor closeValue (for closeValue), which clashes with the"
+                        + " accessor generated for close; rename the component");
+    }
+
+    @Test
+    void stringAccessorClashingWithAComponentIsAnError() {
+        assertError(record("Clash", "@SlabType", "@Length(4) String symbol", "boolean symbolEquals"), 6,
+                "component symbolEquals needs an accessor symbolEquals (for symbolEquals), which clashes with the"
+                        + " accessor generated for symbol");
+    }
+
+    @Test
+    void everyRuleHasADistinctStableId() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Rule rule : Rule.values()) {
+            com.google.common.truth.Truth.assertThat(rule.id).matches("slabforge\\.[a-z]+(-[a-z]+)*");
+            com.google.common.truth.Truth.assertThat(ids.add(rule.id)).isTrue();
+        }
+        com.google.common.truth.Truth.assertThat(Rule.SLAB_SIZE.format("x")).isEqualTo("x [slabforge.slab-size]");
+    }
+
+    @Test
+    void embeddedErrorNamesTheInnermostCauseFromTheSubReport() {
+        JavaFileObject inner = record("Inner", "@SlabType", "String s");
+        JavaFileObject middle = record("Middle", "@SlabType", "Inner i");
+        JavaFileObject outer = record("Outer", "@SlabType", "Middle m");
+        Compilation compilation = compile(outer, middle, inner);
+        assertThat(compilation).hadErrorContaining("component m embeds Middle, which cannot be laid out: component s"
+                + " has type String, which has no fixed size").inFile(outer).onLine(5);
+        assertThat(compilation).hadErrorContaining("[" + Rule.EMBEDDED.id + "]").inFile(outer).onLine(5);
+    }
+
+    @Test
+    void lengthZeroOnStringIsAnError() {
+        assertError(record("ZeroString", "@SlabType", "long a", "@Length(0) String s"), 6,
+                "@Length(0) on component s must be at least 1");
+    }
+
+    @Test
+    void lengthStringCompilesCleanly() {
+        Sources.compileClean(record("Sym", "@SlabType", "long a", "@Length(12) String symbol"));
+    }
+
+    @Test
+    void slabSizeErrorIsReportedTogetherWithComponentErrors() {
+        JavaFileObject file = record("Many", "@SlabType(slabSize = 1000, align = 3)", "long id", "String name",
+                "Object other");
+        Compilation compilation = compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("slabSize 1000 is not a power of two; use 1024 ["
+                + Rule.SLAB_SIZE.id + "]").inFile(file).onLine(3);
+        assertThat(compilation).hadErrorContaining("align 3 is not a power of two; use 4 [" + Rule.ALIGN.id + "]")
+                .inFile(file).onLine(3);
+        assertThat(compilation).hadErrorContaining("component name has type String").inFile(file).onLine(6);
+        assertThat(compilation).hadErrorContaining("[" + Rule.COMPONENT_TYPE.id + "]").inFile(file).onLine(7);
+        assertThat(compilation).hadErrorCount(4);
     }
 
     @Test

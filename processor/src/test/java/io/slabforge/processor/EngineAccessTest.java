@@ -195,7 +195,7 @@ class EngineAccessTest {
         assertThat(source).contains("private static final DOUBLE[] DOUBLE_VALUES = DOUBLE.values();");
         assertThat(source).contains("return engine.getInt(GEOMETRY, handle, COUNT_OFFSET);");
         assertThat(source).contains(
-                "return enumAt(INT_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, TAG_OFFSET)), \"Tagged.tag\");");
+                "return SlabChecks.enumAt(INT_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, TAG_OFFSET)), \"Tagged.tag\");");
 
         ClassLoader loader = Sources.load(compilation);
         Class<?> cache = loader.loadClass("com.example.TaggedSlab");

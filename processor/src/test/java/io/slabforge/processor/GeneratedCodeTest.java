@@ -46,7 +46,7 @@ class GeneratedCodeTest {
     void everyGeneratedCacheCompilesWarningFreeUnderXlintAllWerror() throws IOException {
         Compilation compilation = Sources.compileClean(records());
         long sources = compilation.generatedSourceFiles().size();
-        assertThat(sources).isEqualTo(16);
+        assertThat(sources).isEqualTo(21);
         if (Boolean.getBoolean("slabforge.dumpGenerated")) {
             for (JavaFileObject file : compilation.generatedSourceFiles()) {
                 Path out = Path.of("target/generated-dump" + file.toUri().getPath().replaceFirst(".*SOURCE_OUTPUT", ""));
@@ -71,7 +71,7 @@ class GeneratedCodeTest {
         for (JavaFileObject record : records()) {
             files.add(write(dir, record.getName().replaceFirst("^/", ""), record.getCharContent(true).toString()));
         }
-        assertThat(files).hasSize(16 + records().length);
+        assertThat(files).hasSize(21 + records().length);
         DocumentationTool javadoc = ToolProvider.getSystemDocumentationTool();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager fileManager = javadoc.getStandardFileManager(diagnostics, null, null)) {

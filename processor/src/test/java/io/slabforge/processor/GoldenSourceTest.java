@@ -7,8 +7,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.tools.JavaFileObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import javax.tools.JavaFileObject;
 
 /**
  * Generated sources compared character for character with the golden copies under
@@ -66,6 +74,34 @@ class GoldenSourceTest {
             "        @Length(4) int[] samples,",
             "        Vec2 pos,",
             "        @Length(3) boolean[] flags) {}");
+
+    /** One small record per component kind, each with a golden of its own. */
+    static final Map<String, JavaFileObject> PER_KIND = new LinkedHashMap<>();
+
+    static {
+        kind("EnumOnly", "@SlabType", "Kind kind", "int id");
+        kind("ArrayOnly", "@SlabType", "@Length(4) int[] samples", "@Length(6) byte[] code");
+        kind("EmbeddedOnly", "@SlabType", "Vec2 a", "Vec2 b");
+        kind("AtomicOnly", "@SlabType", "@Atomic long version", "@Atomic int hits");
+        kind("StringOnly", "@SlabType", "long id", "@Length(12) String symbol");
+        kind("RenamedOnly", "@SlabType", "long time", "double open", "double high", "double low", "double close",
+                "long volume");
+    }
+
+    private static void kind(String name, String annotation, String... components) {
+        List<String> lines = new ArrayList<>(List.of("package com.example;", "", "import io.slabforge.Atomic;",
+                "import io.slabforge.Length;", "import io.slabforge.SlabType;", "", "@SuppressWarnings(\"slabforge.layout\")",
+                annotation, "public record " + name + "(" + String.join(", ", components) + ") {}"));
+        PER_KIND.put(name, Sources.source("com.example." + name, lines.toArray(String[]::new)));
+    }
+
+    /** Goldens per component kind (primitives: ParticleSlab; the Column nested class is in every one). */
+    @TestFactory
+    Stream<DynamicTest> everyComponentKindMatchesItsGoldenFile() {
+        return PER_KIND.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () ->
+                assertMatchesGolden(Sources.compileClean(KIND, VEC2, e.getValue()), "com.example." + e.getKey() + "Slab",
+                        e.getKey() + "Slab.java")));
+    }
 
     @Test
     void particleSlabMatchesGoldenFile() throws IOException {

@@ -627,13 +627,7 @@ public final class TypesChecks {
     }
 
     private static boolean isDirect(OrderSlab slab) {
-        try {
-            java.lang.reflect.Field field = OrderSlab.class.getDeclaredField("engine");
-            field.setAccessible(true);
-            return ((SlabEngine) field.get(slab)).isDirect();
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return slab.isDirect();
     }
 
     static long privateLong(Class<?> type, String name) {

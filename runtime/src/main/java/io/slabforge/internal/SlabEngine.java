@@ -140,6 +140,7 @@ public final class SlabEngine implements AutoCloseable {
         this.leaks = level == LeakDetection.OFF ? null
                 : new Leaks.Tracker(identity, table, level == LeakDetection.PARANOID);
         this.sampleBoxes = level == LeakDetection.SAMPLED;
+        this.columnOf = null;
         Throwable site = level == LeakDetection.PARANOID
                 ? Leaks.createdHere(identity.describe() + " was built here") : null;
         this.resources = new CacheResources(identity, table, source, all, geometry, sync,
@@ -147,6 +148,82 @@ public final class SlabEngine implements AutoCloseable {
         this.reclaim = Leaks.CLEANER.register(this, resources);
         if (options.name != null) {
             SlabCacheBean.register(resources);
+        }
+    }
+
+    /**
+     * A column's engine (see {@link SlabColumns}): field access through {@code columnTable}; it shares the primary's
+     * pools only so that its whole-cache methods, never called by generated {@code Column} code, stay harmless.
+     */
+    private SlabEngine(SlabEngine primary, SlotTable columnTable, SlabSource columnSource) {
+        this.geometry = columnTable.geometry;
+        this.zeroLongs = (int) (geometry.slotSize() >>> 3);
+        this.zeroTailInt = (geometry.slotSize() & 4) != 0;
+        this.sync = primary.sync;
+        this.locked = primary.locked;
+        this.source = columnSource;
+        this.table = columnTable;
+        this.pools = primary.pools;
+        this.pool = primary.pool;
+        this.resources = primary.resources;
+        this.reclaim = null; // never closed itself: it closes with the primary
+        this.leaks = primary.leaks;
+        this.sampleBoxes = false;
+        this.columnOf = primary; // the primary stays reachable (not reclaimed as unclosed) while its column is
+    }
+
+    /** A column's primary engine, else null. */
+    @SuppressWarnings("unused") // held for reachability only
+    private final SlabEngine columnOf;
+
+    /** Attaches a column of {@code slotSize}-byte slots under every lock; see {@link SlabColumns#attach}. */
+    SlabEngine attachColumn(long slotSize, long slotAlignment, SlabGeometry recordGeometry) {
+        SlabGeometry.of(slotSize, slotAlignment, Long.highestOneBit(Math.max(slotSize, 4) * 2 - 1)); // checks the slot
+        long slabSize = SlabColumns.columnSlabSize(geometry.slotsPerSlab(), slotSize);
+        if (slabSize > SlabGeometry.MAX_SLAB_SIZE) {
+            throw new IllegalArgumentException("a column of " + slotSize + "-byte slots over a cache of "
+                    + geometry.slotsPerSlab() + " slots per slab needs " + slabSize + "-byte slabs, above the maximum "
+                    + SlabGeometry.MAX_SLAB_SIZE + "; give the primary record a smaller slabSize");
+        }
+        SlabGeometry columnGeometry = new SlabGeometry(slotSize, Math.max(slotAlignment, geometry.slotAlignment()),
+                slabSize, geometry.slotsPerSlab(), geometry.slotBits());
+        lockAll();
+        try {
+            checkOpen();
+            if (source.lock != null) {
+                source.lock.lock();
+            }
+            try {
+                SlabSource columnSource = new SlabSource(source.memory, slabSize, Long.MAX_VALUE, table.owner, false);
+                SlotTable columnTable = new SlotTable(columnGeometry, table.tag, table.checked,
+                        table.direct && columnSource.hasRegions(), table.owner, table.keepBases);
+                columnTable.follow(table);
+                columnTable.columnRecord = recordGeometry;
+                ColumnSlabs column = new ColumnSlabs(columnTable, columnSource);
+                int slabs = table.slabCapacity();
+                int taken = 0;
+                try {
+                    for (int slab = 0; slab < slabs; slab++) {
+                        if (table.via(slab) != SlotTable.RELEASED) {
+                            column.acquired(slab);
+                            taken = slab + 1;
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    for (int slab = 0; slab < taken; slab++) {
+                        column.released(slab);
+                    }
+                    throw e;
+                }
+                table.attach(column);
+                return new SlabEngine(this, columnTable, columnSource);
+            } finally {
+                if (source.lock != null) {
+                    source.lock.unlock();
+                }
+            }
+        } finally {
+            unlockAll();
         }
     }
 
@@ -432,6 +509,9 @@ public final class SlabEngine implements AutoCloseable {
         } else {
             table.checkThread();
             pool.free(handle);
+            if (table.columns != null) {
+                table.clearColumns(handle);
+            }
         }
         Reference.reachabilityFence(this);
     }
@@ -441,6 +521,9 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             owner.free(handle);
+            if (table.columns != null) {
+                table.clearColumns(handle); // under the lock: the slot's next owner cannot be writing its columns yet
+            }
         } finally {
             owner.lock.unlock();
         }
@@ -459,6 +542,9 @@ public final class SlabEngine implements AutoCloseable {
             table.checkThread();
             if (!table.isClosed()) {
                 pool.free(handle);
+                if (table.columns != null) {
+                    table.clearColumns(handle);
+                }
             }
             Reference.reachabilityFence(this);
             return;
@@ -468,6 +554,9 @@ public final class SlabEngine implements AutoCloseable {
         try {
             if (!table.isClosed()) {
                 owner.free(handle);
+                if (table.columns != null) {
+                    table.clearColumns(handle);
+                }
             }
         } finally {
             owner.lock.unlock();
@@ -1058,6 +1147,56 @@ public final class SlabEngine implements AutoCloseable {
         Reference.reachabilityFence(this);
     }
 
+    // @Length strings (UTF-8, NUL-padded; see SlabStrings)
+
+    /**
+     * Reads a {@code @Length(length) String} at {@code offset} in the slot.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param length the component's byte limit
+     * @return the string (allocates only the string)
+     */
+    public String getString(long handle, long offset, int length) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, length);
+        String value = SlabStrings.read(t.memoryOf(handle), at, length);
+        Reference.reachabilityFence(t);
+        return value;
+    }
+
+    /**
+     * Writes a {@code @Length(length) String}: checked first, so a value that does not fit changes nothing.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param length the component's byte limit
+     * @param value the value
+     * @param name the component, for messages ({@code Order.symbol})
+     * @throws IllegalArgumentException if it is longer than {@code length} bytes of UTF-8 or contains U+0000
+     */
+    public void setString(long handle, long offset, int length, CharSequence value, String name) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, length);
+        SlabStrings.check(value, length, name);
+        SlabStrings.write(t.memoryOf(handle), at, length, value);
+        Reference.reachabilityFence(t);
+    }
+
+    /**
+     * Whether the {@code @Length(length) String} at {@code offset} equals {@code value}; allocates nothing.
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param length the component's byte limit
+     * @param value the value to compare with (null is never equal)
+     * @return whether they are equal
+     */
+    public boolean stringEquals(long handle, long offset, int length, CharSequence value) {
+        SlotTable t = table;
+        long at = t.locate(handle, offset, length);
+        boolean equal = SlabStrings.equalTo(t.memoryOf(handle), at, length, value);
+        Reference.reachabilityFence(t);
+        return equal;
+    }
+
     // Atomic access (@Atomic components): naturally aligned ints and longs, through the aligned layouts' VarHandles.
 
     /**
@@ -1405,6 +1544,25 @@ public final class SlabEngine implements AutoCloseable {
         } finally {
             unlockAll();
             Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Calls {@code action} with the handle of every live slot, slab by slab in slot order, without validating each
+     * one (the walk reads the generation words itself). An allocation or free on this cache during the walk is a
+     * {@link java.util.ConcurrentModificationException} at the next step (the cache is consistent: the call that
+     * changed it completed); {@code close()} from the action an {@link IllegalStateException}. On a {@code LOCKED}
+     * cache the walk holds every pool's lock, as {@link #forEach} does.
+     *
+     * @param action what to do with each live handle
+     */
+    public void scan(LongConsumer action) {
+        lockAll();
+        try {
+            checkOpen();
+            SlabScan.walk(pools, table, action);
+        } finally {
+            unlockAll();
         }
     }
 

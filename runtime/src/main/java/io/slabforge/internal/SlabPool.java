@@ -427,6 +427,15 @@ final class SlabPool extends SlabPoolState {
             }
             MemorySegment via = source.viaOf(segment);
             table.publish(slab, via, table.direct ? segment.address() : segment.address() - via.address());
+            if (table.columns != null) {
+                try {
+                    table.acquireColumns(slab);
+                } catch (RuntimeException | Error e) {
+                    table.unpublish(slab);
+                    source.give(slab);
+                    throw e;
+                }
+            }
         } finally {
             if (shared != null) {
                 shared.unlock();
@@ -465,7 +474,11 @@ final class SlabPool extends SlabPoolState {
         }
         try {
             table.unpublish(slab);
-            source.give(slab);
+            try {
+                source.give(slab);
+            } finally {
+                table.releaseColumns(slab);
+            }
         } finally {
             if (shared != null) {
                 shared.unlock();
@@ -498,7 +511,11 @@ final class SlabPool extends SlabPoolState {
             heldSlabs--;
             try {
                 table.unpublish(slab);
-                source.give(slab);
+                try {
+                    source.give(slab);
+                } finally {
+                    table.releaseColumns(slab);
+                }
             } catch (SlabException e) {
                 if (failure == null) {
                     failure = e;

@@ -74,6 +74,15 @@ final class SlotTable {
 
     /** The generation word of every slot by global index; read directly by the pools' hot paths. */
     int[] words = NO_WORDS;
+    /**
+     * The columns attached to this (primary) table, or null (the common case: one field read per free). Replaced,
+     * never changed in place, under every lock of the primary.
+     */
+    ColumnSlabs[] columns;
+    /** On a column's table: the column record's {@code GEOMETRY}, which its generated code passes; else null. */
+    SlabGeometry columnRecord;
+    /** A column's table holds its primary's, so that the primary's retained regions outlive every column access. */
+    private SlotTable primary;
     private long[] bases = new long[0];
     private MemorySegment[] vias = new MemorySegment[0];
     private boolean closed;
@@ -109,7 +118,10 @@ final class SlotTable {
 
     long locate(SlabGeometry g, long handle, long offset, long size) {
         if (g != geometry) {
-            throw foreignGeometry(g);
+            if (g == null || g != columnRecord) {
+                throw foreignGeometry(g);
+            }
+            g = geometry; // a column: its record's own GEOMETRY names it, the arithmetic is the column table's
         }
         checkThread();
         int index = (int) handle & INDEX_MASK;
@@ -215,6 +227,81 @@ final class SlotTable {
         words = w;
         vias = v;
         bases = b;
+        if (columns != null) {
+            for (ColumnSlabs column : columns) {
+                column.table.follow(this);
+            }
+        }
+    }
+
+    /**
+     * Makes this column table read {@code primary}'s generation words (the same array: a column slot is valid
+     * exactly when the primary's slot is) and have room for every slab index {@code primary} has.
+     */
+    void follow(SlotTable primary) {
+        this.primary = primary;
+        int length = primary.bases.length;
+        if (length > bases.length) {
+            MemorySegment[] v = Arrays.copyOf(vias, length);
+            Arrays.fill(v, vias.length, length, RELEASED);
+            long[] b = Arrays.copyOf(bases, length);
+            vias = v;
+            bases = b;
+        }
+        words = primary.words;
+    }
+
+    /** Attaches a column; the caller holds every lock of the primary. */
+    void attach(ColumnSlabs column) {
+        ColumnSlabs[] all = columns == null ? new ColumnSlabs[1] : Arrays.copyOf(columns, columns.length + 1);
+        all[all.length - 1] = column;
+        columns = all;
+    }
+
+    /** Every column takes a slab for primary slab {@code slab}; if one cannot, those taken are given back. */
+    void acquireColumns(int slab) {
+        ColumnSlabs[] all = columns;
+        for (int i = 0; i < all.length; i++) {
+            try {
+                all[i].acquired(slab);
+            } catch (RuntimeException | Error e) {
+                for (int j = 0; j < i; j++) {
+                    all[j].released(slab);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Every column gives back its slab of primary slab {@code slab}; the first provider failure is thrown. */
+    void releaseColumns(int slab) {
+        ColumnSlabs[] all = columns;
+        if (all == null) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (ColumnSlabs column : all) {
+            try {
+                column.released(slab);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A primary slot was freed: its column slots read zeros for the slot's next owner. */
+    void clearColumns(long handle) {
+        int index = (int) handle & INDEX_MASK;
+        for (ColumnSlabs column : columns) {
+            column.clear(index);
+        }
     }
 
     /** Gives slab {@code slab} fresh generation words, all free in generation {@code start}. */
@@ -293,6 +380,11 @@ final class SlotTable {
         words = NO_WORDS;
         bases = new long[0];
         vias = new MemorySegment[0];
+        if (columns != null) {
+            for (ColumnSlabs column : columns) {
+                column.table.close();
+            }
+        }
     }
 
     boolean isClosed() {

@@ -41,4 +41,9 @@ class SamplesTest {
     void leakReport() {
         assertDoesNotThrow(() -> LeakReport.main(new String[0]));
     }
+
+    @Test
+    void entityColumns() {
+        assertDoesNotThrow(() -> EntityColumns.main(new String[] {"20000", "20"}));
+    }
 }
