@@ -81,6 +81,8 @@ public final class SlabEngine implements AutoCloseable {
 
     private final SlotTable table;
     private final SlabSource source;
+    /** The cache file of a file-backed cache or a reader of one, else null. */
+    private final SlabFile file;
     /** The only pool of an unstriped cache; pool 0 of a striped one. */
     private final SlabPool pool;
     private final SlabPool[] pools;
@@ -104,11 +106,19 @@ public final class SlabEngine implements AutoCloseable {
         this.locked = sync == SlabSync.LOCKED;
         int stripeShift = stripeShiftOf(geometry, options);
         Thread owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
-        boolean lockedDirect = locked && NATIVE_ACCESS && SlabSource.canRetainMappings(options.memory);
-        this.source = new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
-                geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
-        boolean direct = NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
-        this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner, lockedDirect);
+        // A file-backed cache takes its slabs from its file (SlabFile), every word change written through to it.
+        SlabFile f = options.file == null ? null
+                : SlabFile.openWriter(options.file, options.fingerprint(geometry), options.maxBytes);
+        this.file = f;
+        boolean lockedDirect = f == null && locked && NATIVE_ACCESS && SlabSource.canRetainMappings(options.memory);
+        this.source = f != null ? new SlabSource(f, geometry.slabSize(), options.maxBytes, stripeShift > 0)
+                : new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
+                        geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
+        // A LOCKED file-backed cache goes through its regions' segments: close() unmaps them under racing readers.
+        boolean direct = f != null ? NATIVE_ACCESS && !locked
+                : NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
+        this.table = new SlotTable(geometry, f != null ? f.tag : CacheTags.acquire(), options.checked, direct, owner,
+                lockedDirect, f);
         if (lockedDirect) {
             // Lock-free field accesses of a LOCKED cache reach its slabs at their addresses: its private regions
             // stay mapped until the table, which every such access holds until it is done, cannot be reached.
@@ -121,10 +131,55 @@ public final class SlabEngine implements AutoCloseable {
                     : options.lock != null ? options.lock
                     : stripeShift > 0 ? new StripeLock()
                     : new ReentrantLock();
-            all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift, options.reserveSlabs);
+            // A file's slabs stay in it: empty ones are kept and reused, never given back.
+            all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift,
+                    f != null ? Integer.MAX_VALUE : options.reserveSlabs);
         }
         this.pools = all;
         this.pool = all[0];
+        if (f != null) {
+            try {
+                f.attach(table, all, source);
+            } catch (RuntimeException e) {
+                f.abandon();
+                CacheTags.release(table.tag);
+                throw e;
+            }
+        }
+    }
+
+    /** A reader of a cache file: any thread, no pool in use, every handle checked against the file's words. */
+    private SlabEngine(SlabGeometry geometry, SlabFile reader) {
+        this.geometry = geometry;
+        this.zeroLongs = (int) (geometry.slotSize() >>> 3);
+        this.zeroTailInt = (geometry.slotSize() & 4) != 0;
+        this.sync = SlabSync.LOCKED;
+        this.locked = true;
+        this.file = reader;
+        this.source = new SlabSource(reader, geometry.slabSize(), Long.MAX_VALUE, false);
+        this.table = new SlotTable(geometry, reader.tag, false, false, null, false, reader);
+        reader.attachReader(table);
+        this.pool = new SlabPool(table, source, new ReentrantLock(), 0, 0, Integer.MAX_VALUE);
+        this.pools = new SlabPool[] {pool};
+    }
+
+    /**
+     * A read-only view of the cache file at {@code path}, which a writer (in this or another process) may be
+     * changing: every access checks the handle against the file's generation words at that moment; every write,
+     * allocation or free throws {@link UnsupportedOperationException}. Generated caches' {@code openReadOnly}.
+     *
+     * @param path the cache file
+     * @param geometry the cache's geometry
+     * @param record the record's binary name
+     * @param layout the cache's {@code LAYOUT}
+     * @return an engine usable from any thread
+     * @throws SlabException if the file is missing, damaged or made for another cache
+     */
+    public static SlabEngine openReadOnly(java.nio.file.Path path, SlabGeometry geometry, String record,
+                                          java.lang.foreign.MemoryLayout layout) {
+        java.util.Objects.requireNonNull(path, "path");
+        return new SlabEngine(geometry, SlabFile.openReader(path,
+                new SlabFileFormat.Fingerprint(geometry, record, String.valueOf(layout))));
     }
 
     /**
@@ -226,7 +281,14 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, true);
         }
-        return zero(pool.allocate(false));
+        long handle = zero(pool.allocate(false));
+        return file == null ? handle : published(handle);
+    }
+
+    /** A file-backed cache's allocation is in the file only once its slot is zeroed: complete or absent. */
+    private long published(long handle) {
+        file.publishLive(handle);
+        return handle;
     }
 
     /**
@@ -239,7 +301,7 @@ public final class SlabEngine implements AutoCloseable {
             return allocateLocked(true, true);
         }
         long handle = pool.allocate(true);
-        return handle == 0 ? 0 : zero(handle);
+        return handle == 0 ? 0 : file == null ? zero(handle) : published(zero(handle));
     }
 
     /**
@@ -251,7 +313,9 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, false);
         }
-        return pool.allocate(false);
+        // A file-backed cache zeroes here too: a kill between allocation and the caller's writes leaves zeros,
+        // never a freed object's bytes, in a slot the file says is live.
+        return file == null ? pool.allocate(false) : published(zero(pool.allocate(false)));
     }
 
     /**
@@ -263,10 +327,14 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, false);
         }
-        return pool.allocate(true);
+        long handle = pool.allocate(true);
+        return file == null || handle == 0 ? handle : published(zero(handle));
     }
 
     private long allocateLocked(boolean orZero, boolean zeroed) {
+        if (table.readOnly) {
+            throw table.readOnlyException();
+        }
         SlabPool own = pools.length == 1 ? pool : pools[ThreadNumbers.NUMBER.get() & (pools.length - 1)];
         long handle = allocateIn(own, true, zeroed);
         if (handle != 0) {
@@ -290,6 +358,9 @@ public final class SlabEngine implements AutoCloseable {
                     throw closedException();
                 }
                 long handle = in.allocate(orZero);
+                if (file != null && handle != 0) {
+                    return published(zero(handle));
+                }
                 return zeroed && handle != 0 ? zero(handle) : handle;
             } catch (TableFull e) {
                 // Grown below, outside this stripe's lock: taking every lock while holding one could deadlock.
@@ -364,6 +435,9 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void freeLocked(long handle) {
+        if (table.readOnly) {
+            throw table.readOnlyException();
+        }
         SlabPool owner = poolOf(handle);
         owner.lock.lock();
         try {
@@ -388,6 +462,9 @@ public final class SlabEngine implements AutoCloseable {
                 pool.free(handle);
             }
             return;
+        }
+        if (table.readOnly) {
+            throw table.readOnlyException();
         }
         SlabPool owner = poolOf(handle);
         owner.lock.lock();
@@ -453,7 +530,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setByte(long handle, long offset, byte value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locateWrite(handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
         Reference.reachabilityFence(t);
     }
@@ -480,7 +557,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setBoolean(long handle, long offset, boolean value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locateWrite(handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
         Reference.reachabilityFence(t);
     }
@@ -507,7 +584,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setShort(long handle, long offset, short value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Short.BYTES);
+        long at = t.locateWrite(handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -534,7 +611,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setChar(long handle, long offset, char value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Character.BYTES);
+        long at = t.locateWrite(handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -561,7 +638,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setInt(long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -588,7 +665,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setFloat(long handle, long offset, float value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Float.BYTES);
+        long at = t.locateWrite(handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -615,7 +692,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setLong(long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locateWrite(handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -642,7 +719,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setDouble(long handle, long offset, double value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Double.BYTES);
+        long at = t.locateWrite(handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -675,7 +752,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void copyIn(long handle, long offset, ValueLayout layout, Object array, int count) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, count * layout.byteSize());
+        long at = t.locateWrite(handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
         Reference.reachabilityFence(t);
     }
@@ -689,7 +766,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void clear(long handle, long offset, long size) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, size);
+        long at = t.locateWrite(handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
         Reference.reachabilityFence(t);
     }
@@ -718,7 +795,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setIntVolatile(long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -745,7 +822,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setIntRelease(long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -761,7 +838,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean compareAndSetInt(long handle, long offset, int expected, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(handle, offset, Integer.BYTES);
         boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(t);
         return set;
@@ -776,7 +853,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public int getAndAddInt(long handle, long offset, int delta) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(t);
         return value;
@@ -804,7 +881,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setLongVolatile(long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locateWrite(handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -831,7 +908,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setLongRelease(long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locateWrite(handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -847,7 +924,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean compareAndSetLong(long handle, long offset, long expected, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locateWrite(handle, offset, Long.BYTES);
         boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(t);
         return set;
@@ -862,7 +939,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public long getAndAddLong(long handle, long offset, long delta) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locateWrite(handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(t);
         return value;
@@ -883,6 +960,10 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
+            if (table.readOnly) {
+                file.forEachLive(action, table.tagBits);
+                return;
+            }
             for (SlabPool each : pools) {
                 each.forEach(action);
             }
@@ -919,6 +1000,13 @@ public final class SlabEngine implements AutoCloseable {
                 frees += each.frees;
                 live += each.liveObjects();
             }
+            if (table.readOnly && !table.isClosed()) {
+                // A reader's figures are the file's at this moment: slabs in use, live words, frees as last flushed.
+                slabs = file.slabsInUse();
+                live = file.liveInFile(table.tagBits);
+                frees = file.savedFrees();
+                allocations = frees + live;
+            }
             if (table.isClosed()) {
                 live = 0;
             }
@@ -939,6 +1027,43 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean isClosed() {
         return table.isClosed();
+    }
+
+    /**
+     * Forces what was written so far to the cache file's storage (msync and fsync): it then survives an OS crash
+     * or power loss, which otherwise only what the OS wrote back by itself does. A process crash loses nothing
+     * either way. Does nothing for a cache that is not file-backed.
+     *
+     * @throws UnsupportedOperationException on a reader ({@link #openReadOnly})
+     * @throws SlabException if the OS reports an I/O error
+     */
+    public void flush() {
+        if (table.readOnly) {
+            throw table.readOnlyException();
+        }
+        lockAll();
+        try {
+            checkOpen();
+            if (file == null) {
+                return;
+            }
+            long frees = 0;
+            for (SlabPool each : pools) {
+                frees += each.frees;
+            }
+            file.flush(frees);
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * The cache file of a file-backed cache or reader, else null.
+     *
+     * @return the path given to {@code open}, {@code file} or {@code openReadOnly}, or null
+     */
+    public java.nio.file.Path file() {
+        return file == null ? null : file.path;
     }
 
     /**
@@ -973,11 +1098,24 @@ public final class SlabEngine implements AutoCloseable {
                     source.lock.unlock();
                 }
             }
+            long frees = 0;
+            for (SlabPool each : pools) {
+                frees += each.frees;
+            }
             table.close();
             for (SlabPool each : pools) {
                 each.refreshWords();
             }
-            CacheTags.release(table.tag);
+            if (file != null) {
+                try {
+                    file.close(frees);
+                } catch (SlabException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+            if (!table.readOnly) {
+                CacheTags.release(table.tag);
+            }
         } finally {
             unlockAll();
         }
@@ -1130,7 +1268,8 @@ public final class SlabEngine implements AutoCloseable {
             live += each.liveObjects();
             slabs += each.heldSlabs();
         }
-        return sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
+        String where = file == null ? "" : (table.readOnly ? "reading " : "file ") + file + ", ";
+        return sync + ", " + where + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
                 + (table.direct ? "direct" : "through regions") + ", " + (table.checked ? "checked" : "unchecked")
                 + ", tag " + table.tag;
     }
@@ -1138,6 +1277,6 @@ public final class SlabEngine implements AutoCloseable {
     @Override
     public String toString() {
         return "SlabEngine[tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
-                + ", direct=" + table.direct + ", memory=" + source.memory + "]";
+                + ", direct=" + table.direct + (file != null ? ", file=" + file : ", memory=" + source.memory) + "]";
     }
 }
