@@ -595,7 +595,7 @@ final class SlabFile {
             for (int slot = 0; slot < slotsPerSlab; slot++) {
                 int index = slab << slotBits | slot;
                 int word = fileWord(index);
-                if ((word & HandleFormat.LIVE) != 0) {
+                if ((word & ~HandleFormat.GENERATION_MASK) == HandleFormat.LIVE) { // a damaged word is no object
                     action.accept(HandleFormat.handle(tagBits, word, index));
                 }
             }
