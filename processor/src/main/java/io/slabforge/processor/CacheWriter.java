@@ -60,6 +60,7 @@ final class CacheWriter {
                 .addStatement("this.engine = engine")
                 .build());
         addFactories(type);
+        new PersistenceWriter(plan).writeTo(type);
         addLifecycle(type);
         type.addMethods(new AccessorWriter(plan, AccessorWriter.Target.CACHE, cache).accessors());
         addViews(type);

@@ -16,7 +16,8 @@ class BehaviourTest {
         "com/example/Order.java", "com/example/Line.java", "com/example/Shape.java", "com/example/Big.java",
         "com/example/WithBig.java", "com/example/Counter.java", "com/example/Outer.java", "com/example/Other.java",
         "com/example/Named.java", "com/example/Meter.java", "com/example/Wide16.java",
-        "com/example/HoldsWide.java", "com/example/Locals.java", "com/example/PaddedCounter.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java"
+        "com/example/HoldsWide.java", "com/example/Locals.java", "com/example/PaddedCounter.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java",
+        "com/example/PersistenceChecks.java"
     };
 
     private static ClassLoader loader;
@@ -34,6 +35,11 @@ class BehaviourTest {
     @TestFactory
     Stream<DynamicTest> componentTypes() throws ReflectiveOperationException {
         return Behaviour.checks(loader, "com.example.TypesChecks");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> persistence() throws ReflectiveOperationException {
+        return Behaviour.checks(loader, "com.example.PersistenceChecks");
     }
 
     /**
