@@ -141,6 +141,7 @@ final class SlabFile {
                 regionSlabs = SlabFileFormat.regionSlabsFor(print.geometry(), maxBytes);
                 MemorySegment fresh = Arena.ofAuto().allocate(HEADER_BYTES, 8);
                 SlabFileFormat.writeNew(fresh, print, regionSlabs, tag);
+                fresh.set(JAVA_INT, CLEAN_AT, CLEAN); // nothing to recover in a new file
                 fresh.set(JAVA_LONG, WRITER_PID_AT, ProcessHandle.current().pid());
                 writeFully(channel, fresh.asByteBuffer(), 0);
                 size = HEADER_BYTES;
@@ -293,21 +294,27 @@ final class SlabFile {
         regions[r] = region;
     }
 
-    /** Every slab state and every word of every slab in use must be one the engine writes. */
+    /**
+     * Every slab state and every word of every slab in use must be one the engine writes. Bulk copies, then plain
+     * loops: an attach runs once, mostly in the interpreter, where a call per word would dominate.
+     */
     private void checkWords() {
+        int[] states = new int[regionMask + 1];
+        int[] words = new int[slotsPerSlab];
         for (int r = 0; r < mapped; r++) {
             MemorySegment region = regions[r];
-            for (int k = 0; k <= regionMask; k++) {
-                int state = region.get(JAVA_INT, (long) k * Integer.BYTES);
+            MemorySegment.copy(region, JAVA_INT, 0, states, 0, states.length);
+            for (int k = 0; k < states.length; k++) {
                 int slab = r << regionShift | k;
-                if (state == 0) {
+                if (states[k] == 0) {
                     continue;
                 }
-                if (state != SLAB_IN_USE) {
-                    throw damaged("slab " + slab + " has state 0x" + Integer.toHexString(state));
+                if (states[k] != SLAB_IN_USE) {
+                    throw damaged("slab " + slab + " has state 0x" + Integer.toHexString(states[k]));
                 }
+                MemorySegment.copy(region, JAVA_INT, layout.wordAt(k, 0), words, 0, slotsPerSlab);
                 for (int slot = 0; slot < slotsPerSlab; slot++) {
-                    int word = region.get(JAVA_INT, layout.wordAt(k, slot));
+                    int word = words[slot];
                     if (word != HandleFormat.RETIRED && (word & ~(HandleFormat.LIVE | HandleFormat.GENERATION_MASK))
                             != 0) {
                         throw damaged("slot " + slot + " of slab " + slab + " has the generation word 0x"
@@ -316,6 +323,12 @@ final class SlabFile {
                 }
             }
         }
+    }
+
+    /** Copies the file's words of slab {@code slab} into {@code words} from {@code at} (a writer's attach). */
+    void copyWords(int slab, int[] words, int at) {
+        MemorySegment.copy(regions[slab >>> regionShift], JAVA_INT, layout.wordAt(slab & regionMask, 0), words, at,
+                slotsPerSlab);
     }
 
     private SlabException damaged(String what) {
@@ -496,10 +509,7 @@ final class SlabFile {
                 }
                 MemorySegment slab = source.adopt(k);
                 if (used) {
-                    int first = k << slotBits;
-                    for (int slot = 0; slot < slotsPerSlab; slot++) {
-                        table.setWord(first + slot, fileWord(first + slot));
-                    }
+                    copyWords(k, table.words, k << slotBits);
                 } else {
                     table.initialiseWords(k, java.util.concurrent.ThreadLocalRandom.current().nextInt()
                             & HandleFormat.GENERATION_MASK);
