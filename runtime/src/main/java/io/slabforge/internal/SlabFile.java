@@ -64,8 +64,11 @@ final class SlabFile {
     private final int slotBits;
     private final int slotMask;
     private final int slotsPerSlab;
-    /** Mapped regions; grown by copy. Readers read {@link #mapped} (volatile) before the array. */
-    private MemorySegment[] regions = new MemorySegment[0];
+    /**
+     * Mapped regions; grown by copy under the source's lock, read without it by other stripes' frees: volatile, so
+     * that a new array is seen with its elements (a plain load on x86). Readers read {@link #mapped} first.
+     */
+    private volatile MemorySegment[] regions = new MemorySegment[0];
     private volatile int mapped;
     /** The region of the slab {@link #slab} mapped last: what {@link SlabSource#viaOf} names. */
     private MemorySegment lastRegion;
@@ -288,10 +291,12 @@ final class SlabFile {
 
     private void mapRegion(int r, FileChannel.MapMode mode) throws IOException {
         MemorySegment region = channel.map(mode, layout.regionOffset(r), layout.regionBytes(), arena);
-        if (r >= regions.length) {
-            regions = Arrays.copyOf(regions, Math.max(r + 1, regions.length * 2));
+        MemorySegment[] all = regions;
+        if (r >= all.length) {
+            all = Arrays.copyOf(all, Math.max(r + 1, all.length * 2));
         }
-        regions[r] = region;
+        all[r] = region;
+        regions = all; // the new element published with the array
     }
 
     /**
