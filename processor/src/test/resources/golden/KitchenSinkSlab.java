@@ -99,7 +99,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = 0L;
 
@@ -256,7 +256,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code version}
      */
     public long version(long handle) {
-        return engine.getLong(handle, VERSION_OFFSET);
+        return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -265,7 +265,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void version(long handle, long value) {
-        engine.setLong(handle, VERSION_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -274,7 +274,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public long versionVolatile(long handle) {
-        return engine.getLongVolatile(handle, VERSION_OFFSET);
+        return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -283,7 +283,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void versionVolatile(long handle, long value) {
-        engine.setLongVolatile(handle, VERSION_OFFSET, value);
+        engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -293,7 +293,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public long versionAcquire(long handle) {
-        return engine.getLongAcquire(handle, VERSION_OFFSET);
+        return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -303,7 +303,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void versionRelease(long handle, long value) {
-        engine.setLongRelease(handle, VERSION_OFFSET, value);
+        engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -315,7 +315,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return {@code true} if the value was set
      */
     public boolean versionCompareAndSet(long handle, long expected, long value) {
-        return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+        return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
     }
 
     /**
@@ -325,7 +325,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value before the addition
      */
     public long versionGetAndAdd(long handle, long delta) {
-        return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+        return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
     }
 
     /**
@@ -335,7 +335,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
     }
 
     /**
@@ -347,7 +347,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
         if (value == null) {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
-        engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
     }
 
     /**
@@ -356,7 +356,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code hits}
      */
     public int hits(long handle) {
-        return engine.getInt(handle, HITS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -365,7 +365,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void hits(long handle, int value) {
-        engine.setInt(handle, HITS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -374,7 +374,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public int hitsVolatile(long handle) {
-        return engine.getIntVolatile(handle, HITS_OFFSET);
+        return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -383,7 +383,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void hitsVolatile(long handle, int value) {
-        engine.setIntVolatile(handle, HITS_OFFSET, value);
+        engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -393,7 +393,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public int hitsAcquire(long handle) {
-        return engine.getIntAcquire(handle, HITS_OFFSET);
+        return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -403,7 +403,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void hitsRelease(long handle, int value) {
-        engine.setIntRelease(handle, HITS_OFFSET, value);
+        engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -415,7 +415,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return {@code true} if the value was set
      */
     public boolean hitsCompareAndSet(long handle, int expected, int value) {
-        return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+        return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
     }
 
     /**
@@ -425,7 +425,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value before the addition
      */
     public int hitsGetAndAdd(long handle, int delta) {
-        return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+        return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
     }
 
     /**
@@ -436,7 +436,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -447,7 +447,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -487,8 +487,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
      */
     public Vec2 pos(long handle) {
         return new Vec2(
-                engine.getFloat(handle, POS_X_OFFSET),
-                engine.getFloat(handle, POS_Y_OFFSET));
+                engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
     }
 
     /**
@@ -500,8 +500,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
         if (value == null) {
             throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
         }
-        engine.setFloat(handle, POS_X_OFFSET, value.x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
     }
 
     /**
@@ -510,7 +510,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code pos.x}
      */
     public float posX(long handle) {
-        return engine.getFloat(handle, POS_X_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
     }
 
     /**
@@ -519,7 +519,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void posX(long handle, float value) {
-        engine.setFloat(handle, POS_X_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
     }
 
     /**
@@ -528,7 +528,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code pos.y}
      */
     public float posY(long handle) {
-        return engine.getFloat(handle, POS_Y_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
     }
 
     /**
@@ -537,7 +537,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void posY(long handle, float value) {
-        engine.setFloat(handle, POS_Y_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
     }
 
     /**
@@ -548,7 +548,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public boolean flags(long handle, int index) {
-        return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+        return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
     }
 
     /**
@@ -559,7 +559,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public void flags(long handle, int index, boolean value) {
-        engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+        engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
     }
 
     /**
@@ -692,23 +692,23 @@ public final class KitchenSinkSlab implements AutoCloseable {
 
     private static KitchenSink readSlot(SlabEngine engine, long handle) {
         return new KitchenSink(
-                engine.getLong(handle, VERSION_OFFSET),
-                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind"),
-                engine.getInt(handle, HITS_OFFSET),
+                engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
+                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
+                engine.getInt(GEOMETRY, handle, HITS_OFFSET),
                 copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET)),
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET)),
                 copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, KitchenSink value) {
-        engine.setLong(handle, VERSION_OFFSET, value.version());
-        engine.setByte(handle, KIND_OFFSET, (byte) value.kind().ordinal());
-        engine.setInt(handle, HITS_OFFSET, value.hits());
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value.version());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.kind().ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value.hits());
         copyIn(engine, handle, SAMPLES_OFFSET, value.samples(), 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, value.pos().x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.pos().y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.pos().x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.pos().y());
         copyIn(engine, handle, FLAGS_OFFSET, value.flags(), 3, "KitchenSink.flags");
     }
 
@@ -716,21 +716,21 @@ public final class KitchenSinkSlab implements AutoCloseable {
             Vec2 posValue, boolean[] flagsValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setLong(handle, VERSION_OFFSET, versionValue);
-        engine.setByte(handle, KIND_OFFSET, (byte) kindValue.ordinal());
-        engine.setInt(handle, HITS_OFFSET, hitsValue);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
         copyIn(engine, handle, SAMPLES_OFFSET, samplesValue, 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, posValue.x());
-        engine.setFloat(handle, POS_Y_OFFSET, posValue.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
         copyIn(engine, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setByte(handle, 9L, (byte) 0);
-        engine.setShort(handle, 10L, (short) 0);
-        engine.setByte(handle, 43L, (byte) 0);
-        engine.setInt(handle, 44L, 0);
+        engine.setByte(GEOMETRY, handle, 9L, (byte) 0);
+        engine.setShort(GEOMETRY, handle, 10L, (short) 0);
+        engine.setByte(GEOMETRY, handle, 43L, (byte) 0);
+        engine.setInt(GEOMETRY, handle, 44L, 0);
     }
 
     private static void requireValid(KitchenSink value) {
@@ -773,7 +773,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
+        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
         return array;
     }
 
@@ -782,12 +782,12 @@ public final class KitchenSinkSlab implements AutoCloseable {
         if (array == null || array.length != length) {
             throw badArray(name, array, length);
         }
-        engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
+        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
 
     private static boolean[] copyOut(SlabEngine engine, long handle, long offset, boolean[] array) {
         for (int i = 0; i < array.length; i++) {
-            array[i] = engine.getBoolean(handle, offset + i);
+            array[i] = engine.getBoolean(GEOMETRY, handle, offset + i);
         }
         return array;
     }
@@ -798,7 +798,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
             throw badArray(name, array, length);
         }
         for (int i = 0; i < length; i++) {
-            engine.setBoolean(handle, offset + i, array[i]);
+            engine.setBoolean(GEOMETRY, handle, offset + i, array[i]);
         }
     }
 
@@ -861,7 +861,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -870,7 +870,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -879,7 +879,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public long versionVolatile() {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -888,7 +888,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -898,7 +898,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public long versionAcquire() {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -908,7 +908,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -920,7 +920,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -929,7 +929,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -938,7 +938,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -950,7 +950,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -959,7 +959,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -968,7 +968,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -977,7 +977,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public int hitsVolatile() {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -986,7 +986,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -996,7 +996,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public int hitsAcquire() {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1006,7 +1006,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1018,7 +1018,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1027,7 +1027,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1037,7 +1037,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1048,7 +1048,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1087,8 +1087,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Vec2 pos() {
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1100,8 +1100,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1110,7 +1110,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code pos.x}
          */
         public float posX() {
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1119,7 +1119,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref posX(float value) {
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1128,7 +1128,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code pos.y}
          */
         public float posY() {
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1137,7 +1137,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref posY(float value) {
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1148,7 +1148,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1159,7 +1159,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1231,7 +1231,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long version() {
             long handle = handle();
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1241,7 +1241,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box version(long value) {
             long handle = handle();
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1251,7 +1251,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long versionVolatile() {
             long handle = handle();
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1261,7 +1261,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box versionVolatile(long value) {
             long handle = handle();
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1272,7 +1272,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long versionAcquire() {
             long handle = handle();
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1283,7 +1283,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box versionRelease(long value) {
             long handle = handle();
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1296,7 +1296,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public boolean versionCompareAndSet(long expected, long value) {
             long handle = handle();
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -1306,7 +1306,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long versionGetAndAdd(long delta) {
             long handle = handle();
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -1316,7 +1316,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Kind kind() {
             long handle = handle();
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1329,7 +1329,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -1339,7 +1339,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hits() {
             long handle = handle();
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1349,7 +1349,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box hits(int value) {
             long handle = handle();
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1359,7 +1359,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hitsVolatile() {
             long handle = handle();
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1369,7 +1369,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box hitsVolatile(int value) {
             long handle = handle();
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1380,7 +1380,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hitsAcquire() {
             long handle = handle();
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1391,7 +1391,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box hitsRelease(int value) {
             long handle = handle();
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1404,7 +1404,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public boolean hitsCompareAndSet(int expected, int value) {
             long handle = handle();
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1414,7 +1414,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hitsGetAndAdd(int delta) {
             long handle = handle();
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1425,7 +1425,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1437,7 +1437,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1480,8 +1480,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
         public Vec2 pos() {
             long handle = handle();
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1494,8 +1494,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1505,7 +1505,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public float posX() {
             long handle = handle();
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1515,7 +1515,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box posX(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1525,7 +1525,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public float posY() {
             long handle = handle();
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1535,7 +1535,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box posY(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1547,7 +1547,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public boolean flags(int index) {
             long handle = handle();
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1559,7 +1559,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box flags(int index, boolean value) {
             long handle = handle();
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
             return this;
         }
 

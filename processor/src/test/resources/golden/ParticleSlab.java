@@ -75,7 +75,7 @@ public final class ParticleSlab implements AutoCloseable {
     public static final int SLOTS_PER_SLAB = 128;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = 0L;
 
@@ -224,7 +224,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code x}
      */
     public double x(long handle) {
-        return engine.getDouble(handle, X_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, X_OFFSET);
     }
 
     /**
@@ -233,7 +233,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void x(long handle, double value) {
-        engine.setDouble(handle, X_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
     }
 
     /**
@@ -242,7 +242,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code y}
      */
     public double y(long handle) {
-        return engine.getDouble(handle, Y_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
     }
 
     /**
@@ -251,7 +251,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void y(long handle, double value) {
-        engine.setDouble(handle, Y_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
     }
 
     /**
@@ -260,7 +260,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code z}
      */
     public double z(long handle) {
-        return engine.getDouble(handle, Z_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
     }
 
     /**
@@ -269,7 +269,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void z(long handle, double value) {
-        engine.setDouble(handle, Z_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
     }
 
     /**
@@ -278,7 +278,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.getInt(handle, ID_OFFSET);
+        return engine.getInt(GEOMETRY, handle, ID_OFFSET);
     }
 
     /**
@@ -287,7 +287,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.setInt(handle, ID_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
     }
 
     /**
@@ -296,7 +296,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code flags}
      */
     public int flags(long handle) {
-        return engine.getInt(handle, FLAGS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
     }
 
     /**
@@ -305,7 +305,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void flags(long handle, int value) {
-        engine.setInt(handle, FLAGS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
     }
 
     /**
@@ -409,29 +409,29 @@ public final class ParticleSlab implements AutoCloseable {
 
     private static Particle readSlot(SlabEngine engine, long handle) {
         return new Particle(
-                engine.getDouble(handle, X_OFFSET),
-                engine.getDouble(handle, Y_OFFSET),
-                engine.getDouble(handle, Z_OFFSET),
-                engine.getInt(handle, ID_OFFSET),
-                engine.getInt(handle, FLAGS_OFFSET));
+                engine.getDouble(GEOMETRY, handle, X_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Y_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Z_OFFSET),
+                engine.getInt(GEOMETRY, handle, ID_OFFSET),
+                engine.getInt(GEOMETRY, handle, FLAGS_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, Particle value) {
-        engine.setDouble(handle, X_OFFSET, value.x());
-        engine.setDouble(handle, Y_OFFSET, value.y());
-        engine.setDouble(handle, Z_OFFSET, value.z());
-        engine.setInt(handle, ID_OFFSET, value.id());
-        engine.setInt(handle, FLAGS_OFFSET, value.flags());
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value.x());
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value.y());
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value.z());
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value.id());
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value.flags());
     }
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
             int flagsValue) {
         long handle = engine.allocateUninitialized();
-        engine.setDouble(handle, X_OFFSET, xValue);
-        engine.setDouble(handle, Y_OFFSET, yValue);
-        engine.setDouble(handle, Z_OFFSET, zValue);
-        engine.setInt(handle, ID_OFFSET, idValue);
-        engine.setInt(handle, FLAGS_OFFSET, flagsValue);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, xValue);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, yValue);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, zValue);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
         return handle;
     }
 
@@ -494,7 +494,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -503,7 +503,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -512,7 +512,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -521,7 +521,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -530,7 +530,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -539,7 +539,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -548,7 +548,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -557,7 +557,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -566,7 +566,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -575,7 +575,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
@@ -619,7 +619,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double x() {
             long handle = handle();
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -629,7 +629,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box x(double value) {
             long handle = handle();
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -639,7 +639,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double y() {
             long handle = handle();
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -649,7 +649,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box y(double value) {
             long handle = handle();
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -659,7 +659,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double z() {
             long handle = handle();
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -669,7 +669,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box z(double value) {
             long handle = handle();
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -679,7 +679,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int id() {
             long handle = handle();
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -689,7 +689,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -699,7 +699,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int flags() {
             long handle = handle();
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -709,7 +709,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box flags(int value) {
             long handle = handle();
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 

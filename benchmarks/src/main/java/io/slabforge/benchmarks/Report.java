@@ -61,7 +61,12 @@ public final class Report {
                     "(f) sizes 16..4096, 1024 live: free oldest, allocate", "ns/op", false, "malloc", null));
 
     /** A peer's result in one benchmark. */
-    record Result(String peer, double median, double min, double max, int samples, double heapBytesPerOp) {}
+    /**
+     * One peer's measurements: median, fastest and slowest iteration, JMH's 99.9% confidence half-width of the mean
+     * (NaN with fewer than two iterations), iterations, and heap bytes per operation (NaN without {@code -prof gc}).
+     */
+    record Result(String peer, double median, double min, double max, double error, int samples,
+                  double heapBytesPerOp) {}
 
     private Report() {}
 
@@ -125,11 +130,14 @@ public final class Report {
             samples.sort(null);
             int n = samples.size();
             double median = n % 2 == 1 ? samples.get(n / 2) : (samples.get(n / 2 - 1) + samples.get(n / 2)) / 2;
+            JsonElement scoreError = run.getAsJsonObject("primaryMetric").get("scoreError");
+            double error = scoreError == null || scoreError.getAsString().equals("NaN") ? Double.NaN
+                    : scoreError.getAsDouble() * scale;
             JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
             double heap = secondary != null && secondary.has("gc.alloc.rate.norm")
                     ? secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble() : Double.NaN;
             byBench.computeIfAbsent(key, k -> new LinkedHashMap<>())
-                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), n, heap));
+                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), error, n, heap));
         }
         return byBench;
     }
@@ -485,8 +493,9 @@ public final class Report {
     }
 
     /**
-     * The README figures: (a), (b) and (c) for the peers a user would pick instead, on linear axes from zero with
-     * the spread of every measurement iteration as error bars (median, bar to the slowest); and bytes per object and
+     * The README figures: (a), (b) and (c) for the peers a user would pick instead, on linear axes from zero, Slabforge
+     * in blue and the alternatives in grey, each bar a median with JMH's 99.9% confidence half-width as its whisker;
+     * and bytes per object and
      * GC pause time from the footprint program. Lower is better in every panel, which says so.
      */
     static void writeHeadline(Map<String, Map<String, Result>> results, List<String[]> footprint, Path headline,
@@ -497,23 +506,34 @@ public final class Report {
             if (bench == null) {
                 continue;
             }
-            List<String> names = new ArrayList<>();
-            List<Double> medians = new ArrayList<>();
-            List<Double> spread = new ArrayList<>();
+            List<Map.Entry<String, Result>> shown = new ArrayList<>();
             for (Map.Entry<String, String> peer : HEADLINE_PEERS.entrySet()) {
                 Result r = bench.get(peer.getKey());
                 if (r != null) {
-                    names.add(peer.getValue());
-                    medians.add(r.median);
-                    spread.add(r.max - r.median);
+                    shown.add(Map.entry(peer.getValue(), r));
                 }
             }
-            if (names.isEmpty()) {
+            if (shown.isEmpty()) {
                 continue;
             }
+            List<String> names = shown.stream().map(Map.Entry::getKey).toList();
             CategoryChart chart = readable(HEADLINE_TITLES.get(b.key), b.unit + ", lower is better");
-            chart.addSeries("median; whisker: ± the gap to the slowest iteration", names, medians, spread)
-                    .setFillColor(SLABFORGE);
+            chart.getStyler().setOverlapped(true);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            // Slabforge in its colour, the alternatives in grey: one series each, blank where the other one is.
+            for (boolean ours : new boolean[] {true, false}) {
+                List<Double> medians = new ArrayList<>();
+                List<Double> errors = new ArrayList<>();
+                for (Map.Entry<String, Result> e : shown) {
+                    boolean slabforge = e.getValue().peer.startsWith("slabforge");
+                    medians.add(slabforge == ours ? e.getValue().median : Double.NaN);
+                    errors.add(slabforge == ours && !Double.isNaN(e.getValue().error) ? e.getValue().error : 0.0);
+                }
+                if (medians.stream().anyMatch(m -> !m.isNaN())) {
+                    chart.addSeries(ours ? "Slabforge (median; whisker: JMH 99.9% CI half-width)" : "the alternatives",
+                            names, medians, errors).setFillColor(ours ? SLABFORGE : PEER);
+                }
+            }
             panels.add(chart);
         }
         if (!panels.isEmpty()) {
@@ -536,11 +556,32 @@ public final class Report {
             String live = footprint.get(1)[1];
             CategoryChart perObject = readable("memory per live particle (" + String.format("%,d", Long.parseLong(live))
                     + " live)", "bytes (heap + resident native), lower is better");
-            perObject.addSeries("bytes per particle", names, bytes).setFillColor(SLABFORGE);
             CategoryChart gc = readable("GC pauses during churn", "ms, lower is better");
-            gc.addSeries("GC pause time", names, pauses).setFillColor(PEER);
+            List<Boolean> ours = new ArrayList<>();
+            for (String name : names) {
+                ours.add(name.startsWith("Slabforge"));
+            }
+            addOursAndTheirs(perObject, names, bytes, ours);
+            addOursAndTheirs(gc, names, pauses, ours);
             BitmapEncoder.saveBitmap(List.of(perObject, gc), 1, 2, memory.toString().replaceFirst("\\.png$", ""),
                     BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /** Slabforge's bars in its colour and the alternatives' in grey, as two overlapped series. */
+    private static void addOursAndTheirs(CategoryChart chart, List<String> names, List<Double> values,
+                                         List<Boolean> ours) {
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        for (boolean slabforge : new boolean[] {true, false}) {
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                ys.add(ours.get(i) == slabforge ? values.get(i) : null);
+            }
+            if (ys.stream().anyMatch(y -> y != null)) {
+                chart.addSeries(slabforge ? "Slabforge" : "the alternatives", names, ys)
+                        .setFillColor(slabforge ? SLABFORGE : PEER);
+            }
         }
     }
 

@@ -54,7 +54,7 @@ import java.util.function.LongConsumer;
 public final class SlabEngine implements AutoCloseable {
 
     /** Version of the contract between generated code and this engine; generated code states the one it needs. */
-    public static final int CONTRACT_VERSION = 4;
+    public static final int CONTRACT_VERSION = 5;
     /** How many caches can be open at the same time. */
     public static final int MAX_OPEN_CACHES = HandleFormat.MAX_TAG;
     /** How many times a slot is reused at most; then it is retired (see {@link HandleFormat}). */
@@ -281,6 +281,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, true);
         }
+        table.checkThread();
         long handle = zero(pool.allocate(false));
         return file == null ? handle : published(handle);
     }
@@ -300,6 +301,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, true);
         }
+        table.checkThread();
         long handle = pool.allocate(true);
         return handle == 0 ? 0 : file == null ? zero(handle) : published(zero(handle));
     }
@@ -313,6 +315,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, false);
         }
+        table.checkThread();
         // A file-backed cache zeroes here too: a kill between allocation and the caller's writes leaves zeros,
         // never a freed object's bytes, in a slot the file says is live.
         return file == null ? pool.allocate(false) : published(zero(pool.allocate(false)));
@@ -327,6 +330,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, false);
         }
+        table.checkThread();
         long handle = pool.allocate(true);
         return file == null || handle == 0 ? handle : published(zero(handle));
     }
@@ -431,6 +435,7 @@ public final class SlabEngine implements AutoCloseable {
             freeLocked(handle);
             return;
         }
+        table.checkThread();
         pool.free(handle);
     }
 
@@ -515,8 +520,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public byte getByte(long handle, long offset) {
+        return getByte(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code byte} at {@code offset} in the slot.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public byte getByte(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BYTE, at);
         Reference.reachabilityFence(t);
         return value;
@@ -529,8 +546,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setByte(long handle, long offset, byte value) {
+        setByte(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code byte}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setByte(SlabGeometry g, long handle, long offset, byte value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Byte.BYTES);
+        long at = t.locateWrite(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
         Reference.reachabilityFence(t);
     }
@@ -542,8 +571,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public boolean getBoolean(long handle, long offset) {
+        return getBoolean(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code boolean} (one byte, nonzero is true).
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public boolean getBoolean(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BOOLEAN, at);
         Reference.reachabilityFence(t);
         return value;
@@ -556,8 +597,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setBoolean(long handle, long offset, boolean value) {
+        setBoolean(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code boolean} as one byte.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setBoolean(SlabGeometry g, long handle, long offset, boolean value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Byte.BYTES);
+        long at = t.locateWrite(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
         Reference.reachabilityFence(t);
     }
@@ -569,8 +622,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public short getShort(long handle, long offset) {
+        return getShort(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code short}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public short getShort(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Short.BYTES);
+        long at = t.locate(g, handle, offset, Short.BYTES);
         var value = t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -583,8 +648,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setShort(long handle, long offset, short value) {
+        setShort(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code short}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setShort(SlabGeometry g, long handle, long offset, short value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Short.BYTES);
+        long at = t.locateWrite(g, handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -596,8 +673,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public char getChar(long handle, long offset) {
+        return getChar(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code char}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public char getChar(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Character.BYTES);
+        long at = t.locate(g, handle, offset, Character.BYTES);
         var value = t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -610,8 +699,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setChar(long handle, long offset, char value) {
+        setChar(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code char}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setChar(SlabGeometry g, long handle, long offset, char value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Character.BYTES);
+        long at = t.locateWrite(g, handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -623,8 +724,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public int getInt(long handle, long offset) {
+        return getInt(geometry, handle, offset);
+    }
+
+    /**
+     * Reads an {@code int}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public int getInt(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         var value = t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -637,8 +750,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setInt(long handle, long offset, int value) {
+        setInt(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes an {@code int}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setInt(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -650,8 +775,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public float getFloat(long handle, long offset) {
+        return getFloat(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code float}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public float getFloat(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Float.BYTES);
+        long at = t.locate(g, handle, offset, Float.BYTES);
         var value = t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -664,8 +801,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setFloat(long handle, long offset, float value) {
+        setFloat(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code float}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setFloat(SlabGeometry g, long handle, long offset, float value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Float.BYTES);
+        long at = t.locateWrite(g, handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -677,8 +826,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public long getLong(long handle, long offset) {
+        return getLong(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code long}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public long getLong(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         var value = t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -691,8 +852,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setLong(long handle, long offset, long value) {
+        setLong(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code long}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setLong(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -704,8 +877,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public double getDouble(long handle, long offset) {
+        return getDouble(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code double}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public double getDouble(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Double.BYTES);
+        long at = t.locate(g, handle, offset, Double.BYTES);
         var value = t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -718,8 +903,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setDouble(long handle, long offset, double value) {
+        setDouble(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code double}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setDouble(SlabGeometry g, long handle, long offset, double value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Double.BYTES);
+        long at = t.locateWrite(g, handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -735,8 +932,24 @@ public final class SlabEngine implements AutoCloseable {
      * @param count elements to copy
      */
     public void copyOut(long handle, long offset, ValueLayout layout, Object array, int count) {
+        copyOut(geometry, handle, offset, layout, array, count);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code layout} at {@code offset} in the slot into {@code array} (a primitive
+     * array of the layout's carrier) from index 0.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param layout the element layout
+     * @param array the destination
+     * @param count elements to copy
+     */
+    public void copyOut(SlabGeometry g, long handle, long offset, ValueLayout layout, Object array, int count) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, count * layout.byteSize());
+        long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(t.memoryOf(handle), layout, at, array, 0, count);
         Reference.reachabilityFence(t);
     }
@@ -751,8 +964,23 @@ public final class SlabEngine implements AutoCloseable {
      * @param count elements to copy
      */
     public void copyIn(long handle, long offset, ValueLayout layout, Object array, int count) {
+        copyIn(geometry, handle, offset, layout, array, count);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code array} (a primitive array) into the slot at {@code offset}.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param layout the element layout
+     * @param array the source
+     * @param count elements to copy
+     */
+    public void copyIn(SlabGeometry g, long handle, long offset, ValueLayout layout, Object array, int count) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, count * layout.byteSize());
+        long at = t.locateWrite(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
         Reference.reachabilityFence(t);
     }
@@ -765,8 +993,21 @@ public final class SlabEngine implements AutoCloseable {
      * @param size bytes to clear
      */
     public void clear(long handle, long offset, long size) {
+        clear(geometry, handle, offset, size);
+    }
+
+    /**
+     * Fills {@code size} bytes at {@code offset} in the slot with zeros.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param size bytes to clear
+     */
+    public void clear(SlabGeometry g, long handle, long offset, long size) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, size);
+        long at = t.locateWrite(g, handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
         Reference.reachabilityFence(t);
     }
@@ -780,8 +1021,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public int getIntVolatile(long handle, long offset) {
+        return getIntVolatile(geometry, handle, offset);
+    }
+
+    /**
+     * Volatile read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @return the value
+     */
+    public int getIntVolatile(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -794,8 +1047,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setIntVolatile(long handle, long offset, int value) {
+        setIntVolatile(geometry, handle, offset, value);
+    }
+
+    /**
+     * Volatile write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param value the value
+     */
+    public void setIntVolatile(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -807,8 +1072,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public int getIntAcquire(long handle, long offset) {
+        return getIntAcquire(geometry, handle, offset);
+    }
+
+    /**
+     * Acquire read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @return the value
+     */
+    public int getIntAcquire(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -821,8 +1098,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setIntRelease(long handle, long offset, int value) {
+        setIntRelease(geometry, handle, offset, value);
+    }
+
+    /**
+     * Release write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param value the value
+     */
+    public void setIntRelease(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -837,8 +1126,23 @@ public final class SlabEngine implements AutoCloseable {
      * @return whether it was set
      */
     public boolean compareAndSetInt(long handle, long offset, int expected, int value) {
+        return compareAndSetInt(geometry, handle, offset, expected, value);
+    }
+
+    /**
+     * Compare-and-set.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param expected the expected value
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetInt(SlabGeometry g, long handle, long offset, int expected, int value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(t);
         return set;
@@ -852,8 +1156,21 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value before
      */
     public int getAndAddInt(long handle, long offset, int delta) {
+        return getAndAddInt(geometry, handle, offset, delta);
+    }
+
+    /**
+     * Atomic add.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param delta the addend
+     * @return the value before
+     */
+    public int getAndAddInt(SlabGeometry g, long handle, long offset, int delta) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(t);
         return value;
@@ -866,8 +1183,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public long getLongVolatile(long handle, long offset) {
+        return getLongVolatile(geometry, handle, offset);
+    }
+
+    /**
+     * Volatile read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @return the value
+     */
+    public long getLongVolatile(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -880,8 +1209,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setLongVolatile(long handle, long offset, long value) {
+        setLongVolatile(geometry, handle, offset, value);
+    }
+
+    /**
+     * Volatile write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param value the value
+     */
+    public void setLongVolatile(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -893,8 +1234,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public long getLongAcquire(long handle, long offset) {
+        return getLongAcquire(geometry, handle, offset);
+    }
+
+    /**
+     * Acquire read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @return the value
+     */
+    public long getLongAcquire(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -907,8 +1260,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setLongRelease(long handle, long offset, long value) {
+        setLongRelease(geometry, handle, offset, value);
+    }
+
+    /**
+     * Release write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param value the value
+     */
+    public void setLongRelease(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -923,8 +1288,23 @@ public final class SlabEngine implements AutoCloseable {
      * @return whether it was set
      */
     public boolean compareAndSetLong(long handle, long offset, long expected, long value) {
+        return compareAndSetLong(geometry, handle, offset, expected, value);
+    }
+
+    /**
+     * Compare-and-set.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param expected the expected value
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetLong(SlabGeometry g, long handle, long offset, long expected, long value) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(t);
         return set;
@@ -938,8 +1318,21 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value before
      */
     public long getAndAddLong(long handle, long offset, long delta) {
+        return getAndAddLong(geometry, handle, offset, delta);
+    }
+
+    /**
+     * Atomic add.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param delta the addend
+     * @return the value before
+     */
+    public long getAndAddLong(SlabGeometry g, long handle, long offset, long delta) {
         SlotTable t = table;
-        long at = t.locateWrite(handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(t);
         return value;

@@ -17,7 +17,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The slabs of one pool and the allocation and free of their slots: a whole unstriped cache, or one stripe of a
- * striped {@code LOCKED} one. Not thread-safe: the engine calls it under {@link #lock} where there is one.
+ * striped {@code LOCKED} one. Not thread-safe: the engine calls it under {@link #lock} where there is one, and checks
+ * a {@code CONFINED} cache's thread before it calls.
  *
  * <h2>Bookkeeping, all on the heap</h2>
  * Per slab, by the pool's own slab number {@code s} (global slab {@code s << stripeShift | stripe}):
@@ -74,7 +75,6 @@ final class SlabPool extends SlabPoolState {
      * @throws SlabOutOfMemoryException when none can be had and not {@code orZero}
      */
     long allocate(boolean orZero) {
-        checkThread();
         int n = magazineCount;
         if (n == 0) {
             return allocateRefilling(orZero);
@@ -90,12 +90,6 @@ final class SlabPool extends SlabPoolState {
         return handle;
     }
 
-    private void checkThread() {
-        if (owner != null && Thread.currentThread() != owner) {
-            throw table.wrongThread();
-        }
-    }
-
     /**
      * Frees a live handle of this pool's slabs: its generation word moves on at once (every copy of the handle is
      * stale from here), and the slot goes on top of the magazine, where the next allocation takes it while it is
@@ -104,10 +98,10 @@ final class SlabPool extends SlabPoolState {
      * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not one
      */
     void free(long handle) {
-        checkThread();
         int index = (int) handle & INDEX_MASK;
         int[] w = words;
-        if (index >= w.length || (handle & TAG_MASK) != tagBits || w[index] != HandleFormat.liveWord(handle)) {
+        if (Integer.compareUnsigned(index, w.length) >= 0 || (handle & TAG_MASK) != tagBits
+                || w[index] != HandleFormat.liveWord(handle)) {
             throw table.invalid(handle);
         }
         frees++;
@@ -607,8 +601,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
     final Lock lock;
     final int slotsPerSlab;
     final long tagBits;
-    /** The only thread that may use a CONFINED cache, else null. */
-    final Thread owner;
     final int slotBits;
     final int slotMask;
     final int stripe;
@@ -653,7 +645,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
         this.lock = lock;
         this.slotsPerSlab = table.slotsPerSlab;
         this.tagBits = table.tagBits;
-        this.owner = table.owner;
         this.words = table.words;
         this.slotBits = table.slotBits;
         this.slotMask = table.slotMask;
