@@ -293,16 +293,21 @@ public final class Report {
         return md.toString();
     }
 
-    /** Issue 5: the mixed-size allocator benchmarks, medians and ratios against {@code malloc} of the same run. */
+    /**
+     * The mixed-size allocator benchmarks: medians with their ratios to {@code malloc}, {@code calloc} and
+     * {@code nettyPooled} of the same run, and the allocator's targets.
+     */
     private static void allocatorTable(StringBuilder md, Map<String, Map<String, Result>> results) {
         if (ALLOCATOR_BENCHES.stream().noneMatch(b -> results.containsKey(b.key))) {
             return;
         }
-        md.append("## Allocator: medians and ratios against `malloc`\n\n");
+        md.append("## Allocator: medians and ratios against `malloc`, `calloc` and Netty\n\n");
         md.append("`AllocatorBenchmark`, one thread, block sizes log-uniform 16..4096 from a fixed pre-generated "
-                + "sequence. `slabforge` is `SlabAllocator.create()` (confined, zero-fills like `Arena.allocate`), "
-                + "`slabforgeNoZeroFill` the same with `zeroFill(false)`; `malloc` and `nettyPooled` do not zero. "
-                + "Median over every measurement iteration of every fork; in brackets the ratio to `malloc`.\n\n");
+                + "sequence. `slabforge` is `SlabAllocator.create()` (confined, zero-fills like `Arena.allocate` "
+                + "and `calloc`), `slabforgeNoZeroFill` the same with `zeroFill(false)`, `slabforgeLocked` "
+                + "`slabforge` built `LOCKED` (one thread); `malloc` and `nettyPooled` do not zero, `calloc` does. "
+                + "Median over every measurement iteration of every fork; in brackets the ratios to `malloc`, "
+                + "`calloc` and `nettyPooled`.\n\n");
         md.append("| peer |");
         for (Bench b : ALLOCATOR_BENCHES) {
             md.append(' ').append(b.label.substring(0, 3)).append(' ').append(b.unit).append(" |");
@@ -313,11 +318,16 @@ public final class Report {
             for (Bench b : ALLOCATOR_BENCHES) {
                 Map<String, Result> bench = results.getOrDefault(b.key, Map.of());
                 Result r = bench.get(peer);
-                Result malloc = bench.get("malloc");
-                md.append(' ').append(r == null ? "–" : fmt(r.median)
-                        + (malloc == null ? "" : " (" + ratio(r, malloc) + ")")).append(" |");
+                md.append(' ').append(r == null ? "–" : fmt(r.median) + " (" + ratio(r, bench.get("malloc")) + ", "
+                        + ratio(r, bench.get("calloc")) + ", " + ratio(r, bench.get("nettyPooled")) + ")")
+                        .append(" |");
             }
             md.append('\n');
+        }
+        md.append('\n');
+        md.append("| allocator target | measured | |\n|---|---|---|\n");
+        for (String[] row : allocatorTargets(results)) {
+            md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
         }
         md.append('\n');
         for (Bench b : ALLOCATOR_BENCHES) {
@@ -326,15 +336,54 @@ public final class Report {
                 continue;
             }
             Result malloc = bench.get("malloc");
+            Result calloc = bench.get("calloc");
             md.append("### ").append(b.label).append(" (").append(b.unit).append(")\n\n");
-            md.append("| peer | median | × malloc | min | max | samples |\n|---|---:|---:|---:|---:|---:|\n");
+            md.append("| peer | median | × malloc | × calloc | min | max | samples |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|\n");
             for (Result r : bench.values()) {
                 md.append("| `").append(r.peer).append("` | ").append(fmt(r.median)).append(" | ")
-                        .append(malloc == null ? "–" : ratio(r, malloc)).append(" | ").append(fmt(r.min))
-                        .append(" | ").append(fmt(r.max)).append(" | ").append(r.samples).append(" |\n");
+                        .append(ratio(r, malloc)).append(" | ").append(ratio(r, calloc)).append(" | ")
+                        .append(fmt(r.min)).append(" | ").append(fmt(r.max)).append(" | ").append(r.samples)
+                        .append(" |\n");
             }
             md.append('\n');
         }
+    }
+
+    /**
+     * The allocator's targets, each with what this run measured and whether it is met: {@code zeroFill(false)} at
+     * most {@code malloc}, zero-filling at most {@code calloc}, both faster than Netty pooled, and {@code LOCKED}
+     * on one thread at most 1.3 × {@code CONFINED}; for pairs (e) and the window (f).
+     */
+    static List<String[]> allocatorTargets(Map<String, Map<String, Result>> results) {
+        List<String[]> rows = new ArrayList<>();
+        for (Bench b : ALLOCATOR_BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench == null) {
+                continue;
+            }
+            String which = b.label.substring(0, 3);
+            target(rows, which + " `slabforgeNoZeroFill` ≤ 1.0× `malloc`", bench.get("slabforgeNoZeroFill"),
+                    bench.get("malloc"), 1.0);
+            target(rows, which + " `slabforge` ≤ 1.0× `calloc`", bench.get("slabforge"), bench.get("calloc"), 1.0);
+            target(rows, which + " `slabforgeNoZeroFill` faster than `nettyPooled`",
+                    bench.get("slabforgeNoZeroFill"), bench.get("nettyPooled"), 1.0);
+            target(rows, which + " `slabforge` faster than `nettyPooled`", bench.get("slabforge"),
+                    bench.get("nettyPooled"), 1.0);
+            target(rows, which + " `slabforgeLocked` ≤ 1.3× `slabforge`", bench.get("slabforgeLocked"),
+                    bench.get("slabforge"), 1.3);
+        }
+        return rows;
+    }
+
+    private static void target(List<String[]> rows, String what, Result r, Result base, double limit) {
+        if (r == null || base == null) {
+            rows.add(new String[] {what, "not measured", "–"});
+            return;
+        }
+        double x = r.median / base.median;
+        rows.add(new String[] {what, fmt(r.median) + " / " + fmt(base.median) + " = "
+                + String.format(Locale.ROOT, "%.2f×", x), x <= limit ? "met" : "**missed**"});
     }
 
     private static void row(StringBuilder md, String key, String value) {

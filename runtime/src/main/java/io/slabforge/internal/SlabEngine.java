@@ -1414,6 +1414,32 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
+     * Gives every empty slab the cache keeps for reuse (up to {@code reserveSlabs} per pool) back to the provider;
+     * live objects and the slabs holding them stay. For a provider whose memory is bounded, or shared with others.
+     *
+     * <pre>{@code
+     * engine.trim();   // after a burst: hand the reserve back
+     * }</pre>
+     *
+     * @return the bytes given back
+     * @throws SlabException if the provider threw from {@code free} (the slabs not yet offered stay held)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long trim() {
+        lockAll();
+        try {
+            checkOpen();
+            long slabs = 0;
+            for (SlabPool each : pools) {
+                slabs += each.releaseEmptySlabs();
+            }
+            return slabs * geometry.slabSize();
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
      * Whether {@link #close()} was called.
      *
      * @return {@code true} once closed

@@ -293,6 +293,22 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
+    /**
+     * Gives back every held slab with no live slot (the ones kept for reuse), for {@code trim()}; returns how many.
+     * A provider failure stops the walk and is thrown: the slabs not yet offered stay held and consistent.
+     */
+    int releaseEmptySlabs() {
+        int released = 0;
+        for (int s = 0; s < highWater && emptySlabs > 0; s++) {
+            if (carved[s] >= 0 && live[s] == 0) {
+                dropFromMagazine(globalSlab(s));
+                releaseSlab(s);
+                released++;
+            }
+        }
+        return released;
+    }
+
     /** Removes slab {@code slab}'s slots from the magazine before the slab is given back. */
     private void dropFromMagazine(int slab) {
         int kept = 0;
