@@ -1429,6 +1429,9 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
+            if (file != null) {
+                return 0; // a file's slabs stay in it (and in use); there is nothing to give back
+            }
             long slabs = 0;
             for (SlabPool each : pools) {
                 slabs += each.releaseEmptySlabs();
