@@ -14,6 +14,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -108,6 +109,49 @@ public final class EnumOnlySlab extends SlabCacheBase {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A cache kept in the file at {@code path}: creates it, or re-attaches to it with every object that was
+     * live there, under the same handles (a handle saved before a restart names the same object
+     * after it). Confined to the calling thread; {@code builder().file(path)} gives other options.
+     * A process crash loses nothing that returned; an OS crash keeps what {@link #flush()} covered.
+     *
+     * <pre>{@code
+     * try (EnumOnlySlab slab = EnumOnlySlab.open(Path.of("cache.slab"))) {
+     *     long handle = slab.allocate();
+     *     slab.flush();
+     * }
+     * }</pre>
+     * @param path the cache file
+     * @return the cache
+     * @throws io.slabforge.SlabException if the file was made for another cache, is damaged, or another
+     * writer has it open (the file is then unchanged)
+     */
+    public static EnumOnlySlab open(Path path) {
+        return builder().file(path).build();
+    }
+
+    /**
+     * A read-only view of the cache file at {@code path}, usable from any thread while a writer, in this or
+     * another process, works on it: it sees the objects live at each access (a freed one raises
+     * {@link io.slabforge.InvalidHandleException}), field values as last written, and slabs the file
+     * gains. Every write, allocation or free throws {@link UnsupportedOperationException}.
+     * @param path the cache file
+     * @return the view
+     * @throws io.slabforge.SlabException if the file is missing, damaged or made for another cache
+     */
+    public static EnumOnlySlab openReadOnly(Path path) {
+        return new EnumOnlySlab(SlabEngine.openReadOnly(path, GEOMETRY, "com.example.EnumOnly", LAYOUT));
+    }
+
+    /**
+     * Forces what was written so far to the cache file's storage: it then survives an OS crash or power
+     * loss too. Does nothing for a cache that is not file-backed; {@code close()} does not flush.
+     * @throws UnsupportedOperationException on a read-only view
+     */
+    public void flush() {
+        engine.flush();
     }
 
     /**
@@ -417,7 +461,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return a new, empty cache of {@link EnumOnly} slots
          */
         public EnumOnlySlab build() {
-            return new EnumOnlySlab(newEngine(GEOMETRY, "EnumOnlySlab", "com.example.EnumOnly"));
+            return new EnumOnlySlab(newEngine(GEOMETRY, "EnumOnlySlab", "com.example.EnumOnly", "com.example.EnumOnly", LAYOUT));
         }
     }
 

@@ -52,13 +52,15 @@ public final class Peers {
             case "slabforgeConfinedSetters" -> new SlabforgeStore(capacity, SlabSync.CONFINED, true, true);
             case "slabforgeLocked" -> new SlabforgeStore(capacity, SlabSync.LOCKED, true);
             case "slabforge64k" -> new Slabforge64KStore(capacity);
+            case "slabforgeFile" -> SlabforgeStore.inFile(capacity, false);
+            case "slabforgeFileSetters" -> SlabforgeStore.inFile(capacity, true);
             case "onheap" -> new OnHeapStore(capacity);
             case "nettyPooled" -> new NettyPooledStore(capacity);
             case "commonsPool2" -> new CommonsPool2Store(capacity);
             case "mallocFree" -> new MallocFreeStore(capacity);
             case "arenaPerObject" -> new ArenaPerObjectStore(capacity, shared);
             default -> throw new IllegalArgumentException("unknown peer " + peer + "; known: " + SINGLE + ", "
-                    + SHARED + ", slabforge64k");
+                    + SHARED + ", slabforge64k, slabforgeFile, slabforgeFileSetters");
         };
     }
 }

@@ -32,7 +32,7 @@ abstract class SlabCacheStore implements ParticleStore {
     }
 
     @Override
-    public final void close() {
+    public void close() {
         cache.close();
     }
 }

@@ -13,6 +13,8 @@ final class SlabforgeStore extends SlabCacheStore {
     private final ParticleSlab slab;
     private final ParticleSlab.Ref ref;
     private final boolean setters;
+    /** The cache file of a file-backed store, else null. */
+    private final java.nio.file.Path file;
 
     /** A store that allocates with {@code allocate(Particle)}. */
     SlabforgeStore(int capacity, SlabSync sync, boolean checked) {
@@ -24,14 +26,29 @@ final class SlabforgeStore extends SlabCacheStore {
      *                {@code flags(h, v)} instead of {@code allocate(Particle)}
      */
     SlabforgeStore(int capacity, SlabSync sync, boolean checked, boolean setters) {
-        this(ParticleSlab.builder().sync(sync).checked(checked).build(), capacity, setters);
+        this(ParticleSlab.builder().sync(sync).checked(checked).build(), capacity, setters, null);
     }
 
-    private SlabforgeStore(ParticleSlab slab, int capacity, boolean setters) {
+    private SlabforgeStore(ParticleSlab slab, int capacity, boolean setters, java.nio.file.Path file) {
         super(slab, capacity);
         this.slab = slab;
         ref = slab.ref();
         this.setters = setters;
+        this.file = file;
+    }
+
+    /**
+     * {@code slabforgeFile*}: a file-backed CONFINED cache ({@code ParticleSlab.open}) in a new file under
+     * {@code java.io.tmpdir} (the machine's disk unless that is a tmpfs), deleted on close.
+     */
+    static SlabforgeStore inFile(int capacity, boolean setters) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("slabforge-bench", ".slab");
+            java.nio.file.Files.delete(file); // open() creates it
+            return new SlabforgeStore(ParticleSlab.open(file), capacity, setters, file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -70,5 +87,17 @@ final class SlabforgeStore extends SlabCacheStore {
         double[] sum = {0};
         slab.scan(r -> sum[0] += r.x());
         return sum[0];
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        if (file != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -61,6 +61,7 @@ final class CacheWriter {
                 .addStatement("super(engine)")
                 .build());
         addFactories(type);
+        new PersistenceWriter(plan).writeTo(type);
         addLifecycle(type);
         type.addMethods(new AccessorWriter(plan, AccessorWriter.Target.CACHE, cache).accessors());
         addViews(type);

@@ -18,7 +18,7 @@ class BehaviourTest {
         "com/example/Named.java", "com/example/Meter.java", "com/example/Wide16.java",
         "com/example/HoldsWide.java", "com/example/Locals.java", "com/example/PaddedCounter.java", "com/example/ParticleChecks.java", "com/example/TypesChecks.java",
         "com/example/Quote.java", "com/example/Fill.java", "com/example/Bar.java", "com/example/Tagged.java",
-        "com/example/RecordsChecks.java"
+        "com/example/RecordsChecks.java", "com/example/PersistenceChecks.java"
     };
 
     private static ClassLoader loader;
@@ -54,6 +54,11 @@ class BehaviourTest {
         assertEquals(0, bytes[0], "bytes allocated by 100,000 setter and symbolEquals calls");
         org.junit.jupiter.api.Assertions.assertTrue(bytes[1] > 0 && bytes[1] <= 64,
                 "bytes per getter call: " + bytes[1]);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> persistence() throws ReflectiveOperationException {
+        return Behaviour.checks(loader, "com.example.PersistenceChecks");
     }
 
     /**

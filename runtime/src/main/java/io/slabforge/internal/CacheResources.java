@@ -31,9 +31,13 @@ final class CacheResources implements Runnable {
     private final Throwable site;
     /** The MXBean's name while registered, else null. */
     volatile ObjectName registration;
+    /** The cache file of a file-backed cache or a reader of one, else null. */
+    private final SlabFile file;
 
     CacheResources(CacheIdentity identity, SlotTable table, SlabSource source, SlabPool[] pools,
-                   SlabGeometry geometry, io.slabforge.SlabSync sync, boolean report, Throwable site) {
+                   SlabGeometry geometry, io.slabforge.SlabSync sync, boolean report, Throwable site,
+                   SlabFile file) {
+        this.file = file;
         this.identity = identity;
         this.table = table;
         this.source = source;
@@ -60,6 +64,13 @@ final class CacheResources implements Runnable {
             allocations += each.allocations;
             frees += each.frees;
             live += each.liveObjects();
+        }
+        if (table.readOnly && !table.isClosed()) {
+            // A reader's figures are the file's at this moment: slabs in use, live words, frees as last flushed.
+            slabs = file.slabsInUse();
+            live = file.liveInFile(table.tagBits);
+            frees = file.savedFrees();
+            allocations = frees + live;
         }
         if (table.isClosed()) {
             live = 0;
@@ -122,11 +133,28 @@ final class CacheResources implements Runnable {
                 source.lock.unlock();
             }
         }
+        long frees = 0;
+        for (SlabPool each : pools) {
+            frees += each.frees;
+        }
         table.close();
         for (SlabPool each : pools) {
             each.refreshWords();
         }
-        CacheTags.release(table.tag);
+        if (file != null) {
+            try {
+                file.close(frees);
+            } catch (SlabException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (!table.readOnly) { // a reader holds no tag
+            CacheTags.release(table.tag);
+        }
         return failure;
     }
 

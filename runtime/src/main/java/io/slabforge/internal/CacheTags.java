@@ -78,6 +78,19 @@ final class CacheTags {
                 + " longer use");
     }
 
+    /**
+     * Takes {@code tag} if no open cache has it: a cache file's tag, which its saved handles carry.
+     *
+     * @return whether the tag is now this caller's
+     */
+    static synchronized boolean claim(int tag) {
+        if (tag < 1 || tag > SlabEngine.MAX_OPEN_CACHES || IN_USE.get(tag)) {
+            return false;
+        }
+        IN_USE.set(tag);
+        return true;
+    }
+
     /** Tags currently handed out. */
     static synchronized int inUse() {
         return IN_USE.cardinality();

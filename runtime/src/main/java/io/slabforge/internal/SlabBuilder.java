@@ -44,6 +44,12 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     String cacheType = "SlabEngine";
     /** The record's canonical name, or null. */
     String recordType;
+    /** The cache file of a file-backed cache, else null. */
+    java.nio.file.Path file;
+    private boolean memoryGiven;
+    /** What a file-backed cache's file records about the record (set by generated builders), for its fingerprint. */
+    private String record = "(untyped slots)";
+    private String layout = "(no layout)";
 
     /** For subclasses. */
     protected SlabBuilder() {}
@@ -61,6 +67,7 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
      */
     public final B memory(SlabMemory memory) {
         this.memory = Objects.requireNonNull(memory, "memory");
+        this.memoryGiven = true;
         return self();
     }
 
@@ -200,18 +207,60 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     }
 
     /**
+     * Keeps the cache in a file: {@code build()} creates {@code path}, or re-attaches to it with every object that
+     * was live there, under the same handles (see README, "Persistence"). The file grows by whole regions as the
+     * cache grows (sparse where the OS allows), up to {@link #maxBytes} of slabs; its empty slabs are kept and
+     * reused. One writer at a time: a second one, in this or another process, gets a {@code SlabException} naming
+     * the holder; readers use the generated {@code openReadOnly(path)}.
+     *
+     * <pre>{@code
+     * ParticleSlab slab = ParticleSlab.builder().file(Path.of("particles.slab"))
+     *         .maxBytes(1L << 30).sync(SlabSync.LOCKED).build();
+     * }</pre>
+     *
+     * <p>A process crash (even {@code kill -9}) loses nothing that returned: the file is mapped shared, and every
+     * allocate, free and field write is in the OS page cache when it returns. An OS crash or power loss keeps
+     * what {@code flush()} covered; {@code close()} does not flush.
+     *
+     * @param path the cache file; created if absent
+     * @return this builder
+     */
+    public final B file(java.nio.file.Path path) {
+        this.file = Objects.requireNonNull(path, "path");
+        return self();
+    }
+
+    /** What a cache file must have been made for; the record and layout as generated builders give them. */
+    final SlabFileFormat.Fingerprint fingerprint(SlabGeometry geometry) {
+        return new SlabFileFormat.Fingerprint(geometry, record, layout);
+    }
+
+    /**
      * The engine for a generated cache: as {@link #newEngine(SlabGeometry)}, with the names its messages, logs,
-     * events and JMX use for the cache.
+     * events and JMX use for the cache, and what a file-backed cache's file records (and checks on re-attach)
+     * about the record.
      *
      * @param geometry the slab geometry
      * @param cacheType the generated class's simple name, for example {@code "ParticleSlab"}
      * @param recordType the record's canonical name, for example {@code "com.example.Particle"}
-     * @return a new engine
+     * @param record the record's binary name, as a cache file records it
+     * @param layout the cache's {@code LAYOUT}
+     * @return a new engine owned by the calling thread if the cache is {@link SlabSync#CONFINED}
      */
-    protected final SlabEngine newEngine(SlabGeometry geometry, String cacheType, String recordType) {
+    protected final SlabEngine newEngine(SlabGeometry geometry, String cacheType, String recordType, String record,
+                                         java.lang.foreign.MemoryLayout layout) {
         this.cacheType = Objects.requireNonNull(cacheType, "cacheType");
         this.recordType = recordType;
+        this.record = Objects.requireNonNull(record, "record");
+        this.layout = String.valueOf(layout);
         return newEngine(geometry);
+    }
+
+    /** For tests of engines of untyped slots: what their file records as record and layout. */
+    final B describedAs(String record, String layout) {
+        this.record = record;
+        this.layout = layout;
+        return self();
     }
 
     /**
@@ -232,6 +281,10 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
         }
         if (stripes > 1 && sync != SlabSync.LOCKED) {
             throw new IllegalArgumentException("stripes(" + stripes + ") is for LOCKED caches; this one is " + sync);
+        }
+        if (file != null && memoryGiven) {
+            throw new IllegalArgumentException("memory(...) was given with file(" + file + "): a file-backed cache"
+                    + " takes its slabs from its file; drop memory(...) or file(...)");
         }
         if (stripes > 1 && lock != null) {
             throw new IllegalArgumentException("stripes(" + stripes + ") with a lock of your own: that lock guards "

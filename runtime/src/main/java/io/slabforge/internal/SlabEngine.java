@@ -82,6 +82,8 @@ public final class SlabEngine implements AutoCloseable {
 
     private final SlotTable table;
     private final SlabSource source;
+    /** The cache file of a file-backed cache or a reader of one, else null. */
+    private final SlabFile file;
     /** The only pool of an unstriped cache; pool 0 of a striped one. */
     private final SlabPool pool;
     private final SlabPool[] pools;
@@ -112,11 +114,19 @@ public final class SlabEngine implements AutoCloseable {
         this.locked = sync == SlabSync.LOCKED;
         int stripeShift = stripeShiftOf(geometry, options);
         Thread owner = sync == SlabSync.CONFINED ? Thread.currentThread() : null;
-        boolean lockedDirect = locked && NATIVE_ACCESS && SlabSource.canRetainMappings(options.memory);
-        this.source = new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
-                geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
-        boolean direct = NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
-        this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner, lockedDirect);
+        // A file-backed cache takes its slabs from its file (SlabFile), every word change written through to it.
+        SlabFile f = options.file == null ? null
+                : SlabFile.openWriter(options.file, options.fingerprint(geometry), options.maxBytes);
+        this.file = f;
+        boolean lockedDirect = f == null && locked && NATIVE_ACCESS && SlabSource.canRetainMappings(options.memory);
+        this.source = f != null ? new SlabSource(f, geometry.slabSize(), options.maxBytes, stripeShift > 0)
+                : new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
+                        geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
+        // A LOCKED file-backed cache goes through its regions' segments: close() unmaps them under racing readers.
+        boolean direct = f != null ? NATIVE_ACCESS && !locked
+                : NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
+        this.table = new SlotTable(geometry, f != null ? f.tag : CacheTags.acquire(), options.checked, direct, owner,
+                lockedDirect, f);
         CacheIdentity identity = new CacheIdentity(options.name, options.cacheType, options.recordType, table.tag);
         table.identity = identity;
         source.identity = identity;
@@ -132,7 +142,9 @@ public final class SlabEngine implements AutoCloseable {
                     : options.lock != null ? options.lock
                     : stripeShift > 0 ? new StripeLock()
                     : new ReentrantLock();
-            all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift, options.reserveSlabs);
+            // A file's slabs stay in it: empty ones are kept and reused, never given back.
+            all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift,
+                    f != null ? Integer.MAX_VALUE : options.reserveSlabs);
         }
         this.pools = all;
         this.pool = all[0];
@@ -144,10 +156,19 @@ public final class SlabEngine implements AutoCloseable {
         Throwable site = level == LeakDetection.PARANOID
                 ? Leaks.createdHere(identity.describe() + " was built here") : null;
         this.resources = new CacheResources(identity, table, source, all, geometry, sync,
-                level != LeakDetection.OFF, site);
+                level != LeakDetection.OFF, site, f);
         this.reclaim = Leaks.CLEANER.register(this, resources);
         if (options.name != null) {
             SlabCacheBean.register(resources);
+        }
+        if (f != null) {
+            try {
+                f.attach(table, all, source);
+            } catch (RuntimeException e) {
+                f.abandon();
+                CacheTags.release(table.tag);
+                throw e;
+            }
         }
     }
 
@@ -170,6 +191,7 @@ public final class SlabEngine implements AutoCloseable {
         this.leaks = primary.leaks;
         this.sampleBoxes = false;
         this.columnOf = primary; // the primary stays reachable (not reclaimed as unclosed) while its column is
+        this.file = null;
     }
 
     /** A column's primary engine, else null. */
@@ -178,6 +200,11 @@ public final class SlabEngine implements AutoCloseable {
 
     /** Attaches a column of {@code slotSize}-byte slots under every lock; see {@link SlabColumns#attach}. */
     SlabEngine attachColumn(long slotSize, long slotAlignment, SlabGeometry recordGeometry) {
+        if (file != null) {
+            throw new UnsupportedOperationException(table.identity.describe() + " is kept in the file " + file
+                    + ": columns of file-backed caches are not supported (their slabs would not be in the file);"
+                    + " use a column over an in-memory cache");
+        }
         SlabGeometry.of(slotSize, slotAlignment, Long.highestOneBit(Math.max(slotSize, 4) * 2 - 1)); // checks the slot
         long slabSize = SlabColumns.columnSlabSize(geometry.slotsPerSlab(), slotSize);
         if (slabSize > SlabGeometry.MAX_SLAB_SIZE) {
@@ -225,6 +252,48 @@ public final class SlabEngine implements AutoCloseable {
         } finally {
             unlockAll();
         }
+    }
+
+    /** A reader of a cache file: any thread, no pool in use, every handle checked against the file's words. */
+    private SlabEngine(SlabGeometry geometry, SlabFile reader, String record) {
+        this.geometry = geometry;
+        this.zeroLongs = (int) (geometry.slotSize() >>> 3);
+        this.zeroTailInt = (geometry.slotSize() & 4) != 0;
+        this.sync = SlabSync.LOCKED;
+        this.locked = true;
+        this.file = reader;
+        this.source = new SlabSource(reader, geometry.slabSize(), Long.MAX_VALUE, false);
+        this.table = new SlotTable(geometry, reader.tag, false, false, null, false, reader);
+        reader.attachReader(table);
+        this.pool = new SlabPool(table, source, new ReentrantLock(), 0, 0, Integer.MAX_VALUE);
+        this.pools = new SlabPool[] {pool};
+        CacheIdentity identity = new CacheIdentity(null, "SlabEngine", record, table.tag);
+        table.identity = identity;
+        source.identity = identity;
+        this.leaks = null;
+        this.sampleBoxes = false;
+        this.columnOf = null;
+        this.resources = new CacheResources(identity, table, source, pools, geometry, sync, false, null, reader);
+        this.reclaim = Leaks.CLEANER.register(this, resources); // an unclosed reader's mappings are unmapped too
+    }
+
+    /**
+     * A read-only view of the cache file at {@code path}, which a writer (in this or another process) may be
+     * changing: every access checks the handle against the file's generation words at that moment; every write,
+     * allocation or free throws {@link UnsupportedOperationException}. Generated caches' {@code openReadOnly}.
+     *
+     * @param path the cache file
+     * @param geometry the cache's geometry
+     * @param record the record's binary name
+     * @param layout the cache's {@code LAYOUT}
+     * @return an engine usable from any thread
+     * @throws SlabException if the file is missing, damaged or made for another cache
+     */
+    public static SlabEngine openReadOnly(java.nio.file.Path path, SlabGeometry geometry, String record,
+                                          java.lang.foreign.MemoryLayout layout) {
+        java.util.Objects.requireNonNull(path, "path");
+        return new SlabEngine(geometry, SlabFile.openReader(path,
+                new SlabFileFormat.Fingerprint(geometry, record, String.valueOf(layout))), record);
     }
 
     /**
@@ -329,8 +398,17 @@ public final class SlabEngine implements AutoCloseable {
         } else {
             table.checkThread();
             handle = zero(pool.allocate(false));
+            if (file != null) {
+                published(handle);
+            }
         }
         Reference.reachabilityFence(this); // no Cleaner reclaims the cache during the call (CacheResources)
+        return handle;
+    }
+
+    /** A file-backed cache's allocation is in the file only once its slot is zeroed: complete or absent. */
+    private long published(long handle) {
+        file.publishLive(handle);
         return handle;
     }
 
@@ -348,6 +426,9 @@ public final class SlabEngine implements AutoCloseable {
             handle = pool.allocate(true);
             if (handle != 0) {
                 zero(handle);
+                if (file != null) {
+                    published(handle);
+                }
             }
         }
         Reference.reachabilityFence(this);
@@ -366,6 +447,11 @@ public final class SlabEngine implements AutoCloseable {
         } else {
             table.checkThread();
             handle = pool.allocate(false);
+            if (file != null) {
+                // A file-backed cache zeroes here too: a kill between allocation and the caller's writes leaves
+                // zeros, never a freed object's bytes, in a slot the file says is live.
+                published(zero(handle));
+            }
         }
         Reference.reachabilityFence(this);
         return handle;
@@ -383,12 +469,18 @@ public final class SlabEngine implements AutoCloseable {
         } else {
             table.checkThread();
             handle = pool.allocate(true);
+            if (file != null && handle != 0) {
+                published(zero(handle));
+            }
         }
         Reference.reachabilityFence(this);
         return handle;
     }
 
     private long allocateLocked(boolean orZero, boolean zeroed) {
+        if (table.readOnly) {
+            throw table.readOnlyException();
+        }
         SlabPool own = pools.length == 1 ? pool : pools[ThreadNumbers.NUMBER.get() & (pools.length - 1)];
         long handle = allocateIn(own, true, zeroed);
         if (handle != 0) {
@@ -412,6 +504,9 @@ public final class SlabEngine implements AutoCloseable {
                     throw closedException();
                 }
                 long handle = in.allocate(orZero);
+                if (file != null && handle != 0) {
+                    return published(zero(handle));
+                }
                 return zeroed && handle != 0 ? zero(handle) : handle;
             } catch (TableFull e) {
                 // Grown below, outside this stripe's lock: taking every lock while holding one could deadlock.
@@ -517,6 +612,9 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private void freeLocked(long handle) {
+        if (table.readOnly) {
+            throw table.readOnlyException();
+        }
         SlabPool owner = poolOf(handle);
         owner.lock.lock();
         try {
@@ -548,6 +646,9 @@ public final class SlabEngine implements AutoCloseable {
             }
             Reference.reachabilityFence(this);
             return;
+        }
+        if (table.readOnly) {
+            throw table.readOnlyException();
         }
         SlabPool owner = poolOf(handle);
         owner.lock.lock();
@@ -694,7 +795,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setByte(SlabGeometry g, long handle, long offset, byte value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Byte.BYTES);
+        long at = t.locateWrite(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
         Reference.reachabilityFence(this);
     }
@@ -745,7 +846,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setBoolean(SlabGeometry g, long handle, long offset, boolean value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Byte.BYTES);
+        long at = t.locateWrite(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
         Reference.reachabilityFence(this);
     }
@@ -796,7 +897,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setShort(SlabGeometry g, long handle, long offset, short value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Short.BYTES);
+        long at = t.locateWrite(g, handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
         Reference.reachabilityFence(this);
     }
@@ -847,7 +948,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setChar(SlabGeometry g, long handle, long offset, char value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Character.BYTES);
+        long at = t.locateWrite(g, handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
         Reference.reachabilityFence(this);
     }
@@ -898,7 +999,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setInt(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
         Reference.reachabilityFence(this);
     }
@@ -949,7 +1050,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setFloat(SlabGeometry g, long handle, long offset, float value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Float.BYTES);
+        long at = t.locateWrite(g, handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
         Reference.reachabilityFence(this);
     }
@@ -1000,7 +1101,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setLong(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
         Reference.reachabilityFence(this);
     }
@@ -1051,7 +1152,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setDouble(SlabGeometry g, long handle, long offset, double value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Double.BYTES);
+        long at = t.locateWrite(g, handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
         Reference.reachabilityFence(this);
     }
@@ -1115,7 +1216,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void copyIn(SlabGeometry g, long handle, long offset, ValueLayout layout, Object array, int count) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, count * layout.byteSize());
+        long at = t.locateWrite(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
         Reference.reachabilityFence(this);
     }
@@ -1142,7 +1243,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void clear(SlabGeometry g, long handle, long offset, long size) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, size);
+        long at = t.locateWrite(g, handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
         Reference.reachabilityFence(this);
     }
@@ -1245,7 +1346,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setIntVolatile(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(this);
     }
@@ -1296,7 +1397,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setIntRelease(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(this);
     }
@@ -1327,7 +1428,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean compareAndSetInt(SlabGeometry g, long handle, long offset, int expected, int value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(this);
         return set;
@@ -1355,7 +1456,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public int getAndAddInt(SlabGeometry g, long handle, long offset, int delta) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Integer.BYTES);
+        long at = t.locateWrite(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(this);
         return value;
@@ -1407,7 +1508,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setLongVolatile(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(this);
     }
@@ -1458,7 +1559,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public void setLongRelease(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(this);
     }
@@ -1489,7 +1590,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean compareAndSetLong(SlabGeometry g, long handle, long offset, long expected, long value) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(this);
         return set;
@@ -1517,7 +1618,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     public long getAndAddLong(SlabGeometry g, long handle, long offset, long delta) {
         SlotTable t = table;
-        long at = t.locate(g, handle, offset, Long.BYTES);
+        long at = t.locateWrite(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(this);
         return value;
@@ -1538,6 +1639,10 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
+            if (table.readOnly) {
+                file.forEachLive(action, table.tagBits);
+                return;
+            }
             for (SlabPool each : pools) {
                 each.forEach(action);
             }
@@ -1614,6 +1719,9 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
+            if (file != null) {
+                return 0; // a file's slabs stay in it (and in use); there is nothing to give back
+            }
             long slabs = 0;
             for (SlabPool each : pools) {
                 slabs += each.releaseEmptySlabs();
@@ -1632,6 +1740,43 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean isClosed() {
         return table.isClosed();
+    }
+
+    /**
+     * Forces what was written so far to the cache file's storage (msync and fsync): it then survives an OS crash
+     * or power loss, which otherwise only what the OS wrote back by itself does. A process crash loses nothing
+     * either way. Does nothing for a cache that is not file-backed.
+     *
+     * @throws UnsupportedOperationException on a reader ({@link #openReadOnly})
+     * @throws SlabException if the OS reports an I/O error
+     */
+    public void flush() {
+        if (table.readOnly) {
+            throw table.readOnlyException();
+        }
+        lockAll();
+        try {
+            checkOpen();
+            if (file == null) {
+                return;
+            }
+            long frees = 0;
+            for (SlabPool each : pools) {
+                frees += each.frees;
+            }
+            file.flush(frees);
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * The cache file of a file-backed cache or reader, else null.
+     *
+     * @return the path given to {@code open}, {@code file} or {@code openReadOnly}, or null
+     */
+    public java.nio.file.Path file() {
+        return file == null ? null : file.path;
     }
 
     /**
@@ -1813,7 +1958,8 @@ public final class SlabEngine implements AutoCloseable {
             live += each.liveObjects();
             slabs += each.heldSlabs();
         }
-        return named + sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
+        String where = file == null ? "" : (table.readOnly ? "reading " : "file ") + file + ", ";
+        return named + sync + ", " + where + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
                 + (table.direct ? "direct" : "through regions") + ", " + (table.checked ? "checked" : "unchecked")
                 + ", tag " + table.tag;
     }
@@ -1822,6 +1968,6 @@ public final class SlabEngine implements AutoCloseable {
     public String toString() {
         return "SlabEngine[" + (table.identity.name() == null ? "" : "name=" + table.identity.name() + ", ")
                 + "tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
-                + ", direct=" + table.direct + ", memory=" + source.memory + "]";
+                + ", direct=" + table.direct + (file != null ? ", file=" + file : ", memory=" + source.memory) + "]";
     }
 }

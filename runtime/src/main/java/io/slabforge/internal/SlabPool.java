@@ -111,6 +111,9 @@ final class SlabPool extends SlabPoolState {
         }
         long next = handle + HandleFormat.GENERATION_ONE;
         w[index] = HandleFormat.IN_MAGAZINE | HandleFormat.generation(next);
+        if (file != null) {
+            file.writeWord(index, HandleFormat.generation(next)); // the free, in the file before the slot is reused
+        }
         int n = magazineCount;
         if (n == magazine.length) {
             n = spill();
@@ -128,6 +131,7 @@ final class SlabPool extends SlabPoolState {
      */
     private void retire(int index) {
         table.setWord(index, RETIRED);
+        table.persistWord(index, RETIRED);
         retiredSlots++;
         int s = (index >>> slotBits) >>> stripeShift;
         retired[s]++;
@@ -541,6 +545,52 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
+    /**
+     * Takes over pool slab {@code s} of a cache file being attached, whose words the table already has and which
+     * it already publishes: its counters and free list are rebuilt from the words (IN_MAGAZINE never is in a file).
+     * Every slot counts as carved. Returns its live slots, which count as allocations.
+     */
+    int adoptSlab(int s) {
+        ensureCapacity(s + 1);
+        int slab = globalSlab(s);
+        MemorySegment memory = table.memoryOfSlab(slab);
+        int head = NO_SLOT;
+        int liveSlots = 0;
+        int retiredHere = 0;
+        for (int slot = slotsPerSlab - 1; slot >= 0; slot--) {
+            int word = table.word(slab << slotBits | slot);
+            if (word == RETIRED) {
+                retiredHere++;
+            } else if ((word & LIVE) != 0) {
+                liveSlots++;
+            } else {
+                memory.set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
+                head = slot;
+            }
+        }
+        carved[s] = slotsPerSlab;
+        freeHead[s] = head;
+        live[s] = liveSlots;
+        retired[s] = retiredHere;
+        retiredSlots += retiredHere;
+        highWater = Math.max(highWater, s + 1);
+        heldSlabs++;
+        if (liveSlots == 0) {
+            emptySlabs++;
+        }
+        if (head != NO_SLOT) {
+            list(s);
+        }
+        allocations += liveSlots;
+        return liveSlots;
+    }
+
+    /** The frees of a previous run of an attached cache file; each counts as an allocation too. */
+    void adoptFrees(long frees) {
+        this.frees += frees;
+        this.allocations += frees;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Damage: a stale write through a kept segment(h) that hit a free slot's link
 
@@ -654,6 +704,8 @@ abstract class SlabPoolState extends SlabPoolPadding {
     /** Slabs this pool may hold: its share of the handle space. */
     final int maxSlabs;
     final int reserveSlabs;
+    /** The cache file every free and retirement is written through to, else null (table.file, one load closer). */
+    final SlabFile file;
 
     int[] freeHead = new int[0];
     int[] carved = new int[0];
@@ -696,5 +748,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
         this.stripeShift = stripeShift;
         this.maxSlabs = table.geometry.maxSlabs() >>> stripeShift;
         this.reserveSlabs = reserveSlabs;
+        this.file = table.file;
     }
 }

@@ -22,6 +22,8 @@ final class SlabSource {
     private final Thread owner;
     /** Guards the slabs held, the provider calls and the table's slab entries, where several pools share them. */
     final Lock lock;
+    /** The cache file slabs come from instead of {@link #memory} (then null), for a file-backed cache. */
+    final SlabFile file;
     private int heldSlabs;
     /** Which cache this is, for events; the engine sets it right after construction. */
     CacheIdentity identity = new CacheIdentity(null, "SlabEngine", null, 0);
@@ -39,6 +41,18 @@ final class SlabSource {
         this.maxBytes = maxBytes;
         this.owner = owner;
         this.lock = shared ? new ReentrantLock() : null;
+        this.file = null;
+    }
+
+    /** The source of a file-backed cache: its slabs are in {@code file}, slab index by slab index. */
+    SlabSource(SlabFile file, long slabSize, long maxBytes, boolean shared) {
+        this.memory = null;
+        this.regions = null;
+        this.slabSize = slabSize;
+        this.maxBytes = maxBytes;
+        this.owner = null;
+        this.lock = shared ? new ReentrantLock() : null;
+        this.file = file;
     }
 
     /**
@@ -91,6 +105,33 @@ final class SlabSource {
     }
 
     /**
+     * Slab {@code slab} for a pool: from the cache file (which grows by whole regions for it) or the provider.
+     *
+     * @throws SlabOutOfMemoryException when none can be had and not {@code orNull}
+     */
+    MemorySegment take(int slab, boolean orNull, long liveObjects) {
+        if (file == null) {
+            return takeFromProvider(slab, orNull, liveObjects);
+        }
+        if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
+            if (orNull) {
+                return null;
+            }
+            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
+                    + slabSize + " bytes held in " + file + " (" + liveObjects + " live objects)");
+        }
+        MemorySegment segment = file.slab(slab);
+        heldSlabs++;
+        return segment;
+    }
+
+    /** A slab a cache file being attached already holds: it counts against the budget like a slab taken. */
+    MemorySegment adopt(int slab) {
+        heldSlabs++;
+        return file.slab(slab);
+    }
+
+    /**
      * A checked slab from the provider for global slab index {@code slab}, or null when none can be had and
      * {@code orNull}.
      *
@@ -98,7 +139,7 @@ final class SlabSource {
      * @throws SlabException when the provider throws or returns a bad segment (handed back), or one that overlaps
      *         a slab a cache holds (kept by that cache, not handed back)
      */
-    MemorySegment take(int slab, boolean orNull, long liveObjects) {
+    private MemorySegment takeFromProvider(int slab, boolean orNull, long liveObjects) {
         if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
             if (orNull) {
                 return null;
@@ -153,6 +194,9 @@ final class SlabSource {
 
     /** What {@code slab} (just taken) is reached through: its region, or itself from a custom provider. */
     MemorySegment viaOf(MemorySegment slab) {
+        if (file != null) {
+            return file.lastRegion();
+        }
         MemorySegment region = regions == null ? null : regions.regionOf(slab);
         return region != null ? region : slab;
     }
@@ -164,9 +208,12 @@ final class SlabSource {
      * @throws SlabException when the provider throws
      */
     void give(int slab) {
+        heldSlabs--;
+        if (file != null) {
+            return; // a file's slabs stay in it; the file is unmapped as a whole on close
+        }
         MemorySegment segment = held[slab];
         held[slab] = null;
-        heldSlabs--;
         if (regions == null) {
             ProviderChecks.unclaim(segment);
         }

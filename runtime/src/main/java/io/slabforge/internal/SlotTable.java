@@ -71,6 +71,13 @@ final class SlotTable {
     final Thread owner;
     /** A direct table whose lock-free readers may race a release ({@code LOCKED}): bases are never cleared. */
     final boolean keepBases;
+    /**
+     * The cache file of a file-backed cache, else null: a writer's table writes every word change through to it
+     * ({@link #persistWord}); a reader's table checks every handle against it.
+     */
+    final SlabFile file;
+    /** A reader of a cache file ({@code openReadOnly}): every write, allocation and free is refused. */
+    final boolean readOnly;
 
     /** The generation word of every slot by global index; read directly by the pools' hot paths. */
     int[] words = NO_WORDS;
@@ -90,6 +97,14 @@ final class SlotTable {
     CacheIdentity identity;
 
     SlotTable(SlabGeometry geometry, int tag, boolean checked, boolean direct, Thread owner, boolean keepBases) {
+        this(geometry, tag, checked, direct, owner, keepBases, null);
+    }
+
+    /** A table whose words are mirrored in {@code file} (a writer's), or checked against it (a reader's). */
+    SlotTable(SlabGeometry geometry, int tag, boolean checked, boolean direct, Thread owner, boolean keepBases,
+              SlabFile file) {
+        this.file = file;
+        this.readOnly = file != null && file.readOnly;
         this.geometry = geometry;
         this.slotSize = geometry.slotSize();
         this.slotsPerSlab = geometry.slotsPerSlab();
@@ -129,8 +144,8 @@ final class SlotTable {
             if ((handle & TAG_MASK) != tagBits || word(index) != HandleFormat.liveWord(handle)) {
                 throw invalid(handle);
             }
-        } else if (!isHeldSlot(index)) {
-            throw invalid(handle);
+        } else if (readOnly ? !file.isLiveInFile(handle, tagBits) : !isHeldSlot(index)) {
+            throw invalid(handle); // a reader's table is unchecked: its words are the file's, checked here
         }
         if (offset < 0 || offset > g.slotSize() - size) {
             throw outsideSlot(offset, size);
@@ -141,6 +156,19 @@ final class SlotTable {
             throw invalid(handle); // only a LOCKED reader racing the table's growth gets here
         }
         return (b[slab] & ADDRESS_MASK) + (long) (index & ((1 << g.slotBits()) - 1)) * g.slotSize() + offset;
+    }
+
+    /** {@link #locate} for a write: a reader's table refuses it before anything is touched. */
+    long locateWrite(SlabGeometry g, long handle, long offset, long size) {
+        if (readOnly) {
+            throw readOnlyException();
+        }
+        return locate(g, handle, offset, size);
+    }
+
+    UnsupportedOperationException readOnlyException() {
+        return new UnsupportedOperationException("this cache reads " + file + " (openReadOnly): it cannot write,"
+                + " allocate or free; open the file with open(path) for that (one writer at a time)");
     }
 
     /**
@@ -195,8 +223,21 @@ final class SlotTable {
         words[index] = word;
     }
 
+    /**
+     * A word change that a cache file must see (allocate, free, retire, a new slab): written through to the file of
+     * a file-backed table, as the word without {@link HandleFormat#IN_MAGAZINE} (the magazine is not in the file).
+     */
+    void persistWord(int index, int word) {
+        if (file != null) {
+            file.writeWord(index, word == RETIRED ? word : word & ~HandleFormat.IN_MAGAZINE);
+        }
+    }
+
     /** Whether {@code handle} is a live handle of this table; never throws. */
     boolean isLive(long handle) {
+        if (readOnly) {
+            return (handle & TAG_MASK) == tagBits && !closed && file.isLiveInFile(handle, tagBits);
+        }
         return (handle & TAG_MASK) == tagBits && !closed
                 && word((int) handle & INDEX_MASK) == HandleFormat.liveWord(handle);
     }
@@ -309,6 +350,10 @@ final class SlotTable {
         int first = slab << slotBits;
         for (int slot = 0; slot < slotsPerSlab; slot++) {
             setWord(first + slot, start & GENERATION_MASK);
+            persistWord(first + slot, start & GENERATION_MASK);
+        }
+        if (file != null) {
+            file.markInUse(slab); // after its words: a slab the file says is in use has words that say what is live
         }
     }
 
@@ -437,7 +482,7 @@ final class SlotTable {
         } else if (slot >= slotsPerSlab) {
             why = "slot " + slot + " is beyond the " + slotsPerSlab + " slots of a slab";
         } else {
-            int word = word(index);
+            int word = readOnly ? file.fileWord(index) : word(index);
             int generation = HandleFormat.generation(handle);
             if (word != RETIRED) {
                 word &= ~HandleFormat.IN_MAGAZINE;

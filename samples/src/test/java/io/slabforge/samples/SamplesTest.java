@@ -33,6 +33,14 @@ class SamplesTest {
     }
 
     @Test
+    void persistentOrderBook(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String file = dir.resolve("book.slab").toString();
+        assertDoesNotThrow(() -> PersistentOrderBook.main(new String[] {file, "20000", "10000"}));  // builds
+        assertDoesNotThrow(() -> PersistentOrderBook.main(new String[] {file, "20000", "10000"}));  // re-attaches
+        assertDoesNotThrow(() -> PersistentOrderBook.main(new String[] {file, "20000", "10000"}));
+    }
+
+    @Test
     void byteQueueSample() {
         assertDoesNotThrow(() -> ByteQueueSample.main(new String[] {"50000"}));
     }
