@@ -19,9 +19,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
@@ -70,14 +68,8 @@ public final class SlabEngine implements AutoCloseable {
     /** Slabs each stripe must be able to hold at least, for the default stripe count. */
     private static final int MIN_SLABS_PER_STRIPE = 64;
 
-    /**
-     * Which stripe a thread allocates from: threads are numbered in the order they first allocate from a striped
-     * cache, so that two threads sharing a cache land on different stripes (a hash of the thread id collides).
-     */
-    private static final class ThreadNumbers {
-        private static final AtomicInteger NEXT = new AtomicInteger();
-        static final ThreadLocal<Integer> NUMBER = ThreadLocal.withInitial(NEXT::getAndIncrement);
-    }
+    /** A remote free collects its pool's ring, if the pool is free, each time this many handles went in. */
+    private static final int COLLECT_EVERY = 64;
 
     private final SlotTable table;
     private final SlabSource source;
@@ -87,6 +79,10 @@ public final class SlabEngine implements AutoCloseable {
     private final SlabSync sync;
     /** Whether allocate and free take a pool's lock. */
     private final boolean locked;
+    /** LOCKED with stripe locks (no lock of the user's): the lease fast paths and remote frees. */
+    private final boolean leased;
+    /** {@code pools.length - 1}. */
+    private final int stripeMask;
     private final SlabGeometry geometry;
     /** A slot is zeroed as this many longs, then one int if {@link #zeroTailInt} (slots are multiples of 4). */
     private final int zeroLongs;
@@ -119,12 +115,13 @@ public final class SlabEngine implements AutoCloseable {
         for (int stripe = 0; stripe < all.length; stripe++) {
             Lock lock = !locked ? null
                     : options.lock != null ? options.lock
-                    : stripeShift > 0 ? new StripeLock()
-                    : new ReentrantLock();
+                    : new StripeLock();
             all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift, options.reserveSlabs);
         }
         this.pools = all;
         this.pool = all[0];
+        this.leased = locked && options.lock == null;
+        this.stripeMask = all.length - 1;
     }
 
     /**
@@ -267,7 +264,72 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     private long allocateLocked(boolean orZero, boolean zeroed) {
-        SlabPool own = pools.length == 1 ? pool : pools[ThreadNumbers.NUMBER.get() & (pools.length - 1)];
+        if (leased) {
+            SlabPool home = pools[homeStripe()];
+            StripeLock lease = home.lease;
+            if (lease.tryLease()) {
+                long handle = 0;
+                int fullAt = -1;
+                try {
+                    handle = home.allocate(true);
+                    if (handle != 0 && zeroed) {
+                        zero(handle);
+                    }
+                } catch (TableFull e) {
+                    fullAt = table.slabCapacity(); // stable while any lease is held
+                } finally {
+                    lease.endLease();
+                }
+                if (handle != 0) {
+                    return handle;
+                }
+                if (fullAt >= 0) {
+                    growTable(fullAt); // outside the lease: growth takes every stripe's
+                    return allocateLocked(orZero, zeroed);
+                }
+            }
+        }
+        return allocateContended(orZero, zeroed);
+    }
+
+    /**
+     * The stripe a thread allocates from, and whose slabs' frees it makes under a lease: its id's low bits.
+     * Threads started one after another (a pool's workers) land on different stripes; virtual threads spread over
+     * the stripes, so a cache holds slabs per stripe, never per thread.
+     */
+    private int homeStripe() {
+        return (int) Thread.currentThread().threadId() & stripeMask;
+    }
+
+    /**
+     * Allocation when the fast path could not: the home stripe is held by another thread (any free stripe is
+     * leased instead), out of slots and slabs (every stripe is tried before out of memory is reported), or the
+     * table must grow.
+     */
+    private long allocateContended(boolean orZero, boolean zeroed) {
+        int home = leased ? homeStripe() : 0;
+        if (leased) {
+            for (int i = 1; i < pools.length; i++) {
+                SlabPool other = pools[(home + i) & stripeMask];
+                if (other.lease.tryLease()) {
+                    long handle;
+                    try {
+                        handle = other.allocate(true);
+                        if (handle != 0 && zeroed) {
+                            zero(handle);
+                        }
+                    } catch (TableFull e) {
+                        handle = 0;
+                    } finally {
+                        other.lease.endLease();
+                    }
+                    if (handle != 0) {
+                        return handle;
+                    }
+                }
+            }
+        }
+        SlabPool own = pools[home];
         long handle = allocateIn(own, true, zeroed);
         if (handle != 0) {
             return handle;
@@ -284,6 +346,7 @@ public final class SlabEngine implements AutoCloseable {
     /** Allocation in one pool under its lock; zeroed there too, so a racing close() cannot clear the table first. */
     private long allocateIn(SlabPool in, boolean orZero, boolean zeroed) {
         for (;;) {
+            int fullAt = -1;
             in.lock.lock();
             try {
                 if (table.isClosed()) {
@@ -293,20 +356,28 @@ public final class SlabEngine implements AutoCloseable {
                 return zeroed && handle != 0 ? zero(handle) : handle;
             } catch (TableFull e) {
                 // Grown below, outside this stripe's lock: taking every lock while holding one could deadlock.
+                fullAt = table.slabCapacity();
             } finally {
                 in.lock.unlock();
             }
-            growTable();
+            growTable(fullAt);
         }
     }
 
-    /** Grows the slot table of a striped cache while no stripe can write it. */
-    private void growTable() {
+    /**
+     * Grows the slot table of a striped cache while no stripe can write it, unless another thread already grew it
+     * past {@code fullAt}, the capacity the caller found full (so that many threads finding it full at once grow
+     * it once, not once each).
+     */
+    private void growTable(int fullAt) {
         lockAll();
         try {
             source.lock.lock();
             try {
-                table.ensureSlabs(table.slabCapacity() + 1);
+                if (table.slabCapacity() > fullAt) {
+                    return;
+                }
+                table.ensureSlabs(fullAt + 1);
                 for (SlabPool each : pools) {
                     each.refreshWords();
                 }
@@ -363,13 +434,58 @@ public final class SlabEngine implements AutoCloseable {
         pool.free(handle);
     }
 
+    /**
+     * A free on a LOCKED cache. A leased cache: by the handle's home-stripe thread under a lease (a CAS on the
+     * lease, a CAS on the word, the slot onto the magazine); by any other thread, or when the lease is taken, one
+     * CAS on the word and one on the pool's remote-free ring, which the pool's next holder collects.
+     */
     private void freeLocked(long handle) {
-        SlabPool owner = poolOf(handle);
-        owner.lock.lock();
-        try {
-            owner.free(handle);
-        } finally {
-            owner.lock.unlock();
+        if (!leased) {
+            SlabPool owner = poolOf(handle);
+            owner.lock.lock();
+            try {
+                owner.free(handle);
+            } finally {
+                owner.lock.unlock();
+            }
+            return;
+        }
+        int stripe = (HandleFormat.index(handle) >>> geometry.slotBits()) & stripeMask;
+        SlabPool owner = pools[stripe];
+        if (stripe == homeStripe() && owner.lease.tryLease()) {
+            try {
+                owner.freeLeased(handle);
+            } finally {
+                owner.lease.endLease();
+            }
+            return;
+        }
+        long position = owner.freeRemote(handle);
+        if (position == 0 || position % COLLECT_EVERY == 0) {
+            collectFreed(owner, handle, position == 0);
+        }
+    }
+
+    /**
+     * After a remote free: collects the pool's ring while the pool is free (so frees to a pool nobody allocates
+     * from do not pile up), or, when the ring was full, takes the pool, waiting if need be, and collects the
+     * handle itself with the ring.
+     */
+    private void collectFreed(SlabPool owner, long handle, boolean ringWasFull) {
+        if (ringWasFull) {
+            owner.lock.lock();
+            try {
+                owner.collect(handle);
+                owner.collectRemote();
+            } finally {
+                owner.lock.unlock();
+            }
+        } else if (owner.lease.tryLease()) {
+            try {
+                owner.collectRemote();
+            } finally {
+                owner.lease.endLease();
+            }
         }
     }
 
@@ -393,7 +509,11 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             if (!table.isClosed()) {
-                owner.free(handle);
+                if (leased) {
+                    owner.freeLeased(handle);
+                } else {
+                    owner.free(handle);
+                }
             }
         } finally {
             owner.lock.unlock();
@@ -914,6 +1034,9 @@ public final class SlabEngine implements AutoCloseable {
             long allocations = 0;
             long frees = 0;
             for (SlabPool each : pools) {
+                if (leased) {
+                    each.collectRemote(); // exact: every free that returned is counted
+                }
                 slabs += each.heldSlabs();
                 allocations += each.allocations;
                 frees += each.frees;

@@ -9,6 +9,8 @@ import static io.slabforge.internal.HandleFormat.TAG_MASK;
 import io.slabforge.InvalidHandleException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -47,6 +49,7 @@ final class SlotTable {
     }
 
     private static final int[] NO_WORDS = new int[0];
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(int[].class);
 
     final SlabGeometry geometry;
     final long slotSize;
@@ -162,6 +165,15 @@ final class SlotTable {
 
     void setWord(int index, int word) {
         words[index] = word;
+    }
+
+    /**
+     * Moves word {@code index} of {@code w} (the table's words, read once by the caller) from {@code expect} to
+     * {@code update} atomically: how a {@code LOCKED} cache frees, so that of two threads freeing one handle (its
+     * owner's pool holder and a remote thread, or two remote threads) exactly one succeeds.
+     */
+    static boolean casWord(int[] w, int index, int expect, int update) {
+        return WORDS.compareAndSet(w, index, expect, update);
     }
 
     /** Whether {@code handle} is a live handle of this table; never throws. */
@@ -320,7 +332,7 @@ final class SlotTable {
             int word = word(index);
             int generation = HandleFormat.generation(handle);
             if (word != RETIRED) {
-                word &= ~HandleFormat.IN_MAGAZINE;
+                word &= ~(HandleFormat.IN_MAGAZINE | HandleFormat.REMOTE);
             }
             if (word == RETIRED) {
                 why = "the slot was retired after 2^24 reuses (stale handle, generation " + generation + ")";
