@@ -267,30 +267,35 @@ public final class SlabEngine implements AutoCloseable {
     private long allocateLocked(boolean orZero, boolean zeroed) {
         if (leased) {
             SlabPool home = pools[homeStripe()];
-            StripeLock lease = home.lease;
-            if (lease.tryLease()) {
-                long handle = 0;
-                int fullAt = -1;
-                try {
-                    handle = home.allocate(true);
-                    if (handle != 0 && zeroed) {
-                        zero(handle);
-                    }
-                } catch (TableFull e) {
-                    fullAt = table.slabCapacity(); // stable while any lease is held
-                } finally {
-                    lease.endLease();
-                }
+            if (home.lease.tryLease()) {
+                long handle = allocateLeased(home, zeroed);
                 if (handle != 0) {
                     return handle;
-                }
-                if (fullAt >= 0) {
-                    growTable(fullAt); // outside the lease: growth takes every stripe's
-                    return allocateLocked(orZero, zeroed);
                 }
             }
         }
         return allocateContended(orZero, zeroed);
+    }
+
+    /**
+     * Allocation in a pool whose lease the caller just took; ends the lease. Zeroed under it, so a racing close()
+     * cannot clear the table first. 0 when the pool has no slot and can get no slab.
+     */
+    private long allocateLeased(SlabPool in, boolean zeroed) {
+        int fullAt;
+        try {
+            long handle = in.allocate(true);
+            if (handle != 0 && zeroed) {
+                zero(handle);
+            }
+            return handle;
+        } catch (TableFull e) {
+            fullAt = table.slabCapacity(); // stable while any lease is held
+        } finally {
+            in.lease.endLease();
+        }
+        growTable(fullAt); // outside the lease: growth takes every stripe's
+        return in.lease.tryLease() ? allocateLeased(in, zeroed) : 0;
     }
 
     /**
@@ -320,17 +325,7 @@ public final class SlabEngine implements AutoCloseable {
             for (int i = 1; i < pools.length; i++) {
                 SlabPool other = pools[(home + i) & stripeMask];
                 if (other.lease.tryLease()) {
-                    long handle;
-                    try {
-                        handle = other.allocate(true);
-                        if (handle != 0 && zeroed) {
-                            zero(handle);
-                        }
-                    } catch (TableFull e) {
-                        handle = 0;
-                    } finally {
-                        other.lease.endLease();
-                    }
+                    long handle = allocateLeased(other, zeroed);
                     if (handle != 0) {
                         return handle;
                     }
@@ -449,13 +444,7 @@ public final class SlabEngine implements AutoCloseable {
      */
     private void freeLocked(long handle) {
         if (!leased) {
-            SlabPool owner = poolOf(handle);
-            owner.lock.lock();
-            try {
-                owner.free(handle);
-            } finally {
-                owner.lock.unlock();
-            }
+            freeUnderLock(handle);
             return;
         }
         int stripe = (HandleFormat.index(handle) >>> geometry.slotBits()) & stripeMask;
@@ -468,9 +457,25 @@ public final class SlabEngine implements AutoCloseable {
             }
             return;
         }
+        freeRemotely(owner, handle);
+    }
+
+    /** A free by a thread without the lease of the handle's pool: CAS on the word, offer to the pool's ring. */
+    private void freeRemotely(SlabPool owner, long handle) {
         long position = owner.freeRemote(handle);
         if (position == 0 || position % COLLECT_EVERY == 0) {
             collectFreed(owner, handle, position == 0);
+        }
+    }
+
+    /** A free on a cache guarded by a lock of the user's. */
+    private void freeUnderLock(long handle) {
+        SlabPool owner = poolOf(handle);
+        owner.lock.lock();
+        try {
+            owner.free(handle);
+        } finally {
+            owner.lock.unlock();
         }
     }
 
