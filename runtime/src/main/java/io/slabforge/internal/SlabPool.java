@@ -446,6 +446,7 @@ final class SlabPool extends SlabPoolState {
         }
         int slab = globalSlab(s);
         Lock shared = source.lock;
+        boolean owned = lease != null && lease.ownLease(); // the provider may call back into the cache
         if (shared != null) {
             shared.lock();
         }
@@ -470,6 +471,9 @@ final class SlabPool extends SlabPoolState {
         } finally {
             if (shared != null) {
                 shared.unlock();
+            }
+            if (lease != null) {
+                lease.disown(owned);
             }
         }
         if (reused) {
@@ -501,6 +505,7 @@ final class SlabPool extends SlabPoolState {
             released[releasedCount++] = s;
         }
         Lock shared = source.lock;
+        boolean owned = lease != null && lease.ownLease(); // the provider may call back into the cache
         if (shared != null) {
             shared.lock();
         }
@@ -510,6 +515,9 @@ final class SlabPool extends SlabPoolState {
         } finally {
             if (shared != null) {
                 shared.unlock();
+            }
+            if (lease != null) {
+                lease.disown(owned);
             }
         }
     }

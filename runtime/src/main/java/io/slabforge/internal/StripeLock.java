@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Reentrancy matters: an action passed to {@code forEach} runs under every stripe's lock and may allocate and
  * free; those calls find the word taken, see that their own thread is its {@link #isHeldByCurrentThread() holder}
- * and go on without leasing. A lease is never taken twice by one thread: nothing under a lease calls user code.
+ * and go on without leasing. The one piece of code not the engine's that runs under a lease, the memory provider,
+ * runs with the lease turned into a hold of the lock ({@link #ownLease()}), so that a provider calling back into
+ * the cache finds its thread the holder too.
  *
  * <p>The state is padded to lines of its own by class hierarchy (128 bytes each side), as the pools are: stripes'
  * locks never share a cache line with each other or with a pool.
@@ -44,6 +46,30 @@ final class StripeLock extends StripeLockState implements Lock {
     /** Ends a lease (or the last hold of the lock): the pool's writes are visible to the next holder. */
     void endLease() {
         soState(0);
+    }
+
+    /**
+     * Makes the calling thread, which holds the lease, the holder of the lock too, before the pool calls code that
+     * is not the engine's (the memory provider): that code may call back into the cache ({@code stats()},
+     * {@code forEach}) and must then find its thread the holder, not wait for itself.
+     *
+     * @return whether it did (false: the thread already held it as a lock); pass it to {@link #disown}
+     */
+    boolean ownLease() {
+        if (holder != null) {
+            return false;
+        }
+        holds = 1;
+        holder = Thread.currentThread();
+        return true;
+    }
+
+    /** Undoes {@link #ownLease()}: the word stays taken, as a lease, until {@link #endLease()}. */
+    void disown(boolean owned) {
+        if (owned) {
+            holder = null;
+            holds = 0;
+        }
     }
 
     /** Whether the calling thread holds this as a lock (not merely a lease). */
