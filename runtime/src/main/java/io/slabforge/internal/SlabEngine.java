@@ -462,6 +462,10 @@ public final class SlabEngine implements AutoCloseable {
 
     /** A free by a thread without the lease of the handle's pool: CAS on the word, offer to the pool's ring. */
     private void freeRemotely(SlabPool owner, long handle) {
+        if (owner.lease.isHeldByCurrentThread()) {
+            owner.freeLeased(handle); // a forEach action (or a provider) of this thread: it holds the pool
+            return;
+        }
         long position = owner.freeRemote(handle);
         if (position == 0 || position % COLLECT_EVERY == 0) {
             collectFreed(owner, handle, position == 0);
