@@ -98,7 +98,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = 0L;
 
@@ -212,7 +212,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code version}
      */
     public long version(long handle) {
-        return engine.getLong(handle, VERSION_OFFSET);
+        return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -221,7 +221,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void version(long handle, long value) {
-        engine.setLong(handle, VERSION_OFFSET, value);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -230,7 +230,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public long versionVolatile(long handle) {
-        return engine.getLongVolatile(handle, VERSION_OFFSET);
+        return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -239,7 +239,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void versionVolatile(long handle, long value) {
-        engine.setLongVolatile(handle, VERSION_OFFSET, value);
+        engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -249,7 +249,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public long versionAcquire(long handle) {
-        return engine.getLongAcquire(handle, VERSION_OFFSET);
+        return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
     }
 
     /**
@@ -259,7 +259,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void versionRelease(long handle, long value) {
-        engine.setLongRelease(handle, VERSION_OFFSET, value);
+        engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
     }
 
     /**
@@ -271,7 +271,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return {@code true} if the value was set
      */
     public boolean versionCompareAndSet(long handle, long expected, long value) {
-        return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+        return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
     }
 
     /**
@@ -281,7 +281,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value before the addition
      */
     public long versionGetAndAdd(long handle, long delta) {
-        return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+        return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
     }
 
     /**
@@ -291,7 +291,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code kind}
      */
     public Kind kind(long handle) {
-        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+        return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
     }
 
     /**
@@ -303,7 +303,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
         if (value == null) {
             throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
         }
-        engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
     }
 
     /**
@@ -312,7 +312,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code hits}
      */
     public int hits(long handle) {
-        return engine.getInt(handle, HITS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -321,7 +321,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void hits(long handle, int value) {
-        engine.setInt(handle, HITS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -330,7 +330,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public int hitsVolatile(long handle) {
-        return engine.getIntVolatile(handle, HITS_OFFSET);
+        return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -339,7 +339,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void hitsVolatile(long handle, int value) {
-        engine.setIntVolatile(handle, HITS_OFFSET, value);
+        engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -349,7 +349,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value
      */
     public int hitsAcquire(long handle) {
-        return engine.getIntAcquire(handle, HITS_OFFSET);
+        return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
     }
 
     /**
@@ -359,7 +359,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void hitsRelease(long handle, int value) {
-        engine.setIntRelease(handle, HITS_OFFSET, value);
+        engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
     }
 
     /**
@@ -371,7 +371,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return {@code true} if the value was set
      */
     public boolean hitsCompareAndSet(long handle, int expected, int value) {
-        return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+        return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
     }
 
     /**
@@ -381,7 +381,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value before the addition
      */
     public int hitsGetAndAdd(long handle, int delta) {
-        return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+        return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
     }
 
     /**
@@ -392,7 +392,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public int samples(long handle, int index) {
-        return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+        return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
     }
 
     /**
@@ -403,7 +403,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
      */
     public void samples(long handle, int index, int value) {
-        engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+        engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
     }
 
     /**
@@ -443,8 +443,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
      */
     public Vec2 pos(long handle) {
         return new Vec2(
-                engine.getFloat(handle, POS_X_OFFSET),
-                engine.getFloat(handle, POS_Y_OFFSET));
+                engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
     }
 
     /**
@@ -456,8 +456,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
         if (value == null) {
             throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
         }
-        engine.setFloat(handle, POS_X_OFFSET, value.x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
     }
 
     /**
@@ -466,7 +466,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code pos.x}
      */
     public float posX(long handle) {
-        return engine.getFloat(handle, POS_X_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
     }
 
     /**
@@ -475,7 +475,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void posX(long handle, float value) {
-        engine.setFloat(handle, POS_X_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
     }
 
     /**
@@ -484,7 +484,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @return the value of {@code pos.y}
      */
     public float posY(long handle) {
-        return engine.getFloat(handle, POS_Y_OFFSET);
+        return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
     }
 
     /**
@@ -493,7 +493,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @param value the new value
      */
     public void posY(long handle, float value) {
-        engine.setFloat(handle, POS_Y_OFFSET, value);
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
     }
 
     /**
@@ -504,7 +504,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public boolean flags(long handle, int index) {
-        return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+        return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
     }
 
     /**
@@ -515,7 +515,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
      */
     public void flags(long handle, int index, boolean value) {
-        engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+        engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
     }
 
     /**
@@ -648,23 +648,23 @@ public final class KitchenSinkSlab implements AutoCloseable {
 
     private static KitchenSink readSlot(SlabEngine engine, long handle) {
         return new KitchenSink(
-                engine.getLong(handle, VERSION_OFFSET),
-                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind"),
-                engine.getInt(handle, HITS_OFFSET),
+                engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
+                enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
+                engine.getInt(GEOMETRY, handle, HITS_OFFSET),
                 copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET)),
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET)),
                 copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, KitchenSink value) {
-        engine.setLong(handle, VERSION_OFFSET, value.version());
-        engine.setByte(handle, KIND_OFFSET, (byte) value.kind().ordinal());
-        engine.setInt(handle, HITS_OFFSET, value.hits());
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value.version());
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.kind().ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, value.hits());
         copyIn(engine, handle, SAMPLES_OFFSET, value.samples(), 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, value.pos().x());
-        engine.setFloat(handle, POS_Y_OFFSET, value.pos().y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.pos().x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.pos().y());
         copyIn(engine, handle, FLAGS_OFFSET, value.flags(), 3, "KitchenSink.flags");
     }
 
@@ -672,21 +672,21 @@ public final class KitchenSinkSlab implements AutoCloseable {
             Vec2 posValue, boolean[] flagsValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        engine.setLong(handle, VERSION_OFFSET, versionValue);
-        engine.setByte(handle, KIND_OFFSET, (byte) kindValue.ordinal());
-        engine.setInt(handle, HITS_OFFSET, hitsValue);
+        engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
+        engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
+        engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
         copyIn(engine, handle, SAMPLES_OFFSET, samplesValue, 4, "KitchenSink.samples");
-        engine.setFloat(handle, POS_X_OFFSET, posValue.x());
-        engine.setFloat(handle, POS_Y_OFFSET, posValue.y());
+        engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
+        engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
         copyIn(engine, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
         return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {
-        engine.setByte(handle, 9L, (byte) 0);
-        engine.setShort(handle, 10L, (short) 0);
-        engine.setByte(handle, 43L, (byte) 0);
-        engine.setInt(handle, 44L, 0);
+        engine.setByte(GEOMETRY, handle, 9L, (byte) 0);
+        engine.setShort(GEOMETRY, handle, 10L, (short) 0);
+        engine.setByte(GEOMETRY, handle, 43L, (byte) 0);
+        engine.setInt(GEOMETRY, handle, 44L, 0);
     }
 
     private static void requireValid(KitchenSink value) {
@@ -729,7 +729,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
     }
 
     private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
+        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
         return array;
     }
 
@@ -738,12 +738,12 @@ public final class KitchenSinkSlab implements AutoCloseable {
         if (array == null || array.length != length) {
             throw badArray(name, array, length);
         }
-        engine.copyIn(handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
+        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
     }
 
     private static boolean[] copyOut(SlabEngine engine, long handle, long offset, boolean[] array) {
         for (int i = 0; i < array.length; i++) {
-            array[i] = engine.getBoolean(handle, offset + i);
+            array[i] = engine.getBoolean(GEOMETRY, handle, offset + i);
         }
         return array;
     }
@@ -754,7 +754,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
             throw badArray(name, array, length);
         }
         for (int i = 0; i < length; i++) {
-            engine.setBoolean(handle, offset + i, array[i]);
+            engine.setBoolean(GEOMETRY, handle, offset + i, array[i]);
         }
     }
 
@@ -817,7 +817,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -826,7 +826,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -835,7 +835,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public long versionVolatile() {
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -844,7 +844,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -854,7 +854,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public long versionAcquire() {
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -864,7 +864,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -876,7 +876,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -885,7 +885,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -894,7 +894,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -906,7 +906,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -915,7 +915,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -924,7 +924,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -933,7 +933,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public int hitsVolatile() {
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -942,7 +942,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -952,7 +952,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value
          */
         public int hitsAcquire() {
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -962,7 +962,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -974,7 +974,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -983,7 +983,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -993,7 +993,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1004,7 +1004,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1043,8 +1043,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Vec2 pos() {
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1056,8 +1056,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1066,7 +1066,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code pos.x}
          */
         public float posX() {
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1075,7 +1075,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref posX(float value) {
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1084,7 +1084,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return the value of {@code pos.y}
          */
         public float posY() {
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1093,7 +1093,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref posY(float value) {
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1104,7 +1104,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1115,7 +1115,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
             return this;
         }
 
@@ -1187,7 +1187,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long version() {
             long handle = handle();
-            return engine.getLong(handle, VERSION_OFFSET);
+            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1197,7 +1197,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box version(long value) {
             long handle = handle();
-            engine.setLong(handle, VERSION_OFFSET, value);
+            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1207,7 +1207,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long versionVolatile() {
             long handle = handle();
-            return engine.getLongVolatile(handle, VERSION_OFFSET);
+            return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1217,7 +1217,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box versionVolatile(long value) {
             long handle = handle();
-            engine.setLongVolatile(handle, VERSION_OFFSET, value);
+            engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1228,7 +1228,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long versionAcquire() {
             long handle = handle();
-            return engine.getLongAcquire(handle, VERSION_OFFSET);
+            return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -1239,7 +1239,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box versionRelease(long value) {
             long handle = handle();
-            engine.setLongRelease(handle, VERSION_OFFSET, value);
+            engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -1252,7 +1252,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public boolean versionCompareAndSet(long expected, long value) {
             long handle = handle();
-            return engine.compareAndSetLong(handle, VERSION_OFFSET, expected, value);
+            return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
         /**
@@ -1262,7 +1262,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public long versionGetAndAdd(long delta) {
             long handle = handle();
-            return engine.getAndAddLong(handle, VERSION_OFFSET, delta);
+            return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
         /**
@@ -1272,7 +1272,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Kind kind() {
             long handle = handle();
-            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(handle, KIND_OFFSET)), "KitchenSink.kind");
+            return enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -1285,7 +1285,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(handle, KIND_OFFSET, (byte) value.ordinal());
+            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -1295,7 +1295,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hits() {
             long handle = handle();
-            return engine.getInt(handle, HITS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1305,7 +1305,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box hits(int value) {
             long handle = handle();
-            engine.setInt(handle, HITS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1315,7 +1315,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hitsVolatile() {
             long handle = handle();
-            return engine.getIntVolatile(handle, HITS_OFFSET);
+            return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1325,7 +1325,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box hitsVolatile(int value) {
             long handle = handle();
-            engine.setIntVolatile(handle, HITS_OFFSET, value);
+            engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1336,7 +1336,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hitsAcquire() {
             long handle = handle();
-            return engine.getIntAcquire(handle, HITS_OFFSET);
+            return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -1347,7 +1347,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box hitsRelease(int value) {
             long handle = handle();
-            engine.setIntRelease(handle, HITS_OFFSET, value);
+            engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -1360,7 +1360,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public boolean hitsCompareAndSet(int expected, int value) {
             long handle = handle();
-            return engine.compareAndSetInt(handle, HITS_OFFSET, expected, value);
+            return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
         /**
@@ -1370,7 +1370,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int hitsGetAndAdd(int delta) {
             long handle = handle();
-            return engine.getAndAddInt(handle, HITS_OFFSET, delta);
+            return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
         /**
@@ -1381,7 +1381,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public int samples(int index) {
             long handle = handle();
-            return engine.getInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
+            return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4);
         }
 
         /**
@@ -1393,7 +1393,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box samples(int index, int value) {
             long handle = handle();
-            engine.setInt(handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
+            engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
 
@@ -1436,8 +1436,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
         public Vec2 pos() {
             long handle = handle();
             return new Vec2(
-                    engine.getFloat(handle, POS_X_OFFSET),
-                    engine.getFloat(handle, POS_Y_OFFSET));
+                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1450,8 +1450,8 @@ public final class KitchenSinkSlab implements AutoCloseable {
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(handle, POS_X_OFFSET, value.x());
-            engine.setFloat(handle, POS_Y_OFFSET, value.y());
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1461,7 +1461,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public float posX() {
             long handle = handle();
-            return engine.getFloat(handle, POS_X_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1471,7 +1471,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box posX(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_X_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1481,7 +1481,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public float posY() {
             long handle = handle();
-            return engine.getFloat(handle, POS_Y_OFFSET);
+            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1491,7 +1491,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box posY(float value) {
             long handle = handle();
-            engine.setFloat(handle, POS_Y_OFFSET, value);
+            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1503,7 +1503,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public boolean flags(int index) {
             long handle = handle();
-            return engine.getBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
+            return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"));
         }
 
         /**
@@ -1515,7 +1515,7 @@ public final class KitchenSinkSlab implements AutoCloseable {
          */
         public Box flags(int index, boolean value) {
             long handle = handle();
-            engine.setBoolean(handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
+            engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + checkIndex(index, 3, "flags"), value);
             return this;
         }
 

@@ -74,7 +74,7 @@ public final class ParticleSlab implements AutoCloseable {
     public static final int SLOTS_PER_SLAB = 128;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            4, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            5, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = 0L;
 
@@ -180,7 +180,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code x}
      */
     public double x(long handle) {
-        return engine.getDouble(handle, X_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, X_OFFSET);
     }
 
     /**
@@ -189,7 +189,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void x(long handle, double value) {
-        engine.setDouble(handle, X_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
     }
 
     /**
@@ -198,7 +198,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code y}
      */
     public double y(long handle) {
-        return engine.getDouble(handle, Y_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
     }
 
     /**
@@ -207,7 +207,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void y(long handle, double value) {
-        engine.setDouble(handle, Y_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
     }
 
     /**
@@ -216,7 +216,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code z}
      */
     public double z(long handle) {
-        return engine.getDouble(handle, Z_OFFSET);
+        return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
     }
 
     /**
@@ -225,7 +225,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void z(long handle, double value) {
-        engine.setDouble(handle, Z_OFFSET, value);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
     }
 
     /**
@@ -234,7 +234,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code id}
      */
     public int id(long handle) {
-        return engine.getInt(handle, ID_OFFSET);
+        return engine.getInt(GEOMETRY, handle, ID_OFFSET);
     }
 
     /**
@@ -243,7 +243,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void id(long handle, int value) {
-        engine.setInt(handle, ID_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
     }
 
     /**
@@ -252,7 +252,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @return the value of {@code flags}
      */
     public int flags(long handle) {
-        return engine.getInt(handle, FLAGS_OFFSET);
+        return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
     }
 
     /**
@@ -261,7 +261,7 @@ public final class ParticleSlab implements AutoCloseable {
      * @param value the new value
      */
     public void flags(long handle, int value) {
-        engine.setInt(handle, FLAGS_OFFSET, value);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
     }
 
     /**
@@ -365,29 +365,29 @@ public final class ParticleSlab implements AutoCloseable {
 
     private static Particle readSlot(SlabEngine engine, long handle) {
         return new Particle(
-                engine.getDouble(handle, X_OFFSET),
-                engine.getDouble(handle, Y_OFFSET),
-                engine.getDouble(handle, Z_OFFSET),
-                engine.getInt(handle, ID_OFFSET),
-                engine.getInt(handle, FLAGS_OFFSET));
+                engine.getDouble(GEOMETRY, handle, X_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Y_OFFSET),
+                engine.getDouble(GEOMETRY, handle, Z_OFFSET),
+                engine.getInt(GEOMETRY, handle, ID_OFFSET),
+                engine.getInt(GEOMETRY, handle, FLAGS_OFFSET));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, Particle value) {
-        engine.setDouble(handle, X_OFFSET, value.x());
-        engine.setDouble(handle, Y_OFFSET, value.y());
-        engine.setDouble(handle, Z_OFFSET, value.z());
-        engine.setInt(handle, ID_OFFSET, value.id());
-        engine.setInt(handle, FLAGS_OFFSET, value.flags());
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, value.x());
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, value.y());
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, value.z());
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, value.id());
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value.flags());
     }
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
             int flagsValue) {
         long handle = engine.allocateUninitialized();
-        engine.setDouble(handle, X_OFFSET, xValue);
-        engine.setDouble(handle, Y_OFFSET, yValue);
-        engine.setDouble(handle, Z_OFFSET, zValue);
-        engine.setInt(handle, ID_OFFSET, idValue);
-        engine.setInt(handle, FLAGS_OFFSET, flagsValue);
+        engine.setDouble(GEOMETRY, handle, X_OFFSET, xValue);
+        engine.setDouble(GEOMETRY, handle, Y_OFFSET, yValue);
+        engine.setDouble(GEOMETRY, handle, Z_OFFSET, zValue);
+        engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
+        engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
         return handle;
     }
 
@@ -450,7 +450,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -459,7 +459,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -468,7 +468,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -477,7 +477,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -486,7 +486,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -495,7 +495,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -504,7 +504,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -513,7 +513,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -522,7 +522,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -531,7 +531,7 @@ public final class ParticleSlab implements AutoCloseable {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
@@ -575,7 +575,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double x() {
             long handle = handle();
-            return engine.getDouble(handle, X_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -585,7 +585,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box x(double value) {
             long handle = handle();
-            engine.setDouble(handle, X_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -595,7 +595,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double y() {
             long handle = handle();
-            return engine.getDouble(handle, Y_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -605,7 +605,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box y(double value) {
             long handle = handle();
-            engine.setDouble(handle, Y_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -615,7 +615,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public double z() {
             long handle = handle();
-            return engine.getDouble(handle, Z_OFFSET);
+            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -625,7 +625,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box z(double value) {
             long handle = handle();
-            engine.setDouble(handle, Z_OFFSET, value);
+            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -635,7 +635,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int id() {
             long handle = handle();
-            return engine.getInt(handle, ID_OFFSET);
+            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -645,7 +645,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box id(int value) {
             long handle = handle();
-            engine.setInt(handle, ID_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -655,7 +655,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public int flags() {
             long handle = handle();
-            return engine.getInt(handle, FLAGS_OFFSET);
+            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -665,7 +665,7 @@ public final class ParticleSlab implements AutoCloseable {
          */
         public Box flags(int value) {
             long handle = handle();
-            engine.setInt(handle, FLAGS_OFFSET, value);
+            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 

@@ -43,7 +43,8 @@ public class AllocatorBenchmark {
     /** State of {@link #allocWriteFree}: nothing live between operations. */
     @State(Scope.Thread)
     public static class Single {
-        @Param({"malloc", "slabforge", "slabforgeNoZeroFill", "nettyPooled", "arenaConfined"})
+        @Param({"malloc", "calloc", "slabforge", "slabforgeNoZeroFill", "slabforgeLocked", "nettyPooled",
+                "arenaConfined"})
         public String peer;
 
         BlockStore store;
@@ -63,7 +64,8 @@ public class AllocatorBenchmark {
     /** State of {@link #window}: {@value #WINDOW} live blocks, filled once per trial, oldest first. */
     @State(Scope.Thread)
     public static class Window {
-        @Param({"malloc", "slabforge", "slabforgeNoZeroFill", "nettyPooled", "arenaConfined"})
+        @Param({"malloc", "calloc", "slabforge", "slabforgeNoZeroFill", "slabforgeLocked", "nettyPooled",
+                "arenaConfined"})
         public String peer;
 
         BlockStore store;

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.slabforge.SlabAllocator;
+import io.slabforge.SlabSync;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -23,7 +24,8 @@ import java.util.SplittableRandom;
 interface BlockStore extends AutoCloseable {
 
     /** The peers, the baseline ({@code malloc}, which has no floor to compare against) first. */
-    List<String> PEERS = List.of("malloc", "slabforge", "slabforgeNoZeroFill", "nettyPooled", "arenaConfined");
+    List<String> PEERS = List.of("malloc", "calloc", "slabforge", "slabforgeNoZeroFill", "slabforgeLocked",
+            "nettyPooled", "arenaConfined");
 
     /** Smallest and largest block size drawn. */
     int MIN_SIZE = 16;
@@ -91,9 +93,11 @@ interface BlockStore extends AutoCloseable {
      */
     static BlockStore create(String peer, int capacity) {
         return switch (peer) {
-            case "malloc" -> new Malloc(capacity);
+            case "malloc" -> new Malloc(capacity, false);
+            case "calloc" -> new Malloc(capacity, true);
             case "slabforge" -> new Slabforge(capacity, SlabAllocator.create());
             case "slabforgeNoZeroFill" -> new Slabforge(capacity, SlabAllocator.builder().zeroFill(false).build());
+            case "slabforgeLocked" -> new Slabforge(capacity, SlabAllocator.builder().sync(SlabSync.LOCKED).build());
             case "nettyPooled" -> new NettyPooled(capacity);
             case "arenaConfined" -> new ArenaConfined(capacity);
             default -> throw new IllegalArgumentException("unknown allocator peer " + peer + "; known: " + PEERS);
@@ -101,8 +105,9 @@ interface BlockStore extends AutoCloseable {
     }
 
     /**
-     * {@code malloc}: the C library's {@code malloc} and {@code free} through plain FFM downcalls, bytes written
-     * through one segment spanning the address space, addresses in a {@code long[]}. Does not zero. Needs
+     * {@code malloc} / {@code calloc}: the C library's {@code malloc} (does not zero) or {@code calloc(1, size)}
+     * (zero-fills, the peer of a zero-filling allocator) and {@code free} through plain FFM downcalls, bytes written
+     * through one segment spanning the address space, addresses in a {@code long[]}. Needs
      * {@code --enable-native-access=ALL-UNNAMED}.
      */
     @SuppressWarnings("restricted") // calling malloc/free is the point of this peer
@@ -110,26 +115,31 @@ interface BlockStore extends AutoCloseable {
         private static final Linker LINKER = Linker.nativeLinker();
         private static final MethodHandle MALLOC = LINKER.downcallHandle(
                 LINKER.defaultLookup().find("malloc").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+        private static final MethodHandle CALLOC = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("calloc").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
         private static final MethodHandle FREE = LINKER.downcallHandle(
                 LINKER.defaultLookup().find("free").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_LONG));
         private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
         private final long[] addresses;
+        private final boolean zeroed;
 
-        Malloc(int capacity) {
+        Malloc(int capacity, boolean zeroed) {
             addresses = new long[capacity];
+            this.zeroed = zeroed;
         }
 
         @Override
         public void allocate(int slot, int size, byte mark) {
             long a;
             try {
-                a = (long) MALLOC.invokeExact((long) size);
+                a = zeroed ? (long) CALLOC.invokeExact(1L, (long) size) : (long) MALLOC.invokeExact((long) size);
             } catch (Throwable e) {
-                throw new IllegalStateException("malloc failed", e);
+                throw new IllegalStateException(zeroed ? "calloc failed" : "malloc failed", e);
             }
             if (a == 0) {
-                throw new OutOfMemoryError("malloc(" + size + ") returned NULL");
+                throw new OutOfMemoryError((zeroed ? "calloc(1, " : "malloc(") + size + ") returned NULL");
             }
             ALL.set(JAVA_BYTE, a, mark);
             ALL.set(JAVA_BYTE, a + size - 1, mark);
@@ -163,10 +173,11 @@ interface BlockStore extends AutoCloseable {
     }
 
     /**
-     * {@code slabforge} / {@code slabforgeNoZeroFill}: a {@link SlabAllocator} (default size classes 16..4096,
-     * {@code SlabMemory.ofArena()}, confined), {@code allocate(size)} and {@code free(segment)}; segments in a
-     * {@code MemorySegment[]}. {@code slabforge} zero-fills each block as {@code Arena.allocate} does,
-     * {@code slabforgeNoZeroFill} ({@code zeroFill(false)}) does not, like malloc and Netty.
+     * {@code slabforge} / {@code slabforgeNoZeroFill} / {@code slabforgeLocked}: a {@link SlabAllocator} (default
+     * size classes 16..4096, {@code SlabMemory.ofArena()}), {@code allocate(size)} and {@code free(segment)};
+     * segments in a {@code MemorySegment[]}. {@code slabforge} (confined) zero-fills each block as
+     * {@code Arena.allocate} and {@code calloc} do, {@code slabforgeNoZeroFill} ({@code zeroFill(false)}) does not,
+     * like malloc and Netty; {@code slabforgeLocked} is {@code slabforge} built {@code LOCKED}, used by one thread.
      */
     final class Slabforge implements BlockStore {
         private final SlabAllocator allocator;

@@ -61,7 +61,12 @@ public final class Report {
                     "(f) sizes 16..4096, 1024 live: free oldest, allocate", "ns/op", false, "malloc", null));
 
     /** A peer's result in one benchmark. */
-    record Result(String peer, double median, double min, double max, int samples, double heapBytesPerOp) {}
+    /**
+     * One peer's measurements: median, fastest and slowest iteration, JMH's 99.9% confidence half-width of the mean
+     * (NaN with fewer than two iterations), iterations, and heap bytes per operation (NaN without {@code -prof gc}).
+     */
+    record Result(String peer, double median, double min, double max, double error, int samples,
+                  double heapBytesPerOp) {}
 
     private Report() {}
 
@@ -125,11 +130,14 @@ public final class Report {
             samples.sort(null);
             int n = samples.size();
             double median = n % 2 == 1 ? samples.get(n / 2) : (samples.get(n / 2 - 1) + samples.get(n / 2)) / 2;
+            JsonElement scoreError = run.getAsJsonObject("primaryMetric").get("scoreError");
+            double error = scoreError == null || scoreError.getAsString().equals("NaN") ? Double.NaN
+                    : scoreError.getAsDouble() * scale;
             JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
             double heap = secondary != null && secondary.has("gc.alloc.rate.norm")
                     ? secondary.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble() : Double.NaN;
             byBench.computeIfAbsent(key, k -> new LinkedHashMap<>())
-                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), n, heap));
+                    .put(peer, new Result(peer, median, samples.getFirst(), samples.getLast(), error, n, heap));
         }
         return byBench;
     }
@@ -285,16 +293,21 @@ public final class Report {
         return md.toString();
     }
 
-    /** Issue 5: the mixed-size allocator benchmarks, medians and ratios against {@code malloc} of the same run. */
+    /**
+     * The mixed-size allocator benchmarks: medians with their ratios to {@code malloc}, {@code calloc} and
+     * {@code nettyPooled} of the same run, and the allocator's targets.
+     */
     private static void allocatorTable(StringBuilder md, Map<String, Map<String, Result>> results) {
         if (ALLOCATOR_BENCHES.stream().noneMatch(b -> results.containsKey(b.key))) {
             return;
         }
-        md.append("## Allocator: medians and ratios against `malloc`\n\n");
+        md.append("## Allocator: medians and ratios against `malloc`, `calloc` and Netty\n\n");
         md.append("`AllocatorBenchmark`, one thread, block sizes log-uniform 16..4096 from a fixed pre-generated "
-                + "sequence. `slabforge` is `SlabAllocator.create()` (confined, zero-fills like `Arena.allocate`), "
-                + "`slabforgeNoZeroFill` the same with `zeroFill(false)`; `malloc` and `nettyPooled` do not zero. "
-                + "Median over every measurement iteration of every fork; in brackets the ratio to `malloc`.\n\n");
+                + "sequence. `slabforge` is `SlabAllocator.create()` (confined, zero-fills like `Arena.allocate` "
+                + "and `calloc`), `slabforgeNoZeroFill` the same with `zeroFill(false)`, `slabforgeLocked` "
+                + "`slabforge` built `LOCKED` (one thread); `malloc` and `nettyPooled` do not zero, `calloc` does. "
+                + "Median over every measurement iteration of every fork; in brackets the ratios to `malloc`, "
+                + "`calloc` and `nettyPooled`.\n\n");
         md.append("| peer |");
         for (Bench b : ALLOCATOR_BENCHES) {
             md.append(' ').append(b.label.substring(0, 3)).append(' ').append(b.unit).append(" |");
@@ -305,11 +318,16 @@ public final class Report {
             for (Bench b : ALLOCATOR_BENCHES) {
                 Map<String, Result> bench = results.getOrDefault(b.key, Map.of());
                 Result r = bench.get(peer);
-                Result malloc = bench.get("malloc");
-                md.append(' ').append(r == null ? "–" : fmt(r.median)
-                        + (malloc == null ? "" : " (" + ratio(r, malloc) + ")")).append(" |");
+                md.append(' ').append(r == null ? "–" : fmt(r.median) + " (" + ratio(r, bench.get("malloc")) + ", "
+                        + ratio(r, bench.get("calloc")) + ", " + ratio(r, bench.get("nettyPooled")) + ")")
+                        .append(" |");
             }
             md.append('\n');
+        }
+        md.append('\n');
+        md.append("| allocator target | measured | |\n|---|---|---|\n");
+        for (String[] row : allocatorTargets(results)) {
+            md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
         }
         md.append('\n');
         for (Bench b : ALLOCATOR_BENCHES) {
@@ -318,15 +336,54 @@ public final class Report {
                 continue;
             }
             Result malloc = bench.get("malloc");
+            Result calloc = bench.get("calloc");
             md.append("### ").append(b.label).append(" (").append(b.unit).append(")\n\n");
-            md.append("| peer | median | × malloc | min | max | samples |\n|---|---:|---:|---:|---:|---:|\n");
+            md.append("| peer | median | × malloc | × calloc | min | max | samples |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|\n");
             for (Result r : bench.values()) {
                 md.append("| `").append(r.peer).append("` | ").append(fmt(r.median)).append(" | ")
-                        .append(malloc == null ? "–" : ratio(r, malloc)).append(" | ").append(fmt(r.min))
-                        .append(" | ").append(fmt(r.max)).append(" | ").append(r.samples).append(" |\n");
+                        .append(ratio(r, malloc)).append(" | ").append(ratio(r, calloc)).append(" | ")
+                        .append(fmt(r.min)).append(" | ").append(fmt(r.max)).append(" | ").append(r.samples)
+                        .append(" |\n");
             }
             md.append('\n');
         }
+    }
+
+    /**
+     * The allocator's targets, each with what this run measured and whether it is met: {@code zeroFill(false)} at
+     * most {@code malloc}, zero-filling at most {@code calloc}, both faster than Netty pooled, and {@code LOCKED}
+     * on one thread at most 1.3 × {@code CONFINED}; for pairs (e) and the window (f).
+     */
+    static List<String[]> allocatorTargets(Map<String, Map<String, Result>> results) {
+        List<String[]> rows = new ArrayList<>();
+        for (Bench b : ALLOCATOR_BENCHES) {
+            Map<String, Result> bench = results.get(b.key);
+            if (bench == null) {
+                continue;
+            }
+            String which = b.label.substring(0, 3);
+            target(rows, which + " `slabforgeNoZeroFill` ≤ 1.0× `malloc`", bench.get("slabforgeNoZeroFill"),
+                    bench.get("malloc"), 1.0);
+            target(rows, which + " `slabforge` ≤ 1.0× `calloc`", bench.get("slabforge"), bench.get("calloc"), 1.0);
+            target(rows, which + " `slabforgeNoZeroFill` faster than `nettyPooled`",
+                    bench.get("slabforgeNoZeroFill"), bench.get("nettyPooled"), 1.0);
+            target(rows, which + " `slabforge` faster than `nettyPooled`", bench.get("slabforge"),
+                    bench.get("nettyPooled"), 1.0);
+            target(rows, which + " `slabforgeLocked` ≤ 1.3× `slabforge`", bench.get("slabforgeLocked"),
+                    bench.get("slabforge"), 1.3);
+        }
+        return rows;
+    }
+
+    private static void target(List<String[]> rows, String what, Result r, Result base, double limit) {
+        if (r == null || base == null) {
+            rows.add(new String[] {what, "not measured", "–"});
+            return;
+        }
+        double x = r.median / base.median;
+        rows.add(new String[] {what, fmt(r.median) + " / " + fmt(base.median) + " = "
+                + String.format(Locale.ROOT, "%.2f×", x), x <= limit ? "met" : "**missed**"});
     }
 
     private static void row(StringBuilder md, String key, String value) {
@@ -485,8 +542,9 @@ public final class Report {
     }
 
     /**
-     * The README figures: (a), (b) and (c) for the peers a user would pick instead, on linear axes from zero with
-     * the spread of every measurement iteration as error bars (median, bar to the slowest); and bytes per object and
+     * The README figures: (a), (b) and (c) for the peers a user would pick instead, on linear axes from zero, Slabforge
+     * in blue and the alternatives in grey, each bar a median with JMH's 99.9% confidence half-width as its whisker;
+     * and bytes per object and
      * GC pause time from the footprint program. Lower is better in every panel, which says so.
      */
     static void writeHeadline(Map<String, Map<String, Result>> results, List<String[]> footprint, Path headline,
@@ -497,23 +555,34 @@ public final class Report {
             if (bench == null) {
                 continue;
             }
-            List<String> names = new ArrayList<>();
-            List<Double> medians = new ArrayList<>();
-            List<Double> spread = new ArrayList<>();
+            List<Map.Entry<String, Result>> shown = new ArrayList<>();
             for (Map.Entry<String, String> peer : HEADLINE_PEERS.entrySet()) {
                 Result r = bench.get(peer.getKey());
                 if (r != null) {
-                    names.add(peer.getValue());
-                    medians.add(r.median);
-                    spread.add(r.max - r.median);
+                    shown.add(Map.entry(peer.getValue(), r));
                 }
             }
-            if (names.isEmpty()) {
+            if (shown.isEmpty()) {
                 continue;
             }
+            List<String> names = shown.stream().map(Map.Entry::getKey).toList();
             CategoryChart chart = readable(HEADLINE_TITLES.get(b.key), b.unit + ", lower is better");
-            chart.addSeries("median; whisker: ± the gap to the slowest iteration", names, medians, spread)
-                    .setFillColor(SLABFORGE);
+            chart.getStyler().setOverlapped(true);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            // Slabforge in its colour, the alternatives in grey: one series each, blank where the other one is.
+            for (boolean ours : new boolean[] {true, false}) {
+                List<Double> medians = new ArrayList<>();
+                List<Double> errors = new ArrayList<>();
+                for (Map.Entry<String, Result> e : shown) {
+                    boolean slabforge = e.getValue().peer.startsWith("slabforge");
+                    medians.add(slabforge == ours ? e.getValue().median : Double.NaN);
+                    errors.add(slabforge == ours && !Double.isNaN(e.getValue().error) ? e.getValue().error : 0.0);
+                }
+                if (medians.stream().anyMatch(m -> !m.isNaN())) {
+                    chart.addSeries(ours ? "Slabforge (median; whisker: JMH 99.9% CI half-width)" : "the alternatives",
+                            names, medians, errors).setFillColor(ours ? SLABFORGE : PEER);
+                }
+            }
             panels.add(chart);
         }
         if (!panels.isEmpty()) {
@@ -536,11 +605,32 @@ public final class Report {
             String live = footprint.get(1)[1];
             CategoryChart perObject = readable("memory per live particle (" + String.format("%,d", Long.parseLong(live))
                     + " live)", "bytes (heap + resident native), lower is better");
-            perObject.addSeries("bytes per particle", names, bytes).setFillColor(SLABFORGE);
             CategoryChart gc = readable("GC pauses during churn", "ms, lower is better");
-            gc.addSeries("GC pause time", names, pauses).setFillColor(PEER);
+            List<Boolean> ours = new ArrayList<>();
+            for (String name : names) {
+                ours.add(name.startsWith("Slabforge"));
+            }
+            addOursAndTheirs(perObject, names, bytes, ours);
+            addOursAndTheirs(gc, names, pauses, ours);
             BitmapEncoder.saveBitmap(List.of(perObject, gc), 1, 2, memory.toString().replaceFirst("\\.png$", ""),
                     BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /** Slabforge's bars in its colour and the alternatives' in grey, as two overlapped series. */
+    private static void addOursAndTheirs(CategoryChart chart, List<String> names, List<Double> values,
+                                         List<Boolean> ours) {
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        for (boolean slabforge : new boolean[] {true, false}) {
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                ys.add(ours.get(i) == slabforge ? values.get(i) : null);
+            }
+            if (ys.stream().anyMatch(y -> y != null)) {
+                chart.addSeries(slabforge ? "Slabforge" : "the alternatives", names, ys)
+                        .setFillColor(slabforge ? SLABFORGE : PEER);
+            }
         }
     }
 

@@ -66,6 +66,37 @@ class ReportTest {
         assertTrue(Files.size(png) > 0, "the chart is written without the scan's panel");
     }
 
+    @Test
+    void allocatorRatiosToMallocCallocAndNettyAndItsTargets(@TempDir Path dir) throws Exception {
+        String e = "AllocatorBenchmark.allocWriteFree";
+        String f = "AllocatorBenchmark.window";
+        String json = String.join(",\n",
+                run(e, "malloc", 20, "ns/op", false),
+                run(e, "calloc", 40, "ns/op", false),
+                run(e, "slabforge", 30, "ns/op", false),
+                run(e, "slabforgeNoZeroFill", 20, "ns/op", false),
+                run(e, "slabforgeLocked", 45, "ns/op", false),
+                run(e, "nettyPooled", 80, "ns/op", false),
+                run(f, "malloc", 50, "ns/op", false),
+                run(f, "slabforgeNoZeroFill", 60, "ns/op", false));
+        Files.writeString(dir.resolve("jmh.json"), "[" + json + "]");
+        Files.writeString(dir.resolve("env.properties"), "date=today\n");
+        Path floorSource = Files.writeString(dir.resolve("Floor.java"), "class Floor {}");
+        Path md = dir.resolve("RESULTS.md");
+        Report.main(new String[] {dir.toString(), md.toString(), dir.resolve("p.png").toString(),
+                floorSource.toString()});
+
+        String report = Files.readString(md);
+        assertContains(report, "| `slabforge` | 30.00 (1.50×, 0.75×, 0.38×) | – |");
+        assertContains(report, "| `slabforgeNoZeroFill` | 20.00 (1.00×, 0.50×, 0.25×) | 60.00 (1.20×, –, –) |");
+        assertContains(report, "| (e) `slabforgeNoZeroFill` ≤ 1.0× `malloc` | 20.00 / 20.00 = 1.00× | met |");
+        assertContains(report, "| (e) `slabforge` ≤ 1.0× `calloc` | 30.00 / 40.00 = 0.75× | met |");
+        assertContains(report, "| (e) `slabforgeLocked` ≤ 1.3× `slabforge` | 45.00 / 30.00 = 1.50× | **missed** |");
+        assertContains(report, "| (f) `slabforgeNoZeroFill` ≤ 1.0× `malloc` | 60.00 / 50.00 = 1.20× | **missed** |");
+        assertContains(report, "| (f) `slabforge` ≤ 1.0× `calloc` | not measured | – |");
+        assertContains(report, "| `calloc` | 40.00 | 2.00× | 1.00× | 40.00 | 40.00 | 2 |");
+    }
+
     private static void assertContains(String report, String expected) {
         assertTrue(report.contains(expected), () -> "missing\n" + expected + "\nin\n" + report);
     }

@@ -162,7 +162,7 @@ final class AccessorWriter {
     private void atomicAccessors(CachePlan.Node node, Scalar scalar, List<MethodSpec> out) {
         TypeName type = scalar.type;
         String suffix = scalar.engineSuffix();
-        CodeBlock at = CodeBlock.of("handle, $N", node.offsetConstant());
+        CodeBlock at = CodeBlock.of("GEOMETRY, handle, $N", node.offsetConstant());
 
         MethodSpec.Builder getVolatile = start(node.accessor() + "Volatile").returns(type)
                 .addJavadoc("Reads {@code $L} of $L with volatile semantics.\n", dotted(node), subject());

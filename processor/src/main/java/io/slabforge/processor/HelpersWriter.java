@@ -112,7 +112,7 @@ final class HelpersWriter {
                 .addParameter(long.class, "handle");
         for (CachePlan.Gap gap : plan.gaps) {
             if (gap.size() > CachePlan.MAX_STORED_GAP) {
-                m.addStatement("engine.clear(handle, $LL, $LL)", gap.offset(), gap.size());
+                m.addStatement("engine.clear(GEOMETRY, handle, $LL, $LL)", gap.offset(), gap.size());
                 continue;
             }
             for (CachePlan.ZeroStore store : plan.zeroStores(gap)) {
@@ -188,7 +188,7 @@ final class HelpersWriter {
                 .addParameter(long.class, "offset")
                 .addParameter(array, "array");
         if (element.bulkCopyable()) {
-            m.addStatement("engine.copyOut(handle, offset, $T.$L, array, array.length)", VALUE_LAYOUT,
+            m.addStatement("engine.copyOut(GEOMETRY, handle, offset, $T.$L, array, array.length)", VALUE_LAYOUT,
                     element.accessLayoutConstant);
         } else {
             m.beginControlFlow("for (int i = 0; i < array.length; i++)")
@@ -212,7 +212,7 @@ final class HelpersWriter {
                 .addStatement("throw badArray(name, array, length)")
                 .endControlFlow();
         if (element.bulkCopyable()) {
-            m.addStatement("engine.copyIn(handle, offset, $T.$L, array, length)", VALUE_LAYOUT,
+            m.addStatement("engine.copyIn(GEOMETRY, handle, offset, $T.$L, array, length)", VALUE_LAYOUT,
                     element.accessLayoutConstant);
         } else {
             m.beginControlFlow("for (int i = 0; i < length; i++)")

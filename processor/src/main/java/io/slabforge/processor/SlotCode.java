@@ -62,12 +62,12 @@ final class SlotCode {
 
     /** {@code engine.getDouble(handle, offset)}. */
     static CodeBlock get(Scalar scalar, CodeBlock handle, CodeBlock offset) {
-        return CodeBlock.of("engine.get$L($L, $L)", scalar.engineSuffix(), handle, offset);
+        return CodeBlock.of("engine.get$L(GEOMETRY, $L, $L)", scalar.engineSuffix(), handle, offset);
     }
 
     /** {@code engine.setDouble(handle, offset, value)}. */
     static CodeBlock set(Scalar scalar, CodeBlock handle, CodeBlock offset, CodeBlock value) {
-        return CodeBlock.of("engine.set$L($L, $L, $L)", scalar.engineSuffix(), handle, offset, value);
+        return CodeBlock.of("engine.set$L(GEOMETRY, $L, $L, $L)", scalar.engineSuffix(), handle, offset, value);
     }
 
     CodeBlock readOrdinal(ComponentType.EnumType e, CodeBlock handle, CodeBlock offset) {

@@ -21,9 +21,10 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins how the generated code reaches memory (runtime contract 4): every field access is a call of the engine with
- * the handle and an offset in the slot ({@code engine.getDouble(handle, X_OFFSET)}), so that the engine validates
- * the handle and bounds the access to the slot; no slab segment, slot base or {@code VarHandle} appears in
+ * Pins how the generated code reaches memory (runtime contract 5): every field access is a call of the engine with
+ * the class's geometry, the handle and an offset in the slot ({@code engine.getDouble(GEOMETRY, handle, X_OFFSET)}),
+ * so that the engine validates the handle and bounds the access to the slot (the {@code static final} geometry lets
+ * the JIT fold that bound); no slab segment, slot base or {@code VarHandle} appears in
  * generated code, and the only segments it hands out are the engine's slices of one slot. {@code LAYOUT}, the C
  * struct, keeps the aligned value layouts.
  */
@@ -33,19 +34,20 @@ class EngineAccessTest {
     /** {@code engine.name(}: every call of the engine. */
     private static final Pattern ENGINE_CALL = Pattern.compile("\\bengine\\.(\\w+)\\(");
     /**
-     * A field access: {@code engine.getDouble(handle, X_OFFSET}, {@code engine.setIntVolatile(handle, 8L},
-     * {@code engine.compareAndSetLong(handle, HITS_OFFSET}, {@code engine.getBoolean(handle, offset + i}.
+     * A field access: {@code engine.getDouble(GEOMETRY, handle, X_OFFSET}, {@code engine.setIntVolatile(GEOMETRY,
+     * handle, 8L}, {@code engine.compareAndSetLong(GEOMETRY, handle, HITS_OFFSET}.
      */
     private static final Pattern FIELD_ACCESS = Pattern.compile(
             "\\bengine\\.(get|set|compareAndSet|getAndAdd)(Boolean|Byte|Short|Char|Int|Float|Long|Double)"
-                    + "(Volatile|Acquire|Release)?\\((\\w+), (\\w+)");
+                    + "(Volatile|Acquire|Release)?\\(GEOMETRY, (\\w+), (\\w+)");
     private static final Pattern OFFSET_CONSTANT = Pattern.compile("private static final long (\\w+_OFFSET) = (\\d+)L;");
     /** A bulk copy helper and the layout it copies with. */
     private static final Pattern BULK_COPY = Pattern.compile(
             "private static (?:(\\w+)\\[\\]|void) copy(?:Out|In)\\(SlabEngine engine, long handle, long offset,"
-                    + " (\\w+)\\[\\] array[^{]*\\{\n(?:[^\n]*\n){0,3}?\\s*engine\\.copy(?:Out|In)\\(handle, offset,"
+                    + " (\\w+)\\[\\] array[^{]*\\{\n(?:[^\n]*\n){0,3}?\\s*"
+                    + "engine\\.copy(?:Out|In)\\(GEOMETRY, handle, offset,"
                     + " ValueLayout\\.(\\w+), array, ");
-    private static final Pattern ZERO_STORE = Pattern.compile("engine\\.set(\\w+)\\(handle, (\\d+)L, ");
+    private static final Pattern ZERO_STORE = Pattern.compile("engine\\.set(\\w+)\\(GEOMETRY, handle, (\\d+)L, ");
 
     @Test
     void everyAccessIsAnEngineCallWithTheHandleAndAnOffsetInTheSlot() throws IOException {
@@ -152,11 +154,11 @@ class EngineAccessTest {
         String mixed = source(compilation, "com.example.MixedSlab");
         // Mixed(byte a, long b, short c): padding 1..8 and 18..24
         assertThat(body(mixed, "private static void zeroPadding(SlabEngine engine, long handle)")).isEqualTo(
-                "engine.setByte(handle, 1L, (byte) 0);\n"
-                        + "engine.setShort(handle, 2L, (short) 0);\n"
-                        + "engine.setInt(handle, 4L, 0);\n"
-                        + "engine.setShort(handle, 18L, (short) 0);\n"
-                        + "engine.setInt(handle, 20L, 0);\n");
+                "engine.setByte(GEOMETRY, handle, 1L, (byte) 0);\n"
+                        + "engine.setShort(GEOMETRY, handle, 2L, (short) 0);\n"
+                        + "engine.setInt(GEOMETRY, handle, 4L, 0);\n"
+                        + "engine.setShort(GEOMETRY, handle, 18L, (short) 0);\n"
+                        + "engine.setInt(GEOMETRY, handle, 20L, 0);\n");
         for (JavaFileObject file : compilation.generatedSourceFiles()) {
             String source = file.getCharContent(true).toString();
             if (!source.contains("zeroPadding(")) {
@@ -172,7 +174,7 @@ class EngineAccessTest {
         }
         String padded = source(compilation, "com.example.PaddedCounterSlab");
         assertThat(body(padded, "private static void zeroPadding(SlabEngine engine, long handle)"))
-                .isEqualTo("engine.clear(handle, 8L, 120L);\n");
+                .isEqualTo("engine.clear(GEOMETRY, handle, 8L, 120L);\n");
     }
 
     /** There are no access layout constants any more: an enum named like one needs no renaming. */
@@ -191,9 +193,9 @@ class EngineAccessTest {
         String source = source(compilation, "com.example.TaggedSlab");
         assertThat(source).contains("private static final INT[] INT_VALUES = INT.values();");
         assertThat(source).contains("private static final DOUBLE[] DOUBLE_VALUES = DOUBLE.values();");
-        assertThat(source).contains("return engine.getInt(handle, COUNT_OFFSET);");
+        assertThat(source).contains("return engine.getInt(GEOMETRY, handle, COUNT_OFFSET);");
         assertThat(source).contains(
-                "return enumAt(INT_VALUES, Byte.toUnsignedInt(engine.getByte(handle, TAG_OFFSET)), \"Tagged.tag\");");
+                "return enumAt(INT_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, TAG_OFFSET)), \"Tagged.tag\");");
 
         ClassLoader loader = Sources.load(compilation);
         Class<?> cache = loader.loadClass("com.example.TaggedSlab");

@@ -53,7 +53,7 @@ import java.util.function.LongConsumer;
 public final class SlabEngine implements AutoCloseable {
 
     /** Version of the contract between generated code and this engine; generated code states the one it needs. */
-    public static final int CONTRACT_VERSION = 4;
+    public static final int CONTRACT_VERSION = 5;
     /** How many caches can be open at the same time. */
     public static final int MAX_OPEN_CACHES = HandleFormat.MAX_TAG;
     /** How many times a slot is reused at most; then it is retired (see {@link HandleFormat}). */
@@ -224,6 +224,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, true);
         }
+        table.checkThread();
         return zero(pool.allocate(false));
     }
 
@@ -236,6 +237,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, true);
         }
+        table.checkThread();
         long handle = pool.allocate(true);
         return handle == 0 ? 0 : zero(handle);
     }
@@ -249,6 +251,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(false, false);
         }
+        table.checkThread();
         return pool.allocate(false);
     }
 
@@ -261,6 +264,7 @@ public final class SlabEngine implements AutoCloseable {
         if (locked) {
             return allocateLocked(true, false);
         }
+        table.checkThread();
         return pool.allocate(true);
     }
 
@@ -434,6 +438,7 @@ public final class SlabEngine implements AutoCloseable {
             freeLocked(handle);
             return;
         }
+        table.checkThread();
         pool.free(handle);
     }
 
@@ -575,8 +580,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public byte getByte(long handle, long offset) {
+        return getByte(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code byte} at {@code offset} in the slot.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public byte getByte(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BYTE, at);
         Reference.reachabilityFence(t);
         return value;
@@ -589,8 +606,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setByte(long handle, long offset, byte value) {
+        setByte(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code byte}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setByte(SlabGeometry g, long handle, long offset, byte value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locate(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
         Reference.reachabilityFence(t);
     }
@@ -602,8 +631,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public boolean getBoolean(long handle, long offset) {
+        return getBoolean(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code boolean} (one byte, nonzero is true).
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public boolean getBoolean(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BOOLEAN, at);
         Reference.reachabilityFence(t);
         return value;
@@ -616,8 +657,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setBoolean(long handle, long offset, boolean value) {
+        setBoolean(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code boolean} as one byte.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setBoolean(SlabGeometry g, long handle, long offset, boolean value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Byte.BYTES);
+        long at = t.locate(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
         Reference.reachabilityFence(t);
     }
@@ -629,8 +682,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public short getShort(long handle, long offset) {
+        return getShort(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code short}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public short getShort(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Short.BYTES);
+        long at = t.locate(g, handle, offset, Short.BYTES);
         var value = t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -643,8 +708,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setShort(long handle, long offset, short value) {
+        setShort(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code short}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setShort(SlabGeometry g, long handle, long offset, short value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Short.BYTES);
+        long at = t.locate(g, handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -656,8 +733,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public char getChar(long handle, long offset) {
+        return getChar(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code char}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public char getChar(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Character.BYTES);
+        long at = t.locate(g, handle, offset, Character.BYTES);
         var value = t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -670,8 +759,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setChar(long handle, long offset, char value) {
+        setChar(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code char}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setChar(SlabGeometry g, long handle, long offset, char value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Character.BYTES);
+        long at = t.locate(g, handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -683,8 +784,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public int getInt(long handle, long offset) {
+        return getInt(geometry, handle, offset);
+    }
+
+    /**
+     * Reads an {@code int}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public int getInt(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         var value = t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -697,8 +810,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setInt(long handle, long offset, int value) {
+        setInt(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes an {@code int}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setInt(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -710,8 +835,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public float getFloat(long handle, long offset) {
+        return getFloat(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code float}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public float getFloat(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Float.BYTES);
+        long at = t.locate(g, handle, offset, Float.BYTES);
         var value = t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -724,8 +861,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setFloat(long handle, long offset, float value) {
+        setFloat(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code float}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setFloat(SlabGeometry g, long handle, long offset, float value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Float.BYTES);
+        long at = t.locate(g, handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -737,8 +886,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public long getLong(long handle, long offset) {
+        return getLong(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code long}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public long getLong(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         var value = t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -751,8 +912,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setLong(long handle, long offset, long value) {
+        setLong(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code long}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setLong(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -764,8 +937,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public double getDouble(long handle, long offset) {
+        return getDouble(geometry, handle, offset);
+    }
+
+    /**
+     * Reads a {@code double}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @return the value
+     */
+    public double getDouble(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Double.BYTES);
+        long at = t.locate(g, handle, offset, Double.BYTES);
         var value = t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
         Reference.reachabilityFence(t);
         return value;
@@ -778,8 +963,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setDouble(long handle, long offset, double value) {
+        setDouble(geometry, handle, offset, value);
+    }
+
+    /**
+     * Writes a {@code double}.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param value the value
+     */
+    public void setDouble(SlabGeometry g, long handle, long offset, double value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Double.BYTES);
+        long at = t.locate(g, handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
         Reference.reachabilityFence(t);
     }
@@ -795,8 +992,24 @@ public final class SlabEngine implements AutoCloseable {
      * @param count elements to copy
      */
     public void copyOut(long handle, long offset, ValueLayout layout, Object array, int count) {
+        copyOut(geometry, handle, offset, layout, array, count);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code layout} at {@code offset} in the slot into {@code array} (a primitive
+     * array of the layout's carrier) from index 0.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param layout the element layout
+     * @param array the destination
+     * @param count elements to copy
+     */
+    public void copyOut(SlabGeometry g, long handle, long offset, ValueLayout layout, Object array, int count) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, count * layout.byteSize());
+        long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(t.memoryOf(handle), layout, at, array, 0, count);
         Reference.reachabilityFence(t);
     }
@@ -811,8 +1024,23 @@ public final class SlabEngine implements AutoCloseable {
      * @param count elements to copy
      */
     public void copyIn(long handle, long offset, ValueLayout layout, Object array, int count) {
+        copyIn(geometry, handle, offset, layout, array, count);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code array} (a primitive array) into the slot at {@code offset}.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param layout the element layout
+     * @param array the source
+     * @param count elements to copy
+     */
+    public void copyIn(SlabGeometry g, long handle, long offset, ValueLayout layout, Object array, int count) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, count * layout.byteSize());
+        long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
         Reference.reachabilityFence(t);
     }
@@ -825,8 +1053,21 @@ public final class SlabEngine implements AutoCloseable {
      * @param size bytes to clear
      */
     public void clear(long handle, long offset, long size) {
+        clear(geometry, handle, offset, size);
+    }
+
+    /**
+     * Fills {@code size} bytes at {@code offset} in the slot with zeros.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot
+     * @param size bytes to clear
+     */
+    public void clear(SlabGeometry g, long handle, long offset, long size) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, size);
+        long at = t.locate(g, handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
         Reference.reachabilityFence(t);
     }
@@ -840,8 +1081,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public int getIntVolatile(long handle, long offset) {
+        return getIntVolatile(geometry, handle, offset);
+    }
+
+    /**
+     * Volatile read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @return the value
+     */
+    public int getIntVolatile(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -854,8 +1107,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setIntVolatile(long handle, long offset, int value) {
+        setIntVolatile(geometry, handle, offset, value);
+    }
+
+    /**
+     * Volatile write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param value the value
+     */
+    public void setIntVolatile(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -867,8 +1132,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public int getIntAcquire(long handle, long offset) {
+        return getIntAcquire(geometry, handle, offset);
+    }
+
+    /**
+     * Acquire read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @return the value
+     */
+    public int getIntAcquire(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -881,8 +1158,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setIntRelease(long handle, long offset, int value) {
+        setIntRelease(geometry, handle, offset, value);
+    }
+
+    /**
+     * Release write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param value the value
+     */
+    public void setIntRelease(SlabGeometry g, long handle, long offset, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -897,8 +1186,23 @@ public final class SlabEngine implements AutoCloseable {
      * @return whether it was set
      */
     public boolean compareAndSetInt(long handle, long offset, int expected, int value) {
+        return compareAndSetInt(geometry, handle, offset, expected, value);
+    }
+
+    /**
+     * Compare-and-set.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param expected the expected value
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetInt(SlabGeometry g, long handle, long offset, int expected, int value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(t);
         return set;
@@ -912,8 +1216,21 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value before
      */
     public int getAndAddInt(long handle, long offset, int delta) {
+        return getAndAddInt(geometry, handle, offset, delta);
+    }
+
+    /**
+     * Atomic add.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 4-aligned
+     * @param delta the addend
+     * @return the value before
+     */
+    public int getAndAddInt(SlabGeometry g, long handle, long offset, int delta) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Integer.BYTES);
+        long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(t);
         return value;
@@ -926,8 +1243,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public long getLongVolatile(long handle, long offset) {
+        return getLongVolatile(geometry, handle, offset);
+    }
+
+    /**
+     * Volatile read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @return the value
+     */
+    public long getLongVolatile(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -940,8 +1269,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setLongVolatile(long handle, long offset, long value) {
+        setLongVolatile(geometry, handle, offset, value);
+    }
+
+    /**
+     * Volatile write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param value the value
+     */
+    public void setLongVolatile(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -953,8 +1294,20 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value
      */
     public long getLongAcquire(long handle, long offset) {
+        return getLongAcquire(geometry, handle, offset);
+    }
+
+    /**
+     * Acquire read.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @return the value
+     */
+    public long getLongAcquire(SlabGeometry g, long handle, long offset) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
         Reference.reachabilityFence(t);
         return value;
@@ -967,8 +1320,20 @@ public final class SlabEngine implements AutoCloseable {
      * @param value the value
      */
     public void setLongRelease(long handle, long offset, long value) {
+        setLongRelease(geometry, handle, offset, value);
+    }
+
+    /**
+     * Release write.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param value the value
+     */
+    public void setLongRelease(SlabGeometry g, long handle, long offset, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
         Reference.reachabilityFence(t);
     }
@@ -983,8 +1348,23 @@ public final class SlabEngine implements AutoCloseable {
      * @return whether it was set
      */
     public boolean compareAndSetLong(long handle, long offset, long expected, long value) {
+        return compareAndSetLong(geometry, handle, offset, expected, value);
+    }
+
+    /**
+     * Compare-and-set.
+     *
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param expected the expected value
+     * @param value the new value
+     * @return whether it was set
+     */
+    public boolean compareAndSetLong(SlabGeometry g, long handle, long offset, long expected, long value) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
         Reference.reachabilityFence(t);
         return set;
@@ -998,8 +1378,21 @@ public final class SlabEngine implements AutoCloseable {
      * @return the value before
      */
     public long getAndAddLong(long handle, long offset, long delta) {
+        return getAndAddLong(geometry, handle, offset, delta);
+    }
+
+    /**
+     * Atomic add.
+     * @param g the generated class's {@code GEOMETRY}, which must be this engine's own: a {@code static final}
+     *          constant there, it lets the JIT fold the slot bound and the slot arithmetic
+     * @param handle a live handle
+     * @param offset in the slot, 8-aligned
+     * @param delta the addend
+     * @return the value before
+     */
+    public long getAndAddLong(SlabGeometry g, long handle, long offset, long delta) {
         SlotTable t = table;
-        long at = t.locate(handle, offset, Long.BYTES);
+        long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
         Reference.reachabilityFence(t);
         return value;
@@ -1067,6 +1460,32 @@ public final class SlabEngine implements AutoCloseable {
             long capacity = slabs * perSlab;
             return new SlabStats(slabs, slotSize, perSlab, live, capacity, slabs * geometry.slabSize(),
                     live * slotSize, (capacity - live) * slotSize, allocations, frees);
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * Gives every empty slab the cache keeps for reuse (up to {@code reserveSlabs} per pool) back to the provider;
+     * live objects and the slabs holding them stay. For a provider whose memory is bounded, or shared with others.
+     *
+     * <pre>{@code
+     * engine.trim();   // after a burst: hand the reserve back
+     * }</pre>
+     *
+     * @return the bytes given back
+     * @throws SlabException if the provider threw from {@code free} (the slabs not yet offered stay held)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long trim() {
+        lockAll();
+        try {
+            checkOpen();
+            long slabs = 0;
+            for (SlabPool each : pools) {
+                slabs += each.releaseEmptySlabs();
+            }
+            return slabs * geometry.slabSize();
         } finally {
             unlockAll();
         }

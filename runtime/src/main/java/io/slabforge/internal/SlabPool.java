@@ -18,7 +18,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The slabs of one pool and the allocation and free of their slots: a whole unstriped cache, or one stripe of a
- * striped {@code LOCKED} one. Not thread-safe: the engine calls it under {@link #lock} where there is one.
+ * striped {@code LOCKED} one. Not thread-safe: the engine calls it under {@link #lock} where there is one, and checks
+ * a {@code CONFINED} cache's thread before it calls.
  *
  * <h2>Bookkeeping, all on the heap</h2>
  * Per slab, by the pool's own slab number {@code s} (global slab {@code s << stripeShift | stripe}):
@@ -80,7 +81,6 @@ final class SlabPool extends SlabPoolState {
      * @throws SlabOutOfMemoryException when none can be had and not {@code orZero}
      */
     long allocate(boolean orZero) {
-        checkThread();
         int n = magazineCount;
         if (n == 0) {
             return allocateRefilling(orZero);
@@ -96,12 +96,6 @@ final class SlabPool extends SlabPoolState {
         return handle;
     }
 
-    private void checkThread() {
-        if (owner != null && Thread.currentThread() != owner) {
-            throw table.wrongThread();
-        }
-    }
-
     /**
      * Frees a live handle of this pool's slabs: its generation word moves on at once (every copy of the handle is
      * stale from here), and the slot goes on top of the magazine, where the next allocation takes it while it is
@@ -110,10 +104,10 @@ final class SlabPool extends SlabPoolState {
      * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not one
      */
     void free(long handle) {
-        checkThread();
         int index = (int) handle & INDEX_MASK;
         int[] w = words;
-        if (index >= w.length || (handle & TAG_MASK) != tagBits || w[index] != HandleFormat.liveWord(handle)) {
+        if (Integer.compareUnsigned(index, w.length) >= 0 || (handle & TAG_MASK) != tagBits
+                || w[index] != HandleFormat.liveWord(handle)) {
             throw table.invalid(handle);
         }
         frees++;
@@ -408,6 +402,22 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
+    /**
+     * Gives back every held slab with no live slot (the ones kept for reuse), for {@code trim()}; returns how many.
+     * A provider failure stops the walk and is thrown: the slabs not yet offered stay held and consistent.
+     */
+    int releaseEmptySlabs() {
+        int released = 0;
+        for (int s = 0; s < highWater && emptySlabs > 0; s++) {
+            if (carved[s] >= 0 && live[s] == 0) {
+                dropFromMagazine(globalSlab(s));
+                releaseSlab(s);
+                released++;
+            }
+        }
+        return released;
+    }
+
     /** Removes slab {@code slab}'s slots from the magazine before the slab is given back. */
     private void dropFromMagazine(int slab) {
         int kept = 0;
@@ -682,8 +692,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
     final RemoteFrees remote;
     final int slotsPerSlab;
     final long tagBits;
-    /** The only thread that may use a CONFINED cache, else null. */
-    final Thread owner;
     final int slotBits;
     final int slotMask;
     final int stripe;
@@ -730,7 +738,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
         this.remote = lease != null ? new RemoteFrees() : null;
         this.slotsPerSlab = table.slotsPerSlab;
         this.tagBits = table.tagBits;
-        this.owner = table.owner;
         this.words = table.words;
         this.slotBits = table.slotBits;
         this.slotMask = table.slotMask;

@@ -50,6 +50,15 @@ final class SlotTable {
 
     private static final int[] NO_WORDS = new int[0];
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(int[].class);
+    /**
+     * Bounds every address below 2^62 (user-space addresses are below 2^57), so C2 can prove an access through all
+     * memory in range and drops FFM's bounds check.
+     */
+    private static final long ADDRESS_MASK = (1L << 62) - 1;
+    /** At least every slot number: slabs of at most 2^24 bytes hold at most 2^22 slots of 4 bytes. */
+    private static final int MAX_SLOT = (1 << 22) - 1;
+    /** At least every slot size: a slot fits its slab. */
+    private static final long MAX_SLOT_SIZE = SlabGeometry.MAX_SLAB_SIZE * 2 - 1;
 
     final SlabGeometry geometry;
     final long slotSize;
@@ -95,6 +104,13 @@ final class SlotTable {
      * (tag, generation and liveness when checked; the slab and slot always) and bounds the access to the slot.
      */
     long locate(long handle, long offset, long size) {
+        return locate(geometry, handle, offset, size);
+    }
+
+    long locate(SlabGeometry g, long handle, long offset, long size) {
+        if (g != geometry) {
+            throw foreignGeometry(g);
+        }
         checkThread();
         int index = (int) handle & INDEX_MASK;
         if (checked) {
@@ -104,15 +120,15 @@ final class SlotTable {
         } else if (!isHeldSlot(index)) {
             throw invalid(handle);
         }
-        if (offset < 0 || offset > slotSize - size) {
+        if (offset < 0 || offset > g.slotSize() - size) {
             throw outsideSlot(offset, size);
         }
         long[] b = bases;
-        int slab = index >>> slotBits;
-        if (slab >= b.length) {
+        int slab = index >>> g.slotBits();
+        if (Integer.compareUnsigned(slab, b.length) >= 0) {
             throw invalid(handle); // only a LOCKED reader racing the table's growth gets here
         }
-        return b[slab] + (long) (index & slotMask) * slotSize + offset;
+        return (b[slab] & ADDRESS_MASK) + (long) (index & ((1 << g.slotBits()) - 1)) * g.slotSize() + offset;
     }
 
     /**
@@ -160,7 +176,7 @@ final class SlotTable {
     /** The generation word of slot {@code index}, or {@link HandleFormat#RETIRED} beyond the table. */
     int word(int index) {
         int[] w = words;
-        return index < w.length ? w[index] : RETIRED;
+        return Integer.compareUnsigned(index, w.length) < 0 ? w[index] : RETIRED;
     }
 
     void setWord(int index, int word) {
@@ -264,7 +280,9 @@ final class SlotTable {
 
     /** Where slot {@code slot} of held slab {@code slab} is, in {@link #memoryOfSlab(int)}. */
     long slotAt(int slab, int slot) {
-        return bases[slab] + (long) slot * slotSize;
+        // The masks change no value (slots < 2^22, slot sizes <= 2^24, addresses < 2^62) but let C2 prove that
+        // every address is far below 2^63, so FFM's bounds check against all memory folds away.
+        return (bases[slab] & ADDRESS_MASK) + (long) (slot & MAX_SLOT) * (slotSize & MAX_SLOT_SIZE);
     }
 
     MemorySegment memoryOfSlab(int slab) {
@@ -303,6 +321,10 @@ final class SlotTable {
         return new WrongThreadException("this cache is confined to thread " + owner.getName()
                 + "; build it with sync(SlabSync.LOCKED) to share it, not use it from "
                 + Thread.currentThread().getName());
+    }
+
+    private IllegalArgumentException foreignGeometry(SlabGeometry g) {
+        return new IllegalArgumentException("geometry " + g + " is not this cache's own " + geometry);
     }
 
     private static IndexOutOfBoundsException outsideSlot(long offset, long size) {

@@ -36,8 +36,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The field-access contract (contract 4): generated code reads and writes a slot through
- * {@code engine.getX(handle, OFFSET)} / {@code setX}, which validate the handle as the cache was built to and bound
+ * The field-access contract (contract 5): generated code reads and writes a slot through
+ * {@code engine.getX(GEOMETRY, handle, OFFSET)} / {@code setX}, which validate the handle as the cache was built to and bound
  * the access to the slot; {@code segment(h)} is a slice of exactly one slot. With native access the confined and
  * unsynchronised caches over the built-in provider reach slots at their addresses (direct); LOCKED caches go through
  * the segment of the private region a slab was carved from; a custom provider's slab through its own segment.
@@ -134,6 +134,42 @@ class SlabAccessTest {
             assertArrayEquals(new int[4], back);
             assertEquals(14, engine.getInt(h, 4), "clear stays in its range");
             assertEquals(13, engine.getLong(h, 24));
+        }
+    }
+
+    /**
+     * Generated code passes its class's {@code static final GEOMETRY} to every access (so the JIT folds the slot
+     * bound): the engine accepts only its own geometry object, never an equal one, so a caller cannot widen the
+     * slot bound by passing a geometry of bigger slots.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Configuration.class)
+    void theGeometryEntryPointsTakeOnlyTheEnginesOwnGeometry(Configuration c) {
+        try (SlabEngine engine = c.builder(GEOMETRY).build()) {
+            long h = engine.allocate();
+            engine.setLong(GEOMETRY, h, 24, 42);
+            assertEquals(42, engine.getLong(h, 24));
+            engine.setInt(GEOMETRY, h, 4, 7);
+            assertEquals(7, engine.getInt(GEOMETRY, h, 4));
+            assertTrue(engine.compareAndSetLong(GEOMETRY, h, 24, 42, 43));
+            assertEquals(43, engine.getLong(GEOMETRY, h, 24));
+            int[] ints = {1, 2, 3, 4};
+            engine.copyIn(GEOMETRY, h, 8, JAVA_INT, ints, 4);
+            int[] back = new int[4];
+            engine.copyOut(GEOMETRY, h, 8, JAVA_INT, back, 4);
+            assertArrayEquals(ints, back);
+            assertThrowsExactly(IndexOutOfBoundsException.class, () -> engine.getLong(GEOMETRY, h, 25));
+
+            SlabGeometry equal = SlabGeometry.of(32, 8, 4096);
+            SlabGeometry bigger = SlabGeometry.of(4096, 8, 4096);
+            for (SlabGeometry foreign : List.of(equal, bigger)) {
+                IllegalArgumentException e = assertThrowsExactly(IllegalArgumentException.class,
+                        () -> engine.getLong(foreign, h, 1024));
+                assertTrue(e.getMessage().contains("not this cache's own"), e.getMessage());
+                assertThrowsExactly(IllegalArgumentException.class, () -> engine.setLong(foreign, h, 1024, -1));
+                assertThrowsExactly(IllegalArgumentException.class, () -> engine.clear(foreign, h, 0, 4096));
+            }
+            assertEquals(43, engine.getLong(h, 24), "nothing was written by the refused calls");
         }
     }
 
