@@ -35,7 +35,7 @@ class JcstressRunTest {
             command.addAll(List.of("-m", mode, "-jvmArgsPrepend", "--enable-native-access=ALL-UNNAMED"));
         }
         Path log = report.resolve("run.log");
-        Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process run = new ProcessBuilder(command).directory(report.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(run.waitFor(10, TimeUnit.MINUTES), "jcstress did not finish: " + log);
         String output = Files.readString(log);
         int results = output.lastIndexOf("RUN RESULTS:");
