@@ -64,11 +64,23 @@ final class Chunks {
         return SlabGeometry.of(chunkSize, Math.min(chunkSize, CHUNK_ALIGNMENT), slabSize);
     }
 
-    /** The default shared engine, created on first use (holder idiom). */
-    private static final class Shared {
-        static final SlabEngine ENGINE = SlabEngine.builder(geometry(DEFAULT_CHUNK_SIZE, 256 << 10))
-                .sync(SlabSync.LOCKED)
-                .build();
+    /**
+     * The default shared engine, created on first use. Not a holder class: creating it can fail (every cache tag
+     * taken), and a failed class initialisation would fail every later use of it for the life of the JVM; here the
+     * failure is a {@code SlabException} and the next call tries again.
+     */
+    private static volatile SlabEngine shared;
+
+    private static SlabEngine sharedEngine() {
+        SlabEngine engine = shared;
+        return engine != null ? engine : createShared();
+    }
+
+    private static synchronized SlabEngine createShared() {
+        if (shared == null) {
+            shared = SlabEngine.builder(geometry(DEFAULT_CHUNK_SIZE, 256 << 10)).sync(SlabSync.LOCKED).build();
+        }
+        return shared;
     }
 
     /**
@@ -182,7 +194,7 @@ final class Chunks {
                 return new Chunks(chunks, false);
             }
             if (!ownOptions) {
-                return new Chunks(Shared.ENGINE, false);
+                return new Chunks(sharedEngine(), false);
             }
             int chunk = chunkSize != 0 ? chunkSize : DEFAULT_CHUNK_SIZE;
             long slab = slabSize != 0 ? slabSize

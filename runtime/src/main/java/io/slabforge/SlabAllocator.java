@@ -218,12 +218,22 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
      * @return the global allocator
      */
     public static SlabAllocator global() {
-        return Global.INSTANCE;
+        SlabAllocator global = globalInstance;
+        return global != null ? global : createGlobal();
     }
 
-    /** Holder idiom: the JVM's class initialisation makes {@link #global()} lazy and thread-safe. */
-    private static final class Global {
-        static final SlabAllocator INSTANCE = new SlabAllocator(builder().sync(SlabSync.LOCKED), true);
+    /**
+     * {@link #global()}, created on first use. Not a holder class: creating it can fail (every cache tag taken),
+     * and a failed class initialisation would fail every later use for the life of the JVM
+     * ({@code NoClassDefFoundError}); here the failure is a {@code SlabException} and the next call tries again.
+     */
+    private static volatile SlabAllocator globalInstance;
+
+    private static synchronized SlabAllocator createGlobal() {
+        if (globalInstance == null) {
+            globalInstance = new SlabAllocator(builder().sync(SlabSync.LOCKED), true);
+        }
+        return globalInstance;
     }
 
     /** Options of a {@link SlabAllocator}; see {@link SlabAllocator#builder()}. */

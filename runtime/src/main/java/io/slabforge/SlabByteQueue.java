@@ -50,15 +50,19 @@ import java.util.Objects;
  * <p>Chunks come from a process-wide shared engine of 4 KiB chunks by default; {@link #builder()} gives a queue
  * its own engine (chunk size, memory provider, byte cap) or takes chunks from an engine shared among queues.
  */
-public final class SlabByteQueue implements AutoCloseable {
+public final class SlabByteQueue extends SlabByteQueueConsumerPad implements AutoCloseable {
     private static final VarHandle WRITTEN;
     private static final VarHandle READ;
+    private static final VarHandle PRODUCER;
+    private static final VarHandle CONSUMER;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            WRITTEN = lookup.findVarHandle(SlabByteQueue.class, "written", long.class);
-            READ = lookup.findVarHandle(SlabByteQueue.class, "read", long.class);
+            WRITTEN = lookup.findVarHandle(SlabByteQueueProducerFields.class, "written", long.class);
+            READ = lookup.findVarHandle(SlabByteQueueConsumerFields.class, "read", long.class);
+            PRODUCER = lookup.findVarHandle(SlabByteQueueProducerFields.class, "producer", Thread.class);
+            CONSUMER = lookup.findVarHandle(SlabByteQueueConsumerFields.class, "consumer", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -67,32 +71,13 @@ public final class SlabByteQueue implements AutoCloseable {
     private final Chunks chunks;
     private final int chunkSize;
     private final boolean spsc;
-
-    // Producer side: the chunk being written, the chunks linked after it but still empty, the last of them.
-    private Node tail;
-    private int tailOffset;
-    private int linkedAhead;
-    private Node last;
-    private long produced;
-
-    // Consumer side.
-    private Node head;
-    private int headOffset;
-    private long consumed;
-
-    /** Bytes written so far; the producer publishes it with a release store. */
-    @SuppressWarnings("unused") // accessed through WRITTEN
-    private volatile long written;
-    /** Bytes read so far; the consumer publishes it with a release store. */
-    @SuppressWarnings("unused") // accessed through READ
-    private volatile long read;
     private volatile boolean closed;
 
     /**
      * A chunk in the queue's chain. {@code next} is written by the producer before it publishes the first byte of
      * the next chunk, and read by the consumer only after it has seen that byte, so a plain field suffices.
      */
-    private static final class Node {
+    static final class Node {
         final MemorySegment memory;
         final long handle;
         Node next;
@@ -114,6 +99,25 @@ public final class SlabByteQueue implements AutoCloseable {
         this.last = sentinel;
         this.headOffset = chunkSize;
         this.tailOffset = chunkSize;
+    }
+
+    // Ordered accessors, JCTools style: lv = load with acquire, so = store with release ("ordered"). Each side
+    // reads its own count plainly through its private copy (produced, consumed), never through these.
+
+    private long lvWritten() {
+        return (long) WRITTEN.getAcquire(this);
+    }
+
+    private void soWritten(long value) {
+        WRITTEN.setRelease(this, value);
+    }
+
+    private long lvRead() {
+        return (long) READ.getAcquire(this);
+    }
+
+    private void soRead(long value) {
+        READ.setRelease(this, value);
     }
 
     /**
@@ -191,7 +195,7 @@ public final class SlabByteQueue implements AutoCloseable {
      * @throws SlabOutOfMemoryException if a chunk was needed and none could be had (nothing is written)
      */
     public void write(byte value) {
-        checkOpen();
+        checkProducer();
         if (tailOffset == chunkSize) {
             if (linkedAhead == 0) {
                 ensureWritable(1);
@@ -199,7 +203,7 @@ public final class SlabByteQueue implements AutoCloseable {
             nextTail();
         }
         tail.memory.set(JAVA_BYTE, tailOffset++, value);
-        WRITTEN.setRelease(this, ++produced);
+        soWritten(++produced);
     }
 
     /**
@@ -223,7 +227,7 @@ public final class SlabByteQueue implements AutoCloseable {
      */
     public void write(byte[] src, int offset, int count) {
         Objects.checkFromIndexSize(offset, count, src.length);
-        checkOpen();
+        checkProducer();
         ensureWritable(count);
         for (int done = 0; done < count; ) {
             if (tailOffset == chunkSize) {
@@ -235,7 +239,7 @@ public final class SlabByteQueue implements AutoCloseable {
             done += n;
             produced += n;
             // Published chunk by chunk, so the consumer can start on a long write before it ends.
-            WRITTEN.setRelease(this, produced);
+            soWritten(produced);
         }
     }
 
@@ -259,7 +263,7 @@ public final class SlabByteQueue implements AutoCloseable {
      * @throws SlabOutOfMemoryException if the chunks needed could not be had (nothing is written)
      */
     public void write(MemorySegment src) {
-        checkOpen();
+        checkProducer();
         long count = src.byteSize();
         ensureWritable(count);
         for (long done = 0; done < count; ) {
@@ -271,7 +275,7 @@ public final class SlabByteQueue implements AutoCloseable {
             tailOffset += n;
             done += n;
             produced += n;
-            WRITTEN.setRelease(this, produced);
+            soWritten(produced);
         }
     }
 
@@ -290,7 +294,7 @@ public final class SlabByteQueue implements AutoCloseable {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes " + maxBytes + " is negative");
         }
-        checkOpen();
+        checkProducer();
         long total = 0;
         while (total < maxBytes) {
             if (tailOffset == chunkSize) {
@@ -314,7 +318,7 @@ public final class SlabByteQueue implements AutoCloseable {
             tailOffset += n;
             total += n;
             produced += n;
-            WRITTEN.setRelease(this, produced);
+            soWritten(produced);
             if (n < wanted) {
                 break;
             }
@@ -379,8 +383,8 @@ public final class SlabByteQueue implements AutoCloseable {
      * @return the byte (0..255), or -1 if the queue is empty
      */
     public int read() {
-        checkOpen();
-        if ((long) WRITTEN.getAcquire(this) == consumed) {
+        checkConsumer();
+        if (lvWritten() == consumed) {
             return -1;
         }
         if (headOffset == chunkSize) {
@@ -413,7 +417,7 @@ public final class SlabByteQueue implements AutoCloseable {
      */
     public int read(byte[] dst, int offset, int count) {
         Objects.checkFromIndexSize(offset, count, dst.length);
-        checkOpen();
+        checkConsumer();
         int n = (int) Math.min(count, available());
         for (int done = 0; done < n; ) {
             if (headOffset == chunkSize) {
@@ -453,7 +457,7 @@ public final class SlabByteQueue implements AutoCloseable {
      * @return bytes read, 0 if the queue is empty
      */
     public long read(MemorySegment dst) {
-        checkOpen();
+        checkConsumer();
         long n = Math.min(dst.byteSize(), available());
         for (long done = 0; done < n; ) {
             if (headOffset == chunkSize) {
@@ -475,8 +479,8 @@ public final class SlabByteQueue implements AutoCloseable {
      * @return the byte (0..255), or -1 if the queue is empty
      */
     public int peek() {
-        checkOpen();
-        if ((long) WRITTEN.getAcquire(this) == consumed) {
+        checkConsumer();
+        if (lvWritten() == consumed) {
             return -1;
         }
         Node node = head;
@@ -499,7 +503,7 @@ public final class SlabByteQueue implements AutoCloseable {
      */
     public int peek(byte[] dst, int offset, int count) {
         Objects.checkFromIndexSize(offset, count, dst.length);
-        checkOpen();
+        checkConsumer();
         int n = (int) Math.min(count, available());
         Node node = head;
         int at = headOffset;
@@ -526,7 +530,7 @@ public final class SlabByteQueue implements AutoCloseable {
         if (count < 0) {
             throw new IllegalArgumentException("count " + count + " is negative");
         }
-        checkOpen();
+        checkConsumer();
         long n = Math.min(count, available());
         for (long done = 0; done < n; ) {
             if (headOffset == chunkSize) {
@@ -551,7 +555,7 @@ public final class SlabByteQueue implements AutoCloseable {
      */
     public long transferTo(WritableByteChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        checkOpen();
+        checkConsumer();
         long n = available();
         long total = 0;
         try {
@@ -580,7 +584,7 @@ public final class SlabByteQueue implements AutoCloseable {
     }
 
     private long available() {
-        return (long) WRITTEN.getAcquire(this) - consumed;
+        return lvWritten() - consumed;
     }
 
     /** Moves the consumer onto the next chunk (which holds published bytes) and gives the old one back. */
@@ -595,8 +599,8 @@ public final class SlabByteQueue implements AutoCloseable {
     }
 
     private void afterRead() {
-        READ.setRelease(this, consumed);
-        if (headOffset == chunkSize && (long) WRITTEN.getAcquire(this) != consumed) {
+        soRead(consumed);
+        if (headOffset == chunkSize && lvWritten() != consumed) {
             // More bytes are published, so the next chunk is linked: the exhausted one can go back now.
             nextHead();
         } else if (!spsc && consumed == produced && head == tail && head.handle != 0) {
@@ -615,8 +619,8 @@ public final class SlabByteQueue implements AutoCloseable {
      * @return the number of readable bytes
      */
     public long size() {
-        long r = (long) READ.getAcquire(this);
-        return (long) WRITTEN.getAcquire(this) - r;
+        long r = lvRead();
+        return lvWritten() - r;
     }
 
     /**
@@ -634,7 +638,7 @@ public final class SlabByteQueue implements AutoCloseable {
      * @return the total written
      */
     public long bytesWritten() {
-        return (long) WRITTEN.getAcquire(this);
+        return lvWritten();
     }
 
     /**
@@ -643,7 +647,7 @@ public final class SlabByteQueue implements AutoCloseable {
      * @return the total read
      */
     public long bytesRead() {
-        return (long) READ.getAcquire(this);
+        return lvRead();
     }
 
     /**
@@ -708,6 +712,41 @@ public final class SlabByteQueue implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the byte queue is closed");
         }
+    }
+
+    /**
+     * Open, and on an spsc queue called by its producer: the first thread that writes owns the producer side. A
+     * second producer would race the first on the tail and corrupt the queue for good; one plain load and compare
+     * per call catches it.
+     */
+    private void checkProducer() {
+        checkOpen();
+        if (spsc && producer != Thread.currentThread()) {
+            claim(PRODUCER, "producer", "writes to");
+        }
+    }
+
+    /** Open, and on an spsc queue called by its consumer: the first thread that reads owns the consumer side. */
+    private void checkConsumer() {
+        checkOpen();
+        if (spsc && consumer != Thread.currentThread()) {
+            claim(CONSUMER, "consumer", "reads from");
+        }
+    }
+
+    /** The first use of one side: the calling thread becomes its owner, unless another thread already is. */
+    private void claim(VarHandle side, String role, String verb) {
+        Thread me = Thread.currentThread();
+        Thread owner = (Thread) side.compareAndExchange(this, (Thread) null, me);
+        if (owner != null && owner != me) {
+            throw new IllegalStateException("spsc byte queue: thread " + describe(me) + " " + verb + " it, but its "
+                    + role + " is thread " + describe(owner) + " (the first thread that did); an spsc queue has one"
+                    + " producer thread and one consumer thread, use create() with a lock for more");
+        }
+    }
+
+    private static String describe(Thread thread) {
+        return "\"" + thread.getName() + "\" (id " + thread.threadId() + ")";
     }
 
     @Override

@@ -43,7 +43,7 @@ final class CacheWriter {
     JavaFile write() {
         TypeSpec.Builder type = TypeSpec.classBuilder(cache)
                 .addModifiers(FINAL)
-                .addSuperinterface(AutoCloseable.class)
+                .addSuperinterface(Names.SLAB_CACHE)
                 .addOriginatingElement(plan.model.element())
                 .addJavadoc(classJavadoc());
         if (publicCache) {
@@ -267,6 +267,17 @@ final class CacheWriter {
         type.addMethod(method("stats", SLAB_STATS)
                 .addJavadoc("A consistent snapshot of occupancy and activity.\n@return the statistics\n")
                 .addStatement("return engine.stats()")
+                .build());
+        type.addMethod(method("layout", Names.MEMORY_LAYOUT)
+                .addAnnotation(Override.class)
+                .addJavadoc("The C layout of one slot, {@link #LAYOUT}.\n@return the layout\n")
+                .addStatement("return LAYOUT")
+                .build());
+        type.addMethod(method("name", String.class)
+                .addAnnotation(Override.class)
+                .addJavadoc("The name given with {@code builder().name(...)}, as in logs, JFR events, JMX and"
+                        + " {@link #toString()};\nor {@code null}.\n@return the name, or null\n")
+                .addStatement("return engine.name()")
                 .build());
         type.addMethod(method("isDirect", boolean.class)
                 .addJavadoc("Whether this cache reaches its slots at their addresses (the fast path: native access"

@@ -67,7 +67,7 @@ final class ConstantsWriter {
 
     private static FieldSpec constant(TypeName type, String name, CodeBlock value, String javadoc) {
         return FieldSpec.builder(type, name, PUBLIC, STATIC, FINAL)
-                .addJavadoc(javadoc + "\n")
+                .addJavadoc("$L\n", javadoc) // the record's name may hold a '$': never part of a format string
                 .initializer(value)
                 .build();
     }

@@ -13,6 +13,7 @@ final class Names {
     static final ClassName SLAB_BUILDER = ClassName.get("io.slabforge.internal", "SlabBuilder");
     static final ClassName SLAB_BOX = ClassName.get("io.slabforge.internal", "SlabBox");
     static final ClassName SLAB_STATS = ClassName.get("io.slabforge", "SlabStats");
+    static final ClassName SLAB_CACHE = ClassName.get("io.slabforge", "SlabCache");
     static final ClassName SLAB_EXCEPTION = ClassName.get("io.slabforge", "SlabException");
     static final ClassName MEMORY_SEGMENT = ClassName.get("java.lang.foreign", "MemorySegment");
     static final ClassName MEMORY_LAYOUT = ClassName.get("java.lang.foreign", "MemoryLayout");

@@ -40,7 +40,8 @@ final class NestedTypesWriter {
                         .returns(cache)
                         .addJavadoc("Builds the cache; takes no memory yet (the first slab comes with the first"
                                 + " allocation).\n@return a new, empty cache of {@link $T} slots\n", record)
-                        .addStatement("return new $T(newEngine(GEOMETRY))", cache)
+                        .addStatement("return new $T(newEngine(GEOMETRY, $S, $S))", cache, cache.simpleName(),
+                                plan.model.recordType().canonicalName())
                         .build())
                 .build();
     }

@@ -44,6 +44,7 @@ public final class ParticleChecks {
         checks.put("confined cache rejects other threads", ParticleChecks::confined);
         checks.put("use after close is IllegalStateException", ParticleChecks::useAfterClose);
         checks.put("toString, describe and isDirect say what a cache, Ref and Box are", ParticleChecks::descriptions);
+        checks.put("a named cache is a SlabCache named in toString, use-after-close and JMX", ParticleChecks::named);
         return checks;
     }
 
@@ -69,6 +70,39 @@ public final class ParticleChecks {
         ParticleSlab closed = ParticleSlab.create();
         closed.close();
         assertEquals("ParticleSlab[com.example.Particle, CONFINED, closed]", closed.toString());
+    }
+
+    static void named() {
+        try {
+            namedCache();
+        } catch (javax.management.JMException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void namedCache() throws javax.management.JMException {
+        javax.management.ObjectName bean = new javax.management.ObjectName("io.slabforge:type=SlabCache,name=particles");
+        ParticleSlab slab = ParticleSlab.builder().name("particles").build();
+        io.slabforge.SlabCache cache = slab;
+        assertEquals("particles", cache.name());
+        assertSame(ParticleSlab.LAYOUT, cache.layout());
+        long h = cache.allocate();
+        assertTrue(slab.toString().startsWith("ParticleSlab[com.example.Particle, \"particles\", CONFINED, 1 live"),
+                slab.toString());
+        assertEquals(1L, ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "LiveObjects"));
+        assertEquals("ParticleSlab (com.example.Particle)",
+                ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "Type"));
+        int tag = (Integer) ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "Tag");
+        cache.close();
+        assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(bean));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> slab.x(h));
+        assertEquals("ParticleSlab \"particles\" (com.example.Particle, tag " + tag + ", 32-byte slots in 4096-byte"
+                + " slabs) is closed; it cannot be used after close()", closed.getMessage());
+        ParticleSlab unnamed = ParticleSlab.create();
+        assertEquals(null, unnamed.name());
+        unnamed.close();
+        IllegalStateException message = assertThrows(IllegalStateException.class, unnamed::allocate);
+        assertTrue(message.getMessage().startsWith("ParticleSlab (com.example.Particle, tag "), message.getMessage());
     }
 
     static void roundTrip() {

@@ -2,7 +2,10 @@ package io.slabforge.internal;
 
 import io.slabforge.SlabMemory;
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link SlabMemory#bounded}: a byte budget in front of another provider. */
@@ -10,6 +13,12 @@ public final class BoundedSlabMemory implements SlabMemory {
     private final SlabMemory delegate;
     private final long capacityBytes;
     private final AtomicLong heldBytes;
+    /**
+     * The segments handed out and not yet taken back, by identity: a free of anything else (a second free, a copy,
+     * a slice, a segment of another provider) is refused before it reaches the delegate or the budget, whatever
+     * the delegate would accept. Guarded by itself; touched once per slab taken or given back.
+     */
+    private final Set<MemorySegment> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public BoundedSlabMemory(SlabMemory delegate, long capacityBytes) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -44,6 +53,11 @@ public final class BoundedSlabMemory implements SlabMemory {
         MemorySegment segment = null;
         try {
             segment = delegate.allocate(byteSize, byteAlignment);
+            if (segment != null) {
+                synchronized (outstanding) {
+                    outstanding.add(segment);
+                }
+            }
             return segment;
         } finally {
             if (segment == null) {
@@ -54,8 +68,21 @@ public final class BoundedSlabMemory implements SlabMemory {
 
     @Override
     public void free(MemorySegment segment) {
+        synchronized (outstanding) {
+            if (!outstanding.remove(segment)) {
+                throw new IllegalArgumentException(segment + " was not handed out by " + this + ", or was already"
+                        + " taken back: free takes exactly the segment allocate returned, once; nothing was freed");
+            }
+        }
         long size = segment.byteSize();
-        delegate.free(segment);
+        try {
+            delegate.free(segment);
+        } catch (RuntimeException | Error e) {
+            synchronized (outstanding) {
+                outstanding.add(segment); // the delegate still holds it: so does this budget
+            }
+            throw e;
+        }
         heldBytes.addAndGet(-size);
     }
 

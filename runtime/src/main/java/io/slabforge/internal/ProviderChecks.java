@@ -3,6 +3,9 @@ package io.slabforge.internal;
 import io.slabforge.SlabException;
 import io.slabforge.SlabMemory;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The checks every segment a {@link SlabMemory} returns must pass before an engine or {@code SlabAllocator} uses
@@ -12,7 +15,80 @@ public final class ProviderChecks {
     /** Stands for "some other thread" when asking whether a provider's segment is confined to one thread. */
     private static final Thread ANY_OTHER_THREAD = Thread.ofVirtual().unstarted(() -> { });
 
+    /**
+     * Every slab that caches hold from a provider other than the built-in regions, by start address: a provider
+     * that returns the same or an overlapping segment twice, to one cache or to two, is caught before the second
+     * cache writes over the first one's objects. Process-wide, because two caches may share a provider; touched
+     * once per slab taken or given back. A claim refers to its segment weakly (the cache holds it strongly): the
+     * claim of a cache that became garbage without {@code close()}, or of a slab whose memory its provider closed,
+     * is void, so memory reused after either is not mistaken for a duplicate.
+     */
+    private static final TreeMap<Long, Claim> CLAIMED = new TreeMap<>();
+
+    private record Claim(long end, WeakReference<MemorySegment> segment) {
+        boolean isVoid() {
+            MemorySegment held = segment.get();
+            return held == null || !held.scope().isAlive();
+        }
+    }
+
     private ProviderChecks() {}
+
+    /**
+     * Records {@code segment} as held by a cache, unless it overlaps one already held.
+     *
+     * @param segment a checked segment from a provider
+     * @return null if recorded, otherwise the overlap in words (nothing recorded)
+     */
+    static String claim(MemorySegment segment) {
+        long start = segment.address();
+        long end = start + segment.byteSize();
+        synchronized (CLAIMED) {
+            for (var hit = overlapOf(start, end); hit != null; hit = overlapOf(start, end)) {
+                if (!hit.getValue().isVoid()) {
+                    return "its memory 0x" + Long.toHexString(start) + "..0x" + Long.toHexString(end)
+                            + " overlaps a slab a cache already holds (0x" + Long.toHexString(hit.getKey()) + "..0x"
+                            + Long.toHexString(hit.getValue().end()) + ")";
+                }
+                CLAIMED.remove(hit.getKey());
+            }
+            CLAIMED.put(start, new Claim(end, new WeakReference<>(segment)));
+            return null;
+        }
+    }
+
+    private static Map.Entry<Long, Claim> overlapOf(long start, long end) {
+        var below = CLAIMED.floorEntry(start);
+        if (below != null && below.getValue().end() > start) {
+            return below;
+        }
+        var above = CLAIMED.ceilingEntry(start);
+        return above != null && above.getKey() < end ? above : null;
+    }
+
+    /** Forgets a segment {@link #claim} recorded, as its cache gives it back. */
+    static void unclaim(MemorySegment segment) {
+        synchronized (CLAIMED) {
+            Claim claim = CLAIMED.get(segment.address());
+            if (claim != null && claim.segment().get() == segment) {
+                CLAIMED.remove(segment.address());
+            }
+        }
+    }
+
+    /**
+     * The error for a segment that overlaps a slab in use. It is not handed back: the provider would take back
+     * memory a cache still uses, and hand it out a third time.
+     *
+     * @param provider the provider
+     * @param overlap what {@link #claim} said
+     * @return the exception to throw
+     */
+    static SlabException overlapping(SlabMemory provider, String overlap) {
+        return new SlabException("memory provider " + provider + " returned a bad slab: " + overlap
+                + "; it handed out memory twice. The segment is not handed back (its memory is in use); the cache is"
+                + " unchanged and the objects in the other slab stay valid");
+    }
 
     /**
      * What is wrong with {@code segment} as a block of {@code size} bytes aligned to {@code alignment} for a cache

@@ -4,6 +4,7 @@ import io.slabforge.SlabMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: one lock guards the region tables. It is taken only when a cache takes or returns a whole slab.
  */
 public final class RegionSlabMemory implements SlabMemory {
-    public static final RegionSlabMemory SHARED = new RegionSlabMemory();
+    public static final RegionSlabMemory SHARED = withSpare(AnonymousMappings.available());
 
     static final long MIN_REGION_BYTES = 2L << 20;
     static final long MAX_REGION_BYTES = 64L << 20;
@@ -62,6 +63,22 @@ public final class RegionSlabMemory implements SlabMemory {
     private final Map<BlockShape, Long> regionBytes = new HashMap<>();
     /** Every open region by base address, to find the region of a freed block. */
     private final TreeMap<Long, Region> byAddress = new TreeMap<>();
+    private long regionsCreated;
+    /**
+     * Hysteresis: the last region emptied, kept open for reuse for up to {@link #SPARE_NANOS} (checked on the next
+     * allocate or free), so that a cache taking and giving back one slab in a loop ({@code reserveSlabs(0)}) does
+     * not map and unmap a region per cycle. At most one per provider; mapped, its pages are given back at once
+     * (address space only); from {@code Arena.allocate}, only a region of at most {@value #MIN_REGION_BYTES}
+     * bytes is kept (resident). Not counted by {@link #openRegions()}.
+     */
+    private Region spare;
+    private long spareSince;
+    /**
+     * Whether this provider keeps a spare: only the process-wide {@link #SHARED} one (and tests'). Any other
+     * instance may be dropped while its spare is open, and nothing would ever close that region's arena.
+     */
+    private boolean keepsSpare;
+    static final long SPARE_NANOS = 1_000_000_000L;
 
     /** A provider that maps its regions whenever {@link AnonymousMappings#available() it can}. */
     public RegionSlabMemory() {
@@ -80,6 +97,13 @@ public final class RegionSlabMemory implements SlabMemory {
         this.mapped = mapped;
     }
 
+    /** A provider that keeps one emptied region for reuse (see {@link #spare}), as {@link #SHARED} does. */
+    static RegionSlabMemory withSpare(boolean mapped) {
+        RegionSlabMemory regions = new RegionSlabMemory(mapped);
+        regions.keepsSpare = true;
+        return regions;
+    }
+
     private record BlockShape(long size, long alignment) {}
 
     /**
@@ -94,6 +118,12 @@ public final class RegionSlabMemory implements SlabMemory {
         private final int blocks;
         /** Bit {@code b % 64} of word {@code b / 64} set while block {@code b} is handed out. */
         private final long[] taken;
+        /**
+         * The segment each taken block was handed out as, compared by identity in {@code free}: a copy, a slice, or a
+         * segment given back earlier for a block that has since gone to someone else, names the same address but is
+         * not the same object. Grows with the highest block taken (blocks go out lowest first).
+         */
+        private MemorySegment[] handedOut = new MemorySegment[0];
         /** No block below this one is free. */
         private int lowestFree;
         private int freeCount;
@@ -134,7 +164,20 @@ public final class RegionSlabMemory implements SlabMemory {
             return block;
         }
 
+        void handOut(int block, MemorySegment segment) {
+            if (block >= handedOut.length) {
+                handedOut = Arrays.copyOf(handedOut, Math.min(blocks, Math.max(16, 2 * block + 1)));
+            }
+            handedOut[block] = segment;
+        }
+
+        /** Whether {@code segment} is exactly what block {@code block} was handed out as, and still is. */
+        boolean handedOutAs(int block, MemorySegment segment) {
+            return isTaken(block) && block < handedOut.length && handedOut[block] == segment;
+        }
+
         void give(int block) {
+            handedOut[block] = null;
             taken[block >>> 6] &= ~(1L << block);
             lowestFree = Math.min(lowestFree, block);
             freeCount++;
@@ -150,6 +193,7 @@ public final class RegionSlabMemory implements SlabMemory {
         BlockShape shape = new BlockShape(byteSize, byteAlignment);
         lock.lock();
         try {
+            expireSpare();
             ArrayDeque<Region> regions = available.computeIfAbsent(shape, s -> new ArrayDeque<>());
             Region region = regions.peekFirst();
             if (region == null) {
@@ -160,12 +204,17 @@ public final class RegionSlabMemory implements SlabMemory {
                 regions.addFirst(region);
                 region.listed = true;
             }
+            if (region == spare) {
+                spare = null;
+            }
             int block = region.take();
             if (region.freeCount() == 0) {
                 regions.pollFirst();
                 region.listed = false;
             }
-            return region.memory.asSlice(block * blockStride(shape), byteSize);
+            MemorySegment segment = region.memory.asSlice(block * blockStride(shape), byteSize);
+            region.handOut(block, segment);
+            return segment;
         } finally {
             lock.unlock();
         }
@@ -188,6 +237,7 @@ public final class RegionSlabMemory implements SlabMemory {
             return null;
         }
         regionBytes.merge(shape, memory.byteSize(), Long::sum);
+        regionsCreated++;
         Region region = new Region(arena, memory, shape, (int) blocks);
         byAddress.put(memory.address(), region);
         return region;
@@ -211,11 +261,14 @@ public final class RegionSlabMemory implements SlabMemory {
             long offset = region == null ? -1 : segment.address() - region.memory.address();
             long stride = region == null ? 1 : blockStride(region.shape);
             if (region == null || offset >= region.memory.byteSize() || offset % stride != 0
-                    || segment.byteSize() != region.shape.size || !region.isTaken((int) (offset / stride))) {
-                throw new IllegalArgumentException(segment + " was not handed out by " + this + " or is already free");
+                    || !region.handedOutAs((int) (offset / stride), segment)) {
+                throw notHandedOut(segment);
             }
             int block = (int) (offset / stride);
             region.give(block);
+            if (region != spare) {
+                expireSpare();
+            }
             ArrayDeque<Region> regions = available.get(region.shape);
             if (region.freeCount() == region.blocks() && retainMappings) {
                 AnonymousMappings.release(region.memory);
@@ -224,12 +277,14 @@ public final class RegionSlabMemory implements SlabMemory {
                     region.listed = true;
                 }
             } else if (region.freeCount() == region.blocks()) {
-                if (region.listed) {
-                    regions.remove(region);
+                if (spare != null) {
+                    closeRegion(spare);
                 }
-                byAddress.remove(region.memory.address());
-                regionBytes.merge(region.shape, -region.memory.byteSize(), Long::sum);
-                region.arena.close();
+                if (keepsSpare && (mapped || region.memory.byteSize() <= MIN_REGION_BYTES)) {
+                    keepAsSpare(region, regions);
+                } else {
+                    closeRegion(region);
+                }
             } else if (!region.listed) {
                 regions.addLast(region);
                 region.listed = true;
@@ -237,6 +292,53 @@ public final class RegionSlabMemory implements SlabMemory {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Keeps an emptied region for reuse (see {@link #spare}): its pages go back to the operating system if it is
+     * mapped; it stays listed, so the next allocation of its shape takes a block of it instead of a new region.
+     */
+    private void keepAsSpare(Region region, ArrayDeque<Region> regions) {
+        if (mapped) {
+            AnonymousMappings.release(region.memory);
+        }
+        if (!region.listed) {
+            regions.addLast(region);
+            region.listed = true;
+        }
+        spare = region;
+        spareSince = System.nanoTime();
+    }
+
+    /** Closes the spare region if it has been kept for {@link #SPARE_NANOS}; run on every allocate and free. */
+    private void expireSpare() {
+        if (spare != null && System.nanoTime() - spareSince > SPARE_NANOS) {
+            closeRegion(spare);
+        }
+    }
+
+    /** Closes an empty region: its memory goes back to the operating system. */
+    private void closeRegion(Region region) {
+        if (region == spare) {
+            spare = null;
+        }
+        if (region.listed) {
+            available.get(region.shape).remove(region);
+            region.listed = false;
+        }
+        byAddress.remove(region.memory.address());
+        regionBytes.merge(region.shape, -region.memory.byteSize(), Long::sum);
+        region.arena.close();
+    }
+
+    /**
+     * A free of something this provider does not hold as handed out: never handed out, a slice or copy of a block
+     * (same address, another object), or a block already taken back, possibly handed out again since (to a cache
+     * whose slab it now is: accepting it would unmap memory that cache still uses).
+     */
+    private IllegalArgumentException notHandedOut(MemorySegment segment) {
+        return new IllegalArgumentException(segment + " was not handed out by " + this + ", or was already taken"
+                + " back: free takes exactly the segment allocate returned, once; nothing was freed");
     }
 
     /**
@@ -264,11 +366,31 @@ public final class RegionSlabMemory implements SlabMemory {
         return mapped;
     }
 
-    /** Regions currently open (for tests and diagnostics). */
+    /** Regions mapped or allocated since this provider was made (for tests and diagnostics). */
+    public long regionsCreated() {
+        lock.lock();
+        try {
+            return regionsCreated;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Empty regions kept for reuse: 0 or 1 (for tests and diagnostics). */
+    public int spareRegions() {
+        lock.lock();
+        try {
+            return spare != null ? 1 : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Regions holding at least one block handed out, or kept private and retained (for tests and diagnostics). */
     public int openRegions() {
         lock.lock();
         try {
-            return byAddress.size();
+            return byAddress.size() - (spare != null ? 1 : 0);
         } finally {
             lock.unlock();
         }
@@ -301,6 +423,7 @@ public final class RegionSlabMemory implements SlabMemory {
                 region.arena.close();
             }
             byAddress.clear();
+            spare = null;
             available.clear();
             regionBytes.clear();
         } finally {

@@ -3,6 +3,7 @@ package io.slabforge.internal;
 import io.slabforge.SlabSync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 
 /**
  * An owner of one slot that frees it on {@link #close()}. Generated caches'
@@ -17,6 +18,10 @@ import java.lang.invoke.VarHandle;
  * <p>{@code close()} frees the slot once; a second {@code close()} is harmless, and {@code close()} after the cache
  * was closed does nothing. On a {@link SlabSync#LOCKED} cache any thread may close a box (exactly one of racing
  * closers frees it); on a {@link SlabSync#CONFINED} one another thread gets {@link WrongThreadException}.
+ *
+ * <p>A box that becomes unreachable without {@code close()} is a leak: its cache reports it (always under
+ * {@link io.slabforge.LeakDetection#PARANOID}, about one in 128 under {@code SAMPLED}, never under {@code OFF}) and its
+ * slot is freed by the cache's next {@code box()} call, on a thread allowed to use the cache (see {@link Leaks}).
  */
 public abstract class SlabBox implements AutoCloseable {
     private static final VarHandle HANDLE;
@@ -33,6 +38,8 @@ public abstract class SlabBox implements AutoCloseable {
     protected final SlabEngine engine;
     @SuppressWarnings("unused") // accessed through HANDLE
     private volatile long handle;
+    /** This box's leak record when its cache tracks it (LeakDetection), else null. */
+    private final Leaks.BoxLeak leak;
 
     /**
      * Takes ownership of a live handle.
@@ -43,6 +50,7 @@ public abstract class SlabBox implements AutoCloseable {
     protected SlabBox(SlabEngine engine, long handle) {
         this.engine = engine;
         this.handle = handle;
+        this.leak = engine.trackBox(this, handle);
     }
 
     /**
@@ -72,6 +80,11 @@ public abstract class SlabBox implements AutoCloseable {
         if (owned != 0) {
             engine.freeUnlessClosed(owned);
         }
+        Leaks.BoxLeak tracked = leak;
+        if (tracked != null) {
+            tracked.dismiss();
+        }
+        Reference.reachabilityFence(this); // not reported as leaked while it is being closed
     }
 
     /**

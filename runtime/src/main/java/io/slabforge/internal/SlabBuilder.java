@@ -1,5 +1,6 @@
 package io.slabforge.internal;
 
+import io.slabforge.LeakDetection;
 import io.slabforge.SlabMemory;
 import io.slabforge.SlabSync;
 import java.util.Objects;
@@ -15,6 +16,8 @@ import java.util.concurrent.locks.Lock;
  *         .sync(SlabSync.LOCKED)
  *         .maxBytes(64 * ParticleSlab.SLAB_SIZE)
  *         .reserveSlabs(2)
+ *         .name("particles")                       // in logs, JFR events, JMX and toString()
+ *         .leakDetection(LeakDetection.PARANOID)   // OFF, SAMPLED (the default), PARANOID
  *         .build();
  * }</pre>
  *
@@ -34,6 +37,13 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     long maxBytes = Long.MAX_VALUE;
     int reserveSlabs = 1;
     boolean checked = true;
+    /** The user's name, or null. */
+    String name;
+    LeakDetection leakDetection = Leaks.DEFAULT;
+    /** What the engine calls the cache in messages: the generated class, else "SlabEngine". */
+    String cacheType = "SlabEngine";
+    /** The record's canonical name, or null. */
+    String recordType;
 
     /** For subclasses. */
     protected SlabBuilder() {}
@@ -152,6 +162,56 @@ public abstract class SlabBuilder<B extends SlabBuilder<B>> {
     public final B checked(boolean checked) {
         this.checked = checked;
         return self();
+    }
+
+    /**
+     * Names the cache: the name appears in log lines, JFR events ({@code io.slabforge.*}), {@code toString()} and
+     * error messages, and a named cache is registered with JMX as
+     * {@code io.slabforge:type=SlabCache,name=<name>} while it is open ({@link io.slabforge.SlabCacheMXBean}; a
+     * second open cache of the same name gets {@code ,id=2}). Default: no name, no JMX registration.
+     *
+     * <pre>{@code
+     * ParticleSlab slab = ParticleSlab.builder().name("particles").build();
+     * }</pre>
+     *
+     * @param name a non-empty name
+     * @return this builder
+     */
+    public final B name(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name \"" + name + "\" is blank; give the cache a name you will"
+                    + " recognise in logs and JMX, or leave name(...) out");
+        }
+        this.name = name;
+        return self();
+    }
+
+    /**
+     * How closely the cache watches for boxes that are never closed ({@link LeakDetection}); default
+     * {@link LeakDetection#SAMPLED}, or what {@code -Dio.slabforge.leakDetection=OFF|SAMPLED|PARANOID} says.
+     *
+     * @param leakDetection the level
+     * @return this builder
+     */
+    public final B leakDetection(LeakDetection leakDetection) {
+        this.leakDetection = Objects.requireNonNull(leakDetection, "leakDetection");
+        return self();
+    }
+
+    /**
+     * The engine for a generated cache: as {@link #newEngine(SlabGeometry)}, with the names its messages, logs,
+     * events and JMX use for the cache.
+     *
+     * @param geometry the slab geometry
+     * @param cacheType the generated class's simple name, for example {@code "ParticleSlab"}
+     * @param recordType the record's canonical name, for example {@code "com.example.Particle"}
+     * @return a new engine
+     */
+    protected final SlabEngine newEngine(SlabGeometry geometry, String cacheType, String recordType) {
+        this.cacheType = Objects.requireNonNull(cacheType, "cacheType");
+        this.recordType = recordType;
+        return newEngine(geometry);
     }
 
     /**

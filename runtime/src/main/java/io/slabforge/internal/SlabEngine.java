@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
+import io.slabforge.LeakDetection;
 import io.slabforge.SlabException;
 import io.slabforge.SlabStats;
 import io.slabforge.SlabSync;
@@ -88,6 +89,13 @@ public final class SlabEngine implements AutoCloseable {
     /** A slot is zeroed as this many longs, then one int if {@link #zeroTailInt} (slots are multiples of 4). */
     private final int zeroLongs;
     private final boolean zeroTailInt;
+    /** What the cache holds, for the Cleaner and JMX, which must not reach this engine. */
+    private final CacheResources resources;
+    /** Reclaims the cache if this engine becomes unreachable without close(); run by close() too. */
+    private final Cleaner.Cleanable reclaim;
+    /** Leak detection for boxes; null when OFF, so box() costs one null test. */
+    private final Leaks.Tracker leaks;
+    private final boolean sampleBoxes;
 
     SlabEngine(SlabGeometry geometry, SlabBuilder<?> options) {
         SlabGeometry expected = SlabGeometry.of(geometry.slotSize(), geometry.slotAlignment(), geometry.slabSize());
@@ -106,6 +114,9 @@ public final class SlabEngine implements AutoCloseable {
                 geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
         boolean direct = NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
         this.table = new SlotTable(geometry, CacheTags.acquire(), options.checked, direct, owner, lockedDirect);
+        CacheIdentity identity = new CacheIdentity(options.name, options.cacheType, options.recordType, table.tag);
+        table.identity = identity;
+        source.identity = identity;
         if (lockedDirect) {
             // Lock-free field accesses of a LOCKED cache reach its slabs at their addresses: its private regions
             // stay mapped until the table, which every such access holds until it is done, cannot be reached.
@@ -123,6 +134,18 @@ public final class SlabEngine implements AutoCloseable {
         this.pool = all[0];
         this.leased = locked && options.lock == null;
         this.stripeMask = all.length - 1;
+        LeakDetection level = options.leakDetection;
+        this.leaks = level == LeakDetection.OFF ? null
+                : new Leaks.Tracker(identity, table, level == LeakDetection.PARANOID);
+        this.sampleBoxes = level == LeakDetection.SAMPLED;
+        Throwable site = level == LeakDetection.PARANOID
+                ? Leaks.createdHere(identity.describe() + " was built here") : null;
+        this.resources = new CacheResources(identity, table, source, all, geometry, sync,
+                level != LeakDetection.OFF, site);
+        this.reclaim = Leaks.CLEANER.register(this, resources);
+        if (options.name != null) {
+            SlabCacheBean.register(resources);
+        }
     }
 
     /**
@@ -221,11 +244,15 @@ public final class SlabEngine implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public long allocate() {
+        long handle;
         if (locked) {
-            return allocateLocked(false, true);
+            handle = allocateLocked(false, true);
+        } else {
+            table.checkThread();
+            handle = zero(pool.allocate(false));
         }
-        table.checkThread();
-        return zero(pool.allocate(false));
+        Reference.reachabilityFence(this); // no Cleaner reclaims the cache during the call (CacheResources)
+        return handle;
     }
 
     /**
@@ -234,12 +261,18 @@ public final class SlabEngine implements AutoCloseable {
      * @return a live handle, or 0 when no slot can be had
      */
     public long tryAllocate() {
+        long handle;
         if (locked) {
-            return allocateLocked(true, true);
+            handle = allocateLocked(true, true);
+        } else {
+            table.checkThread();
+            handle = pool.allocate(true);
+            if (handle != 0) {
+                zero(handle);
+            }
         }
-        table.checkThread();
-        long handle = pool.allocate(true);
-        return handle == 0 ? 0 : zero(handle);
+        Reference.reachabilityFence(this);
+        return handle;
     }
 
     /**
@@ -248,11 +281,15 @@ public final class SlabEngine implements AutoCloseable {
      * @return a live handle, never 0
      */
     public long allocateUninitialized() {
+        long handle;
         if (locked) {
-            return allocateLocked(false, false);
+            handle = allocateLocked(false, false);
+        } else {
+            table.checkThread();
+            handle = pool.allocate(false);
         }
-        table.checkThread();
-        return pool.allocate(false);
+        Reference.reachabilityFence(this);
+        return handle;
     }
 
     /**
@@ -261,11 +298,15 @@ public final class SlabEngine implements AutoCloseable {
      * @return a live handle, or 0 when no slot can be had
      */
     public long tryAllocateUninitialized() {
+        long handle;
         if (locked) {
-            return allocateLocked(true, false);
+            handle = allocateLocked(true, false);
+        } else {
+            table.checkThread();
+            handle = pool.allocate(true);
         }
-        table.checkThread();
-        return pool.allocate(true);
+        Reference.reachabilityFence(this);
+        return handle;
     }
 
     private long allocateLocked(boolean orZero, boolean zeroed) {
@@ -396,8 +437,34 @@ public final class SlabEngine implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("fallthrough") // the switch stores from the slot's last long down to its first
+    /** Zeroes a just allocated slot; if its provider closed the slab's memory, undoes the allocation. */
     private long zero(long handle) {
+        try {
+            return zeroSlot(handle);
+        } catch (IllegalStateException e) {
+            throw memoryClosedUnder(handle, e);
+        }
+    }
+
+    /**
+     * The provider closed the memory of a slab this cache holds (a custom provider's arena closed under it): the
+     * allocation is undone and the slab taken out of service, so a retried allocation takes a slot elsewhere
+     * (once) rather than failing on, or leaking, a slot of that slab each time.
+     */
+    private SlabException memoryClosedUnder(long handle, IllegalStateException cause) {
+        SlabException failure = new SlabException("memory provider " + source.memory + " closed the memory of a"
+                + " slab this cache holds (" + cause.getMessage() + "); the allocation was undone and the slab taken"
+                + " out of service: its live objects can no longer be read, the rest of the cache is unaffected",
+                cause);
+        SlabException release = poolOf(handle).quarantine(handle);
+        if (release != null) {
+            failure.addSuppressed(release);
+        }
+        return failure;
+    }
+
+    @SuppressWarnings("fallthrough") // the switch stores from the slot's last long down to its first
+    private long zeroSlot(long handle) {
         int index = HandleFormat.index(handle);
         int slab = index >>> geometry.slotBits();
         MemorySegment memory = table.memoryOfSlab(slab);
@@ -436,10 +503,11 @@ public final class SlabEngine implements AutoCloseable {
     public void free(long handle) {
         if (locked) {
             freeLocked(handle);
-            return;
+        } else {
+            table.checkThread();
+            pool.free(handle);
         }
-        table.checkThread();
-        pool.free(handle);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -525,6 +593,7 @@ public final class SlabEngine implements AutoCloseable {
             if (!table.isClosed()) {
                 pool.free(handle);
             }
+            Reference.reachabilityFence(this);
             return;
         }
         SlabPool owner = poolOf(handle);
@@ -540,6 +609,56 @@ public final class SlabEngine implements AutoCloseable {
         } finally {
             owner.lock.unlock();
         }
+        Reference.reachabilityFence(this);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Leak detection (Leaks): called from the SlabBox constructor, on a thread that just allocated from the cache
+
+    /**
+     * Starts watching a new box for a leak as the cache's level says, and first frees the slots of boxes found
+     * leaked since the last call (here, on a thread allowed to use the cache: the cleaner thread never frees).
+     *
+     * @return the box's leak record, or null when it is not tracked
+     */
+    Leaks.BoxLeak trackBox(Object box, long handle) {
+        Leaks.Tracker tracker = leaks;
+        if (tracker == null) {
+            return null;
+        }
+        if (tracker.hasPending()) {
+            freeLeaked(tracker);
+        }
+        if (sampleBoxes && !Leaks.sampled()) {
+            return null;
+        }
+        return tracker.track(box, handle);
+    }
+
+    private void freeLeaked(Leaks.Tracker tracker) {
+        tracker.clearPending();
+        for (long leaked = tracker.nextLeaked(); leaked != 0; leaked = tracker.nextLeaked()) {
+            freeIfLive(leaked);
+        }
+    }
+
+    /** Frees {@code handle} if it is still live (a leaked box's slot may have been freed through its handle). */
+    private void freeIfLive(long handle) {
+        if (!locked) {
+            if (table.isLive(handle)) {
+                pool.free(handle);
+            }
+            return;
+        }
+        SlabPool owner = poolOf(handle);
+        owner.lock.lock();
+        try {
+            if (table.isLive(handle)) {
+                owner.free(handle);
+            }
+        } finally {
+            owner.lock.unlock();
+        }
     }
 
     /**
@@ -551,7 +670,9 @@ public final class SlabEngine implements AutoCloseable {
      */
     public boolean isLive(long handle) {
         table.checkThread();
-        return table.isLive(handle);
+        boolean live = table.isLive(handle);
+        Reference.reachabilityFence(this);
+        return live;
     }
 
     /**
@@ -567,7 +688,9 @@ public final class SlabEngine implements AutoCloseable {
         if (!table.isLive(handle)) {
             throw table.invalid(handle);
         }
-        return table.slotSegment(handle);
+        MemorySegment slot = table.slotSegment(handle);
+        Reference.reachabilityFence(this);
+        return slot;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -595,7 +718,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BYTE, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -621,7 +744,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BYTE, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -646,7 +769,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         var value = t.memoryOf(handle).get(JAVA_BOOLEAN, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -672,7 +795,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Byte.BYTES);
         t.memoryOf(handle).set(JAVA_BOOLEAN, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -697,7 +820,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Short.BYTES);
         var value = t.memoryOf(handle).get(JAVA_SHORT_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -723,7 +846,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Short.BYTES);
         t.memoryOf(handle).set(JAVA_SHORT_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -748,7 +871,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Character.BYTES);
         var value = t.memoryOf(handle).get(JAVA_CHAR_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -774,7 +897,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Character.BYTES);
         t.memoryOf(handle).set(JAVA_CHAR_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -799,7 +922,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         var value = t.memoryOf(handle).get(JAVA_INT_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -825,7 +948,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         t.memoryOf(handle).set(JAVA_INT_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -850,7 +973,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Float.BYTES);
         var value = t.memoryOf(handle).get(JAVA_FLOAT_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -876,7 +999,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Float.BYTES);
         t.memoryOf(handle).set(JAVA_FLOAT_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -901,7 +1024,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         var value = t.memoryOf(handle).get(JAVA_LONG_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -927,7 +1050,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         t.memoryOf(handle).set(JAVA_LONG_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -952,7 +1075,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Double.BYTES);
         var value = t.memoryOf(handle).get(JAVA_DOUBLE_UNALIGNED, at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -978,7 +1101,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Double.BYTES);
         t.memoryOf(handle).set(JAVA_DOUBLE_UNALIGNED, at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1011,7 +1134,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(t.memoryOf(handle), layout, at, array, 0, count);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1042,7 +1165,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, count * layout.byteSize());
         MemorySegment.copy(array, 0, t.memoryOf(handle), layout, at, count);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1069,7 +1192,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, size);
         t.memoryOf(handle).asSlice(at, size).fill((byte) 0);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     // Atomic access (@Atomic components): naturally aligned ints and longs, through the aligned layouts' VarHandles.
@@ -1096,7 +1219,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getVolatile(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1122,7 +1245,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setVolatile(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1147,7 +1270,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAcquire(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1173,7 +1296,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         INT_HANDLE.setRelease(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1204,7 +1327,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         boolean set = INT_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return set;
     }
 
@@ -1232,7 +1355,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Integer.BYTES);
         int value = (int) INT_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1258,7 +1381,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getVolatile(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1284,7 +1407,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setVolatile(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1309,7 +1432,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAcquire(t.memoryOf(handle), at);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1335,7 +1458,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         LONG_HANDLE.setRelease(t.memoryOf(handle), at, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
     }
 
     /**
@@ -1366,7 +1489,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         boolean set = LONG_HANDLE.compareAndSet(t.memoryOf(handle), at, expected, value);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return set;
     }
 
@@ -1394,7 +1517,7 @@ public final class SlabEngine implements AutoCloseable {
         SlotTable t = table;
         long at = t.locate(g, handle, offset, Long.BYTES);
         long value = (long) LONG_HANDLE.getAndAdd(t.memoryOf(handle), at, delta);
-        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(this);
         return value;
     }
 
@@ -1418,6 +1541,7 @@ public final class SlabEngine implements AutoCloseable {
             }
         } finally {
             unlockAll();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -1431,35 +1555,28 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * A consistent snapshot of occupancy and activity. Once closed, the cache holds no slabs and no live objects;
-     * the allocation and free counts stay as they were.
+     * A snapshot of occupancy and activity: consistent on a {@code LOCKED} cache (taken under every pool's lock)
+     * and on the owner thread of a {@code CONFINED} one. From another thread, a {@code CONFINED} or {@code NONE}
+     * engine answers with a racy snapshot (each figure one it had recently, read without a fence or a lock) rather
+     * than {@link WrongThreadException}, so that JMX and metrics can read it; nothing is changed and nothing can
+     * fault. Once closed, the cache holds no slabs and no live objects; the allocation and free counts stay.
      *
      * @return the statistics
      */
     public SlabStats stats() {
+        if (!locked) {
+            SlabStats stats = resources.snapshot();
+            Reference.reachabilityFence(this);
+            return stats;
+        }
         lockAll();
         try {
-            long slabs = 0;
-            long live = 0;
-            long allocations = 0;
-            long frees = 0;
-            for (SlabPool each : pools) {
-                if (leased) {
+            if (leased) {
+                for (SlabPool each : pools) {
                     each.collectRemote(); // exact: every free that returned is counted
                 }
-                slabs += each.heldSlabs();
-                allocations += each.allocations;
-                frees += each.frees;
-                live += each.liveObjects();
             }
-            if (table.isClosed()) {
-                live = 0;
-            }
-            int perSlab = geometry.slotsPerSlab();
-            long slotSize = geometry.slotSize();
-            long capacity = slabs * perSlab;
-            return new SlabStats(slabs, slotSize, perSlab, live, capacity, slabs * geometry.slabSize(),
-                    live * slotSize, (capacity - live) * slotSize, allocations, frees);
+            return resources.snapshot();
         } finally {
             unlockAll();
         }
@@ -1488,6 +1605,7 @@ public final class SlabEngine implements AutoCloseable {
             return slabs * geometry.slabSize();
         } finally {
             unlockAll();
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -1510,36 +1628,16 @@ public final class SlabEngine implements AutoCloseable {
     @Override
     public void close() {
         lockAll();
-        SlabException failure = null;
+        SlabException failure;
         try {
             if (table.isClosed()) {
                 return;
             }
-            if (source.lock != null) {
-                source.lock.lock();
-            }
-            try {
-                for (SlabPool each : pools) {
-                    SlabException e = each.releaseAll();
-                    if (e != null && failure == null) {
-                        failure = e;
-                    } else if (e != null) {
-                        failure.addSuppressed(e);
-                    }
-                }
-            } finally {
-                if (source.lock != null) {
-                    source.lock.unlock();
-                }
-            }
-            table.close();
-            for (SlabPool each : pools) {
-                each.refreshWords();
-            }
-            CacheTags.release(table.tag);
+            failure = resources.releaseEverything();
         } finally {
             unlockAll();
         }
+        reclaim.clean(); // the table is closed: only unregisters the MXBean, and the Cleaner forgets this engine
         if (failure != null) {
             throw failure;
         }
@@ -1639,6 +1737,14 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
+     * The name given with {@code builder().name(...)}, or null.
+     * @return the name, or null
+     */
+    public String name() {
+        return table.identity.name();
+    }
+
+    /**
      * {@code handle} described for logs: its hex value, cache tag, slab, slot and generation.
      *
      * @param handle any long
@@ -1677,11 +1783,13 @@ public final class SlabEngine implements AutoCloseable {
      * The sync mode, live count, slabs and paths, for {@code toString()} of generated caches. Reads the counters
      * without synchronisation (a {@code LOCKED} cache's may be a moment old) and never throws, from any thread.
      *
-     * @return for example {@code "CONFINED, 3 live in 1 slab, direct, checked, tag 7"}
+     * @return for example {@code "\"particles\", CONFINED, 3 live in 1 slab, direct, checked, tag 7"} (the name only
+     *     where one was given)
      */
     public String summary() {
+        String named = table.identity.name() == null ? "" : "\"" + table.identity.name() + "\", ";
         if (table.isClosed()) {
-            return sync + ", closed";
+            return named + sync + ", closed";
         }
         long live = 0;
         long slabs = 0;
@@ -1689,14 +1797,15 @@ public final class SlabEngine implements AutoCloseable {
             live += each.liveObjects();
             slabs += each.heldSlabs();
         }
-        return sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
+        return named + sync + ", " + live + " live in " + slabs + (slabs == 1 ? " slab, " : " slabs, ")
                 + (table.direct ? "direct" : "through regions") + ", " + (table.checked ? "checked" : "unchecked")
                 + ", tag " + table.tag;
     }
 
     @Override
     public String toString() {
-        return "SlabEngine[tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
+        return "SlabEngine[" + (table.identity.name() == null ? "" : "name=" + table.identity.name() + ", ")
+                + "tag=" + table.tag + ", " + geometry + ", sync=" + sync + ", checked=" + table.checked
                 + ", direct=" + table.direct + ", memory=" + source.memory + "]";
     }
 }

@@ -286,7 +286,14 @@ final class SlabPool extends SlabPoolState {
         if (head == NO_SLOT && carved[s] >= slotsPerSlab) {
             list(s);
         }
-        table.memoryOfSlab(slab).set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
+        try {
+            table.memoryOfSlab(slab).set(LINK, table.slotAt(slab, slot), head ^ LINK_KEY);
+        } catch (IllegalStateException closedByProvider) {
+            table.setWord(index, RETIRED); // its provider closed the slab's memory: the slot can never be used
+            retired[s]++;
+            retiredSlots++;
+            return;
+        }
         freeHead[s] = slot;
         table.setWord(index, table.word(index) & ~HandleFormat.IN_MAGAZINE);
     }
@@ -313,6 +320,16 @@ final class SlabPool extends SlabPoolState {
                 if (s == NONE) {
                     return 0;
                 }
+            }
+            if (!table.memoryOfSlab(globalSlab(s)).scope().isAlive()) {
+                SlabException failure = new SlabException("memory provider " + source.memory + " closed the memory"
+                        + " of a slab this cache holds; the slab is taken out of service (its live objects can no"
+                        + " longer be read), the rest of the cache is unaffected");
+                SlabException release = retireSlab(s);
+                if (release != null) {
+                    failure.addSuppressed(release);
+                }
+                throw failure;
             }
             takeInto(s, target);
         }
@@ -394,6 +411,52 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
+    /**
+     * The memory of the slab holding {@code handle} (allocated just now, not handed to the caller) was closed by
+     * its provider: undoes the allocation and retires every free slot of the slab, so nothing is handed out from
+     * it again (its index is not reused either); it goes back to the provider once its last live object is freed,
+     * at once if it has none.
+     *
+     * @return the provider's failure to take the slab back, or null
+     */
+    SlabException quarantine(long handle) {
+        int index = (int) handle & INDEX_MASK;
+        int slab = index >>> slotBits;
+        int s = slab >>> stripeShift;
+        allocations--;
+        table.setWord(index, RETIRED);
+        retired[s]++;
+        retiredSlots++;
+        live[s]--;
+        return retireSlab(s);
+    }
+
+    /** Takes held slab {@code s}, whose memory its provider closed, out of service; see {@link #quarantine}. */
+    private SlabException retireSlab(int s) {
+        int slab = globalSlab(s);
+        dropFromMagazine(slab);
+        for (int slot = 0; slot < slotsPerSlab; slot++) {
+            int word = table.word(slab << slotBits | slot);
+            if (HandleFormat.isFreeWord(word)) {
+                table.setWord(slab << slotBits | slot, RETIRED);
+                retired[s]++;
+                retiredSlots++;
+            }
+        }
+        carved[s] = slotsPerSlab;
+        freeHead[s] = NO_SLOT;
+        if (live[s] > 0) {
+            return null;
+        }
+        emptySlabs++;
+        try {
+            releaseSlab(s);
+            return null;
+        } catch (SlabException e) {
+            return e;
+        }
+    }
+
     /** Slab {@code s} has no live slot: keep it while fewer than reserveSlabs are empty, else give it back. */
     private void slabEmptied(int s) {
         if (++emptySlabs > reserveSlabs) {
@@ -449,10 +512,10 @@ final class SlabPool extends SlabPoolState {
                 return NONE;
             }
             int cacheSlabs = table.geometry.maxSlabs();
-            throw new SlabOutOfMemoryException("handle space exhausted: a cache of " + slotsPerSlab
+            throw source.outOfMemory("handle space exhausted: a cache of " + slotsPerSlab
                     + "-slot slabs holds at most " + cacheSlabs + " slabs (" + (long) cacheSlabs * slotsPerSlab
                     + " objects" + (stripeShift > 0 ? ", " + maxSlabs + " slabs per stripe" : "")
-                    + "); use a larger slabSize for more");
+                    + "); use a larger slabSize for more", null);
         }
         int slab = globalSlab(s);
         Lock shared = source.lock;
@@ -464,7 +527,7 @@ final class SlabPool extends SlabPoolState {
             if (slab >= table.slabCapacity() && stripeShift > 0) {
                 throw TableFull.INSTANCE; // grown by the engine under every stripe's lock, then retried
             }
-            MemorySegment segment = source.take(orNone, allocations - frees);
+            MemorySegment segment = source.take(slab, orNone, allocations - frees);
             if (segment == null) {
                 return NONE;
             }
@@ -503,7 +566,6 @@ final class SlabPool extends SlabPoolState {
     /** Gives an empty slab back to the source. Its generation words stay with its index. */
     private void releaseSlab(int s) {
         int slab = globalSlab(s);
-        MemorySegment segment = table.slabSegment(slab);
         carved[s] = -1;
         freeHead[s] = NO_SLOT;
         heldSlabs--;
@@ -521,7 +583,7 @@ final class SlabPool extends SlabPoolState {
         }
         try {
             table.unpublish(slab);
-            source.give(segment);
+            source.give(slab);
         } finally {
             if (shared != null) {
                 shared.unlock();
@@ -553,12 +615,11 @@ final class SlabPool extends SlabPoolState {
                 continue;
             }
             int slab = globalSlab(s);
-            MemorySegment segment = table.slabSegment(slab);
             carved[s] = -1;
             heldSlabs--;
             try {
                 table.unpublish(slab);
-                source.give(segment);
+                source.give(slab);
             } catch (SlabException e) {
                 if (failure == null) {
                     failure = e;
@@ -620,6 +681,8 @@ final class SlabPool extends SlabPoolState {
         }
         freeHead[s] = head;
         repairs++;
+        SlabEvents.repair(table.identity.label(), "free list", "free list of slab " + slab
+                + " rebuilt from the generation words");
     }
 
     // ------------------------------------------------------------------------------------------------------------

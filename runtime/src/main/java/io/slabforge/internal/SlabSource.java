@@ -23,6 +23,14 @@ final class SlabSource {
     /** Guards the slabs held, the provider calls and the table's slab entries, where several pools share them. */
     final Lock lock;
     private int heldSlabs;
+    /** Which cache this is, for events; the engine sets it right after construction. */
+    CacheIdentity identity = new CacheIdentity(null, "SlabEngine", null, 0);
+    /**
+     * Each held slab's segment, exactly as the provider returned it, by global slab index: what {@link #give}
+     * hands back (the built-in providers take back only the very segment they handed out, see
+     * {@link RegionSlabMemory#free}). Guarded like the slab entries.
+     */
+    private MemorySegment[] held = new MemorySegment[0];
 
     SlabSource(SlabMemory memory, long slabSize, long maxBytes, Thread owner, boolean shared) {
         this.memory = memory;
@@ -83,43 +91,64 @@ final class SlabSource {
     }
 
     /**
-     * A checked slab from the provider, or null when none can be had and {@code orNull}.
+     * A checked slab from the provider for global slab index {@code slab}, or null when none can be had and
+     * {@code orNull}.
      *
      * @throws SlabOutOfMemoryException when none can be had and not {@code orNull}
-     * @throws SlabException when the provider throws or returns a bad segment (handed back)
+     * @throws SlabException when the provider throws or returns a bad segment (handed back), or one that overlaps
+     *         a slab a cache holds (kept by that cache, not handed back)
      */
-    MemorySegment take(boolean orNull, long liveObjects) {
+    MemorySegment take(int slab, boolean orNull, long liveObjects) {
         if ((long) (heldSlabs + 1) * slabSize > maxBytes) {
             if (orNull) {
                 return null;
             }
-            throw new SlabOutOfMemoryException("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
-                    + slabSize + " bytes held (" + liveObjects + " live objects)");
+            throw outOfMemory("maxBytes " + maxBytes + " reached: " + heldSlabs + " slabs of "
+                    + slabSize + " bytes held (" + liveObjects + " live objects)", null);
         }
-        MemorySegment slab;
+        SlabEvents.SlabAcquire event = SlabEvents.acquireStart();
+        MemorySegment segment;
         try {
-            slab = memory.allocate(slabSize, slabSize);
+            segment = memory.allocate(slabSize, slabSize);
         } catch (OutOfMemoryError e) {
             if (orNull) {
                 return null;
             }
-            throw new SlabOutOfMemoryException("memory provider " + memory + " ran out of memory", e);
+            throw outOfMemory("memory provider " + memory + " ran out of memory", e);
         } catch (RuntimeException e) {
             throw ProviderChecks.threw(memory, "allocate", e);
         }
-        if (slab == null) {
+        if (segment == null) {
             if (orNull) {
                 return null;
             }
-            throw new SlabOutOfMemoryException("memory provider " + memory + " has no memory left for a "
-                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveObjects + " live objects)");
+            throw outOfMemory("memory provider " + memory + " has no memory left for a "
+                    + slabSize + "-byte slab (" + heldSlabs + " slabs held, " + liveObjects + " live objects)", null);
         }
-        String fault = ProviderChecks.faultOf(slab, slabSize, slabSize, owner);
+        String fault = ProviderChecks.faultOf(segment, slabSize, slabSize, owner);
         if (fault != null) {
-            throw ProviderChecks.rejected(memory, "slab", fault, slab);
+            throw ProviderChecks.rejected(memory, "slab", fault, segment);
         }
+        // The built-in regions never hand out a block twice; any other provider might, to this cache or another.
+        if (regions == null) {
+            String overlap = ProviderChecks.claim(segment);
+            if (overlap != null) {
+                throw ProviderChecks.overlapping(memory, overlap);
+            }
+        }
+        if (slab >= held.length) {
+            held = java.util.Arrays.copyOf(held, Math.max(16, 2 * slab + 1));
+        }
+        held[slab] = segment;
         heldSlabs++;
-        return slab;
+        SlabEvents.acquired(event, identity, slabSize, heldSlabs);
+        return segment;
+    }
+
+    /** The exception for an allocation that found no memory, and its {@code io.slabforge.OutOfMemory} event. */
+    SlabOutOfMemoryException outOfMemory(String reason, Throwable cause) {
+        SlabEvents.outOfMemory(identity, reason);
+        return cause == null ? new SlabOutOfMemoryException(reason) : new SlabOutOfMemoryException(reason, cause);
     }
 
     /** What {@code slab} (just taken) is reached through: its region, or itself from a custom provider. */
@@ -129,16 +158,24 @@ final class SlabSource {
     }
 
     /**
-     * Gives a slab back. It no longer counts against the budget even if the provider throws.
+     * Gives global slab {@code slab} back, as the very segment the provider returned. It no longer counts against
+     * the budget even if the provider throws.
      *
      * @throws SlabException when the provider throws
      */
-    void give(MemorySegment slab) {
+    void give(int slab) {
+        MemorySegment segment = held[slab];
+        held[slab] = null;
         heldSlabs--;
+        if (regions == null) {
+            ProviderChecks.unclaim(segment);
+        }
+        SlabEvents.SlabRelease event = SlabEvents.releaseStart();
         try {
-            memory.free(slab);
+            memory.free(segment);
         } catch (RuntimeException e) {
             throw ProviderChecks.threw(memory, "free", e);
         }
+        SlabEvents.released(event, identity, slabSize, heldSlabs);
     }
 }

@@ -80,6 +80,8 @@ final class SlotTable {
     private long[] bases = new long[0];
     private MemorySegment[] vias = new MemorySegment[0];
     private boolean closed;
+    /** Which cache this is, for messages and events; the engine sets it right after construction. */
+    CacheIdentity identity;
 
     SlotTable(SlabGeometry geometry, int tag, boolean checked, boolean direct, Thread owner, boolean keepBases) {
         this.geometry = geometry;
@@ -93,6 +95,7 @@ final class SlotTable {
         this.direct = direct;
         this.owner = owner;
         this.keepBases = keepBases;
+        this.identity = new CacheIdentity(null, "SlabEngine", null, tag);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -311,10 +314,13 @@ final class SlotTable {
     // ------------------------------------------------------------------------------------------------------------
     // Errors
 
-    /** Use after {@code close()}: names the cache by its tag and geometry, as its {@code toString()} does. */
+    /**
+     * Use after {@code close()}: names the cache by its type, name, record, tag and geometry, for example
+     * {@code ParticleSlab "particles" (com.example.Particle, tag 7, 32-byte slots in 4096-byte slabs) is closed}.
+     */
     IllegalStateException closedException() {
-        return new IllegalStateException("the cache of tag " + tag + " (" + slotSize + "-byte slots in "
-                + geometry.slabSize() + "-byte slabs) is closed; it cannot be used after close()");
+        return new IllegalStateException(identity.describe(", " + slotSize + "-byte slots in " + geometry.slabSize()
+                + "-byte slabs") + " is closed; it cannot be used after close()");
     }
 
     WrongThreadException wrongThread() {
@@ -367,6 +373,7 @@ final class SlotTable {
                         + (word & GENERATION_MASK) + ")";
             }
         }
+        SlabEvents.invalidHandle(identity, handle, why);
         return new InvalidHandleException("invalid handle " + HandleFormat.describe(handle, slotBits) + ": " + why);
     }
 }

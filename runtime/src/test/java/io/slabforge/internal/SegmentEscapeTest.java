@@ -49,6 +49,7 @@ class SegmentEscapeTest {
     /** {@code Class#getSimpleName.method}: why the segment it returns is safe to hand out. */
     private static final Map<String, String> ALLOWED = new TreeMap<>(Map.of(
             "SlabEngine.segment", "exactly one slot of a live handle, a slice of the slab's region or segment",
+            "SlabCache.segment", "an interface: every generated cache implements it as engine.segment(handle)",
             "SlabMemory.allocate", "a provider's fresh memory of exactly the size asked for; no engine state in it",
             "RegionSlabMemory.allocate", "as SlabMemory.allocate: one block of a region, exactly the size asked for",
             "BoundedSlabMemory.allocate", "as SlabMemory.allocate: the delegate's block",

@@ -276,8 +276,8 @@ class StripedCacheTest {
         assertTrue(engine.isClosed());
         assertEquals(0, engine.liveCount());
         String closed = assertThrowsExactly(IllegalStateException.class, () -> engine.free(sample)).getMessage();
-        assertTrue(closed.startsWith("the cache of tag " + engine.tag() + " (") && closed.endsWith(") is closed; it"
-                + " cannot be used after close()"), closed);
+        assertEquals("SlabEngine (tag " + engine.tag() + ", 32-byte slots in 4096-byte slabs) is closed; it cannot be"
+                + " used after close()", closed);
         assertThrowsExactly(IllegalStateException.class, engine::allocate);
         assertThrowsExactly(IllegalStateException.class, () -> engine.getLong(sample, 0));
         assertThrowsExactly(IllegalStateException.class, () -> engine.segment(sample));

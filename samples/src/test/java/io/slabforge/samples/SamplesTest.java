@@ -36,4 +36,9 @@ class SamplesTest {
     void byteQueueSample() {
         assertDoesNotThrow(() -> ByteQueueSample.main(new String[] {"50000"}));
     }
+
+    @Test
+    void leakReport() {
+        assertDoesNotThrow(() -> LeakReport.main(new String[0]));
+    }
 }
