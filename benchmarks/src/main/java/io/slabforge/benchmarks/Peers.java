@@ -21,6 +21,9 @@ public final class Peers {
     public static final List<String> SHARED = List.of("floorLocked", "slabforgeLocked", "onheap", "nettyPooled",
             "commonsPool2", "mallocFree", "arenaPerObject");
 
+    /** Peers of the producer/consumer benchmark (e): the shared peers a thread can free another's objects in. */
+    public static final List<String> HANDOFF = List.of("slabforgeLocked", "mallocFree", "nettyPooled", "onheap");
+
     /** Peers of the footprint and GC program ({@link Footprint}); {@code slabforge64k} appears only there. */
     public static final List<String> FOOTPRINT = List.of("slabforgeConfined", "slabforge64k", "onheap",
             "nettyPooled");

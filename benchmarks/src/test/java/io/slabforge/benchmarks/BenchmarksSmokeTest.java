@@ -50,9 +50,10 @@ class BenchmarksSmokeTest {
                 "AllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SINGLE),
                 "ChurnBenchmark.churn", new TreeSet<>(Peers.SINGLE),
                 "ScanBenchmark.scan", new TreeSet<>(Peers.SCAN),
-                "SharedAllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SHARED)), peersRun);
-        assertEquals(2 * Peers.SINGLE.size() + Peers.SCAN.size() + Peers.SHARED.size() + 2 * BlockStore.PEERS.size(),
-                results.size());
+                "SharedAllocFreeBenchmark.allocWriteReadFree", new TreeSet<>(Peers.SHARED),
+                "ProducerConsumerBenchmark.handOff", new TreeSet<>(Peers.HANDOFF)), peersRun);
+        assertEquals(2 * Peers.SINGLE.size() + Peers.SCAN.size() + Peers.SHARED.size() + 2 * BlockStore.PEERS.size()
+                + Peers.HANDOFF.size(), results.size());
         // The report finds its baselines by name; tables and chart list them first.
         assertEquals(List.of("floor", "floorChecked", "floorCheckedOffHeap"), Peers.SINGLE.subList(0, 3));
         assertEquals(Peers.SINGLE.subList(0, 3), Peers.SCAN.subList(0, 3));

@@ -91,6 +91,11 @@ final class CacheResources implements Runnable {
         }
         lockAll();
         try {
+            for (SlabPool each : pools) {
+                if (each.remote != null) {
+                    each.collectRemote(); // frees other threads made count once they returned
+                }
+            }
             return snapshot();
         } finally {
             unlockAll();

@@ -55,6 +55,11 @@ public final class HandleFormat {
      * that names it is damage, not a free slot (else a corrupted list could hand one slot out twice).
      */
     public static final int IN_MAGAZINE = 0x4000_0000;
+    /**
+     * Set in the word of a slot freed by a thread that did not hold its pool, while its handle waits in the pool's
+     * remote-free ring ({@code RemoteFrees}): free (every handle of it is stale), on no list and in no magazine.
+     */
+    public static final int REMOTE = 0x2000_0000;
     /** The generation word of a slot that wrapped its generations and is never handed out again. */
     public static final int RETIRED = 0x7FFF_FFFF;
 

@@ -22,7 +22,6 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
@@ -71,14 +70,8 @@ public final class SlabEngine implements AutoCloseable {
     /** Slabs each stripe must be able to hold at least, for the default stripe count. */
     private static final int MIN_SLABS_PER_STRIPE = 64;
 
-    /**
-     * Which stripe a thread allocates from: threads are numbered in the order they first allocate from a striped
-     * cache, so that two threads sharing a cache land on different stripes (a hash of the thread id collides).
-     */
-    private static final class ThreadNumbers {
-        private static final AtomicInteger NEXT = new AtomicInteger();
-        static final ThreadLocal<Integer> NUMBER = ThreadLocal.withInitial(NEXT::getAndIncrement);
-    }
+    /** A remote free collects its pool's ring, if the pool is free, each time this many handles went in. */
+    private static final int COLLECT_EVERY = 64;
 
     private final SlotTable table;
     private final SlabSource source;
@@ -90,6 +83,10 @@ public final class SlabEngine implements AutoCloseable {
     private final SlabSync sync;
     /** Whether allocate and free take a pool's lock. */
     private final boolean locked;
+    /** LOCKED with stripe locks (no lock of the user's): the lease fast paths and remote frees. */
+    private final boolean leased;
+    /** {@code pools.length - 1}. */
+    private final int stripeMask;
     private final SlabGeometry geometry;
     /** A slot is zeroed as this many longs, then one int if {@link #zeroTailInt} (slots are multiples of 4). */
     private final int zeroLongs;
@@ -140,14 +137,17 @@ public final class SlabEngine implements AutoCloseable {
         for (int stripe = 0; stripe < all.length; stripe++) {
             Lock lock = !locked ? null
                     : options.lock != null ? options.lock
-                    : stripeShift > 0 ? new StripeLock()
-                    : new ReentrantLock();
+                    : new StripeLock();
             // A file's slabs stay in it: empty ones are kept and reused, never given back.
             all[stripe] = new SlabPool(table, source, lock, stripe, stripeShift,
                     f != null ? Integer.MAX_VALUE : options.reserveSlabs);
         }
         this.pools = all;
         this.pool = all[0];
+        // A file-backed cache frees under the lock: a free must be in the file when it returns (a remote free would
+        // reach the file only when collected).
+        this.leased = locked && options.lock == null && f == null;
+        this.stripeMask = all.length - 1;
         LeakDetection level = options.leakDetection;
         this.leaks = level == LeakDetection.OFF ? null
                 : new Leaks.Tracker(identity, table, level == LeakDetection.PARANOID);
@@ -192,6 +192,8 @@ public final class SlabEngine implements AutoCloseable {
         this.sampleBoxes = false;
         this.columnOf = primary; // the primary stays reachable (not reclaimed as unclosed) while its column is
         this.file = null;
+        this.leased = primary.leased;
+        this.stripeMask = primary.stripeMask;
     }
 
     /** A column's primary engine, else null. */
@@ -265,8 +267,10 @@ public final class SlabEngine implements AutoCloseable {
         this.source = new SlabSource(reader, geometry.slabSize(), Long.MAX_VALUE, false);
         this.table = new SlotTable(geometry, reader.tag, false, false, null, false, reader);
         reader.attachReader(table);
-        this.pool = new SlabPool(table, source, new ReentrantLock(), 0, 0, Integer.MAX_VALUE);
+        this.pool = new SlabPool(table, source, new StripeLock(), 0, 0, Integer.MAX_VALUE);
         this.pools = new SlabPool[] {pool};
+        this.leased = false; // a reader never allocates or frees
+        this.stripeMask = 0;
         CacheIdentity identity = new CacheIdentity(null, "SlabEngine", record, table.tag);
         table.identity = identity;
         source.identity = identity;
@@ -481,7 +485,74 @@ public final class SlabEngine implements AutoCloseable {
         if (table.readOnly) {
             throw table.readOnlyException();
         }
-        SlabPool own = pools.length == 1 ? pool : pools[ThreadNumbers.NUMBER.get() & (pools.length - 1)];
+        if (leased) {
+            SlabPool home = pools[homeStripe()];
+            if (home.lease.tryLease()) {
+                long handle = allocateLeased(home, zeroed);
+                if (handle != 0) {
+                    return handle;
+                }
+            }
+        }
+        return allocateContended(orZero, zeroed);
+    }
+
+    /**
+     * Allocation in a pool whose lease the caller just took; ends the lease. Zeroed under it, so a racing close()
+     * cannot clear the table first. 0 when the pool has no slot and can get no slab.
+     */
+    private long allocateLeased(SlabPool in, boolean zeroed) {
+        int fullAt;
+        try {
+            long handle = in.allocate(true);
+            if (handle != 0 && zeroed) {
+                zero(handle);
+            }
+            return handle;
+        } catch (TableFull e) {
+            fullAt = table.slabCapacity(); // stable while any lease is held
+        } finally {
+            in.lease.endLease();
+        }
+        growTable(fullAt); // outside the lease: growth takes every stripe's
+        return in.lease.tryLease() ? allocateLeased(in, zeroed) : 0;
+    }
+
+    /**
+     * The stripe a thread allocates from, and whose slabs' frees it makes under a lease: threads are numbered in
+     * the order they first use a striped cache, so that threads sharing a cache land on different stripes (the low
+     * bits of thread ids collide whenever threads are not started one right after another). Virtual threads spread
+     * over the stripes the same way: a cache holds slabs per stripe, never per thread.
+     */
+    private int homeStripe() {
+        return ThreadNumbers.NUMBER.get() & stripeMask;
+    }
+
+    /** Each thread's number, from 0 in the order threads first ask. */
+    private static final class ThreadNumbers {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        static final ThreadLocal<Integer> NUMBER = ThreadLocal.withInitial(NEXT::getAndIncrement);
+    }
+
+    /**
+     * Allocation when the fast path could not: the home stripe is held by another thread (any free stripe is
+     * leased instead), out of slots and slabs (every stripe is tried before out of memory is reported), or the
+     * table must grow.
+     */
+    private long allocateContended(boolean orZero, boolean zeroed) {
+        int home = leased ? homeStripe() : 0;
+        if (leased) {
+            for (int i = 1; i < pools.length; i++) {
+                SlabPool other = pools[(home + i) & stripeMask];
+                if (other.lease.tryLease()) {
+                    long handle = allocateLeased(other, zeroed);
+                    if (handle != 0) {
+                        return handle;
+                    }
+                }
+            }
+        }
+        SlabPool own = pools[home];
         long handle = allocateIn(own, true, zeroed);
         if (handle != 0) {
             return handle;
@@ -498,6 +569,7 @@ public final class SlabEngine implements AutoCloseable {
     /** Allocation in one pool under its lock; zeroed there too, so a racing close() cannot clear the table first. */
     private long allocateIn(SlabPool in, boolean orZero, boolean zeroed) {
         for (;;) {
+            int fullAt = -1;
             in.lock.lock();
             try {
                 if (table.isClosed()) {
@@ -510,20 +582,28 @@ public final class SlabEngine implements AutoCloseable {
                 return zeroed && handle != 0 ? zero(handle) : handle;
             } catch (TableFull e) {
                 // Grown below, outside this stripe's lock: taking every lock while holding one could deadlock.
+                fullAt = table.slabCapacity();
             } finally {
                 in.lock.unlock();
             }
-            growTable();
+            growTable(fullAt);
         }
     }
 
-    /** Grows the slot table of a striped cache while no stripe can write it. */
-    private void growTable() {
+    /**
+     * Grows the slot table of a striped cache while no stripe can write it, unless another thread already grew it
+     * past {@code fullAt}, the capacity the caller found full (so that many threads finding it full at once grow
+     * it once, not once each).
+     */
+    private void growTable(int fullAt) {
         lockAll();
         try {
             source.lock.lock();
             try {
-                table.ensureSlabs(table.slabCapacity() + 1);
+                if (table.slabCapacity() > fullAt) {
+                    return;
+                }
+                table.ensureSlabs(fullAt + 1);
                 for (SlabPool each : pools) {
                     each.refreshWords();
                 }
@@ -611,10 +691,46 @@ public final class SlabEngine implements AutoCloseable {
         Reference.reachabilityFence(this);
     }
 
+    /**
+     * A free on a LOCKED cache. A leased cache: by the handle's home-stripe thread under a lease (a CAS on the
+     * lease, a CAS on the word, the slot onto the magazine); by any other thread, or when the lease is taken, one
+     * CAS on the word and one on the pool's remote-free ring, which the pool's next holder collects.
+     */
     private void freeLocked(long handle) {
         if (table.readOnly) {
             throw table.readOnlyException();
         }
+        if (!leased) {
+            freeUnderLock(handle);
+            return;
+        }
+        int stripe = (HandleFormat.index(handle) >>> geometry.slotBits()) & stripeMask;
+        SlabPool owner = pools[stripe];
+        if (stripe == homeStripe() && owner.lease.tryLease()) {
+            try {
+                owner.freeLeased(handle);
+            } finally {
+                owner.lease.endLease();
+            }
+            return;
+        }
+        freeRemotely(owner, handle);
+    }
+
+    /** A free by a thread without the lease of the handle's pool: CAS on the word, offer to the pool's ring. */
+    private void freeRemotely(SlabPool owner, long handle) {
+        if (owner.lease.isHeldByCurrentThread()) {
+            owner.freeLeased(handle); // a forEach action (or a provider) of this thread: it holds the pool
+            return;
+        }
+        long position = owner.freeRemote(handle);
+        if (position == 0 || position % COLLECT_EVERY == 0) {
+            collectFreed(owner, handle, position == 0);
+        }
+    }
+
+    /** A free on a cache guarded by a lock of the user's. */
+    private void freeUnderLock(long handle) {
         SlabPool owner = poolOf(handle);
         owner.lock.lock();
         try {
@@ -624,6 +740,29 @@ public final class SlabEngine implements AutoCloseable {
             }
         } finally {
             owner.lock.unlock();
+        }
+    }
+
+    /**
+     * After a remote free: collects the pool's ring while the pool is free (so frees to a pool nobody allocates
+     * from do not pile up), or, when the ring was full, takes the pool, waiting if need be, and collects the
+     * handle itself with the ring.
+     */
+    private void collectFreed(SlabPool owner, long handle, boolean ringWasFull) {
+        if (ringWasFull) {
+            owner.lock.lock();
+            try {
+                owner.collect(handle);
+                owner.collectRemote();
+            } finally {
+                owner.lock.unlock();
+            }
+        } else if (owner.lease.tryLease()) {
+            try {
+                owner.collectRemote();
+            } finally {
+                owner.lease.endLease();
+            }
         }
     }
 
@@ -654,9 +793,13 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             if (!table.isClosed()) {
-                owner.free(handle);
-                if (table.columns != null) {
-                    table.clearColumns(handle);
+                if (leased) {
+                    owner.freeLeased(handle);
+                } else {
+                    owner.free(handle);
+                    if (table.columns != null) {
+                        table.clearColumns(handle);
+                    }
                 }
             }
         } finally {
@@ -1697,6 +1840,11 @@ public final class SlabEngine implements AutoCloseable {
         }
         lockAll();
         try {
+            if (leased) {
+                for (SlabPool each : pools) {
+                    each.collectRemote(); // exact: every free that returned is counted
+                }
+            }
             return resources.snapshot();
         } finally {
             unlockAll();

@@ -3,6 +3,7 @@ package io.slabforge.internal;
 import static io.slabforge.internal.HandleFormat.GENERATION_MASK;
 import static io.slabforge.internal.HandleFormat.INDEX_MASK;
 import static io.slabforge.internal.HandleFormat.LIVE;
+import static io.slabforge.internal.HandleFormat.REMOTE;
 import static io.slabforge.internal.HandleFormat.RETIRED;
 import static io.slabforge.internal.HandleFormat.TAG_MASK;
 
@@ -66,6 +67,11 @@ final class SlabPool extends SlabPoolState {
         super(table, source, lock, stripe, stripeShift, reserveSlabs);
     }
 
+    /** The pool's lease word, on a {@code LOCKED} cache whose pools lease (no lock of the user's), else null. */
+    StripeLock lease() {
+        return lease;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Allocation and free: the magazine
 
@@ -114,6 +120,113 @@ final class SlabPool extends SlabPoolState {
         if (file != null) {
             file.writeWord(index, HandleFormat.generation(next)); // the free, in the file before the slot is reused
         }
+        int n = magazineCount;
+        if (n == magazine.length) {
+            n = spill();
+        }
+        magazine[n] = next;
+        magazineCount = n + 1;
+        if (--live[(index >>> slotBits) >>> stripeShift] == 0) {
+            slabEmptied((index >>> slotBits) >>> stripeShift);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // LOCKED caches: frees by the pool's holder and by other threads (see RemoteFrees, docs/ARCHITECTURE.md)
+
+    /**
+     * {@link #free} for the holder of a {@code LOCKED} pool's lease: the word moves from live to free with a CAS,
+     * because a thread that does not hold the pool may be freeing the same handle at the same moment
+     * ({@link #freeRemote}); exactly one of them succeeds.
+     */
+    void freeLeased(long handle) {
+        int index = (int) handle & INDEX_MASK;
+        int[] w = words;
+        long next = handle + HandleFormat.GENERATION_ONE;
+        if (index >= w.length || (handle & TAG_MASK) != tagBits || !SlotTable.casWord(w, index,
+                HandleFormat.liveWord(handle), HandleFormat.IN_MAGAZINE | HandleFormat.generation(next))) {
+            throw table.invalid(handle);
+        }
+        if (table.columns != null) {
+            table.clearColumns(handle); // the pool is held: the slot's next owner cannot be writing its columns yet
+        }
+        frees++;
+        if (HandleFormat.generation(handle) == GENERATION_MASK) {
+            retire(index);
+            return;
+        }
+        int n = magazineCount;
+        if (n == magazine.length) {
+            n = spill();
+        }
+        magazine[n] = next;
+        magazineCount = n + 1;
+        if (--live[(index >>> slotBits) >>> stripeShift] == 0) {
+            slabEmptied((index >>> slotBits) >>> stripeShift);
+        }
+    }
+
+    /**
+     * Frees a live handle of this pool without holding it: the word moves from live to {@link HandleFormat#REMOTE}
+     * with one CAS (the handle is stale from here; a second free of it fails), then the handle goes on the pool's
+     * remote-free ring for its next holder to {@link #collect}. Touches no pool field and no slab memory.
+     *
+     * @return the handle's position in the ring plus one (a caller collects every so many), or 0 if the ring was
+     *         full: the caller must then take the pool and {@link #collect} the handle itself
+     * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not live
+     */
+    long freeRemote(long handle) {
+        int index = (int) handle & INDEX_MASK;
+        int[] w = table.words;
+        if (index >= w.length || (handle & TAG_MASK) != tagBits || !SlotTable.casWord(w, index,
+                HandleFormat.liveWord(handle), REMOTE | HandleFormat.generation(handle + HandleFormat.GENERATION_ONE))) {
+            throw table.invalid(handle);
+        }
+        if (table.columns != null) {
+            table.clearColumns(handle); // before the ring: once collected, the slot may have a new owner
+        }
+        return remote.offer(handle);
+    }
+
+    /**
+     * Takes the handles other threads freed into the pool (at most one ring's worth, so producers cannot keep the
+     * caller here); the caller holds the pool. Nothing once the cache is closed.
+     */
+    void collectRemote() {
+        if (table.isClosed()) {
+            return;
+        }
+        for (int i = 0; i < RemoteFrees.CAPACITY; i++) {
+            long handle = remote.poll();
+            if (handle == 0) {
+                return;
+            }
+            collect(handle);
+        }
+    }
+
+    /**
+     * Takes one remotely freed handle into the pool: its slot into the magazine (or retired), its slab's live
+     * count down, the free counted. Its word says {@code REMOTE} in the next generation, unless the table grew
+     * between that thread's read of the words and its CAS, which then went to the old array: the word here is
+     * then still live in the handle's generation, and is moved on now. Any other word means the handle was freed
+     * a second time across such a growth: that copy is dropped (counted), so no slot is ever handed out twice.
+     */
+    void collect(long handle) {
+        int index = (int) handle & INDEX_MASK;
+        int[] w = words;
+        long next = handle + HandleFormat.GENERATION_ONE;
+        int word = index < w.length ? w[index] : RETIRED;
+        if (word != (REMOTE | HandleFormat.generation(next)) && word != HandleFormat.liveWord(handle)) {
+            droppedRemoteFrees++;
+            return;
+        }
+        frees++;
+        if (HandleFormat.generation(handle) == GENERATION_MASK) {
+            retire(index);
+            return;
+        }
+        table.setWord(index, HandleFormat.IN_MAGAZINE | HandleFormat.generation(next));
         int n = magazineCount;
         if (n == magazine.length) {
             n = spill();
@@ -199,6 +312,12 @@ final class SlabPool extends SlabPoolState {
     private long allocateRefilling(boolean orZero) {
         if (table.isClosed()) {
             throw table.closedException();
+        }
+        if (remote != null) {
+            collectRemote();
+            if (magazineCount > 0) {
+                return allocate(orZero);
+            }
         }
         int target = magazine.length >>> 1;
         while (magazineCount < target) {
@@ -410,6 +529,7 @@ final class SlabPool extends SlabPoolState {
         }
         int slab = globalSlab(s);
         Lock shared = source.lock;
+        boolean owned = lease != null && lease.ownLease(); // the provider may call back into the cache
         if (shared != null) {
             shared.lock();
         }
@@ -444,6 +564,9 @@ final class SlabPool extends SlabPoolState {
             if (shared != null) {
                 shared.unlock();
             }
+            if (lease != null) {
+                lease.disown(owned);
+            }
         }
         if (reused) {
             releasedCount--;
@@ -473,6 +596,7 @@ final class SlabPool extends SlabPoolState {
             released[releasedCount++] = s;
         }
         Lock shared = source.lock;
+        boolean owned = lease != null && lease.ownLease(); // the provider may call back into the cache
         if (shared != null) {
             shared.lock();
         }
@@ -486,6 +610,9 @@ final class SlabPool extends SlabPoolState {
         } finally {
             if (shared != null) {
                 shared.unlock();
+            }
+            if (lease != null) {
+                lease.disown(owned);
             }
         }
     }
@@ -695,6 +822,10 @@ abstract class SlabPoolState extends SlabPoolPadding {
     final SlabSource source;
     /** Guards this pool on a LOCKED cache, else null. */
     final Lock lock;
+    /** {@link #lock} when it is a stripe lock, whose lease the fast paths take; else null. */
+    final StripeLock lease;
+    /** Handles freed by threads that did not hold this pool, on a leased LOCKED cache; else null. */
+    final RemoteFrees remote;
     final int slotsPerSlab;
     final long tagBits;
     final int slotBits;
@@ -734,11 +865,15 @@ abstract class SlabPoolState extends SlabPoolPadding {
     long frees;
     long retiredSlots;
     long repairs;
+    /** Remote frees of a handle already freed, met across a growth of the table (see {@code collect}). */
+    long droppedRemoteFrees;
 
     SlabPoolState(SlotTable table, SlabSource source, Lock lock, int stripe, int stripeShift, int reserveSlabs) {
         this.table = table;
         this.source = source;
         this.lock = lock;
+        this.lease = lock instanceof StripeLock stripeLock ? stripeLock : null;
+        this.remote = lease != null ? new RemoteFrees() : null;
         this.slotsPerSlab = table.slotsPerSlab;
         this.tagBits = table.tagBits;
         this.words = table.words;

@@ -9,6 +9,8 @@ import static io.slabforge.internal.HandleFormat.TAG_MASK;
 import io.slabforge.InvalidHandleException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -47,6 +49,7 @@ final class SlotTable {
     }
 
     private static final int[] NO_WORDS = new int[0];
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(int[].class);
     /**
      * Bounds every address below 2^62 (user-space addresses are below 2^57), so C2 can prove an access through all
      * memory in range and drops FFM's bounds check.
@@ -231,6 +234,15 @@ final class SlotTable {
         if (file != null) {
             file.writeWord(index, word == RETIRED ? word : word & ~HandleFormat.IN_MAGAZINE);
         }
+    }
+
+    /**
+     * Moves word {@code index} of {@code w} (the table's words, read once by the caller) from {@code expect} to
+     * {@code update} atomically: how a {@code LOCKED} cache frees, so that of two threads freeing one handle (its
+     * owner's pool holder and a remote thread, or two remote threads) exactly one succeeds.
+     */
+    static boolean casWord(int[] w, int index, int expect, int update) {
+        return WORDS.compareAndSet(w, index, expect, update);
     }
 
     /** Whether {@code handle} is a live handle of this table; never throws. */
@@ -485,7 +497,7 @@ final class SlotTable {
             int word = readOnly ? file.fileWord(index) : word(index);
             int generation = HandleFormat.generation(handle);
             if (word != RETIRED) {
-                word &= ~HandleFormat.IN_MAGAZINE;
+                word &= ~(HandleFormat.IN_MAGAZINE | HandleFormat.REMOTE);
             }
             if (word == RETIRED) {
                 why = "the slot was retired after 2^24 reuses (stale handle, generation " + generation + ")";

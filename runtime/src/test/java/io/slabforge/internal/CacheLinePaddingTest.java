@@ -1,6 +1,7 @@
 package io.slabforge.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,11 +73,33 @@ class CacheLinePaddingTest {
     }
 
     @Test
-    void aStripeLocksStateIsALineFromTheEndOfTheObject() {
+    void aStripeLocksStateIsALineFromBothEndsOfTheObject() {
         ClassLayout layout = ClassLayout.parseClass(StripeLock.class);
         List<FieldLayout> state = layout.fields().stream().filter(field -> !isPadding(field)).toList();
-        assertEquals(4, state.size(), layout.toPrintable()); // owner, head, tail, state
+        assertEquals(3, state.size(), layout.toPrintable()); // state, holder, holds
         for (FieldLayout field : state) {
+            assertTrue(field.offset() >= LINE, () -> field.name() + " at " + field.offset() + ":\n"
+                    + layout.toPrintable());
+            long after = layout.instanceSize() - (field.offset() + field.size());
+            assertTrue(after >= LINE, () -> field.name() + " is " + after + " bytes from the end:\n"
+                    + layout.toPrintable());
+        }
+    }
+
+    /** Producers CAS one side of a remote-free ring, the pool's holder writes the other: a line apart, and from
+     * the neighbouring objects. */
+    @Test
+    void aRemoteFreeRingsSidesAreALineApartAndFromBothEnds() {
+        ClassLayout layout = ClassLayout.parseClass(RemoteFrees.class);
+        List<FieldLayout> fields = layout.fields().stream()
+                .filter(field -> !isPadding(field) && !field.name().startsWith("middlePad")
+                        && !field.name().startsWith("cellsPad")).toList();
+        FieldLayout producer = fields.stream().filter(f -> f.name().equals("producerIndex")).findFirst().orElseThrow();
+        FieldLayout consumer = fields.stream().filter(f -> f.name().equals("consumerIndex")).findFirst().orElseThrow();
+        assertTrue(Math.abs(producer.offset() - consumer.offset()) >= LINE, layout.toPrintable());
+        for (FieldLayout field : fields) {
+            assertTrue(field.offset() >= LINE, () -> field.name() + " at " + field.offset() + ":\n"
+                    + layout.toPrintable());
             long after = layout.instanceSize() - (field.offset() + field.size());
             assertTrue(after >= LINE, () -> field.name() + " is " + after + " bytes from the end:\n"
                     + layout.toPrintable());
@@ -84,23 +107,31 @@ class CacheLinePaddingTest {
     }
 
     @Test
-    void onlyAStripedCachesStripesGetAStripeLock() {
+    void everyLockedCacheWithoutAUserLockLeasesItsPoolsThroughStripeLocks() {
         try (SlabEngine striped = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).sync(SlabSync.LOCKED).stripes(2)
                 .build()) {
             assertEquals(2, striped.stripeCount());
             for (int stripe = 0; stripe < 2; stripe++) {
                 assertEquals(StripeLock.class, striped.pool(stripe).lock.getClass());
+                assertNotNull(striped.pool(stripe).remote, "a leased pool has a remote-free ring");
             }
             // The source's own lock guards only the slab table and provider calls: rare, and shared by all threads.
             assertEquals(ReentrantLock.class, striped.pool(0).source.lock.getClass());
         }
         try (SlabEngine single = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).sync(SlabSync.LOCKED).stripes(1)
                 .build()) {
-            assertEquals(ReentrantLock.class, single.pool(0).lock.getClass());
+            assertEquals(StripeLock.class, single.pool(0).lock.getClass());
             assertNull(single.pool(0).source.lock, "one pool: nothing to share");
+        }
+        ReentrantLock mine = new ReentrantLock();
+        try (SlabEngine user = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).sync(SlabSync.LOCKED).lock(mine)
+                .build()) {
+            assertEquals(mine, user.pool(0).lock, "a user's lock is taken as it is");
+            assertNull(user.pool(0).remote, "no remote frees under a user's lock");
         }
         try (SlabEngine confined = SlabEngine.builder(SlabGeometry.of(32, 8, 4096)).build()) {
             assertNull(confined.pool(0).lock, "CONFINED takes no lock");
+            assertNull(confined.pool(0).remote, "CONFINED has no remote frees");
         }
     }
 }

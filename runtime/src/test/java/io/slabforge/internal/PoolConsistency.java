@@ -44,6 +44,7 @@ public final class PoolConsistency {
             return problems;
         }
         SlabGeometry g = engine.geometry();
+        engine.stats(); // collects every pool's remote frees: the words and counters agree after it
         long held = 0;
         long live = 0;
         long allocations = 0;

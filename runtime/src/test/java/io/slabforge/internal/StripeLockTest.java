@@ -11,10 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import org.junit.jupiter.api.Test;
 
-/** {@link StripeLock} keeps {@code ReentrantLock}'s promises: exclusion, reentrancy, ownership, conditions. */
+/** {@link StripeLock} keeps {@code ReentrantLock}'s promises: exclusion, reentrancy, ownership; and leases. */
 class StripeLockTest {
 
     @Test
@@ -64,24 +63,33 @@ class StripeLockTest {
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(20));
         lock.unlock();
 
-        Condition signalled = lock.newCondition();
-        CountDownLatch waiting = new CountDownLatch(1);
-        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
-            lock.lock();
-            try {
-                waiting.countDown();
-                signalled.await();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            } finally {
-                lock.unlock();
-            }
+        UnsupportedOperationException none = assertThrowsExactly(UnsupportedOperationException.class,
+                lock::newCondition);
+        assertTrue(none.getMessage().contains("no conditions"), none.getMessage());
+    }
+
+    @Test
+    void aLeaseExcludesLockersAndOtherLeasesAndRecordsNoHolder() throws Exception {
+        StripeLock lock = new StripeLock();
+        assertTrue(lock.tryLease());
+        assertFalse(lock.tryLease(), "a second lease of a leased word");
+        assertFalse(lock.isHeldByCurrentThread(), "a lease records no holder");
+        assertFalse(CompletableFuture.supplyAsync(lock::tryLock).get(), "another thread locked a leased word");
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            started.countDown();
+            lock.lock(); // waits for the lease to end
+            boolean held = lock.isHeldByCurrentThread();
+            lock.unlock();
+            return held;
         });
-        waiting.await();
-        lock.lock(); // the waiter released the lock in await
-        signalled.signal();
-        lock.unlock();
-        waiter.get(10, TimeUnit.SECONDS);
+        started.await();
+        Thread.sleep(20);
+        assertFalse(waiter.isDone(), "lock() went past a lease");
+        lock.endLease();
+        assertTrue(waiter.get(10, TimeUnit.SECONDS));
+        assertTrue(lock.tryLease(), "unlock left the word free");
+        lock.endLease();
     }
 
     @Test
