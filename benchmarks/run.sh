@@ -23,7 +23,8 @@ fi
 # Every fork: fixed heap; FFM downcalls (mallocFree); JMH's and Netty's sun.misc.Unsafe without warnings on
 # JDK 23+ (Ignore... lets JDK 22 skip that flag); Netty's leak detector off (its fastest setting).
 JVM_ARGS="-Xms2g -Xmx2g --enable-native-access=ALL-UNNAMED -XX:+IgnoreUnrecognizedVMOptions \
---sun-misc-unsafe-memory-access=allow -Dio.netty.leakDetection.level=disabled"
+--sun-misc-unsafe-memory-access=allow -Dio.netty.leakDetection.level=disabled \
+--add-exports java.base/jdk.internal.misc=ALL-UNNAMED"
 
 feature_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 pick_java() {
