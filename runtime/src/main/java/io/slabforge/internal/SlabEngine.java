@@ -20,7 +20,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.function.LongConsumer;
 
@@ -520,18 +519,12 @@ public final class SlabEngine implements AutoCloseable {
 
     /**
      * The stripe a thread allocates from, and whose slabs' frees it makes under a lease: threads are numbered in
-     * the order they first use a striped cache, so that threads sharing a cache land on different stripes (the low
-     * bits of thread ids collide whenever threads are not started one right after another). Virtual threads spread
-     * over the stripes the same way: a cache holds slabs per stripe, never per thread.
+     * the order they first use a striped cache ({@link ThreadNumbers}), so that threads sharing a cache land on
+     * different stripes. Virtual threads spread over the stripes the same way: a cache holds slabs per stripe,
+     * never per thread.
      */
     private int homeStripe() {
-        return ThreadNumbers.NUMBER.get() & stripeMask;
-    }
-
-    /** Each thread's number, from 0 in the order threads first ask. */
-    private static final class ThreadNumbers {
-        private static final AtomicInteger NEXT = new AtomicInteger();
-        static final ThreadLocal<Integer> NUMBER = ThreadLocal.withInitial(NEXT::getAndIncrement);
+        return ThreadNumbers.current(stripeMask);
     }
 
     /**
