@@ -14,6 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Lock;
+import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -71,6 +72,16 @@ final class SlabPool extends SlabPoolState {
     StripeLock lease() {
         return lease;
     }
+
+    /**
+     * The generation every slot of a fresh slab index starts at: random, so that a handle kept from a closed cache
+     * that had the same tag is refused (unless it guesses 1 in 2^23), and below 2^23, so that every slot serves at
+     * least 2^23 handles before its generation would wrap and it retires (from a start near 2^24 a hot slot would
+     * retire after a few frees, and a slab index would be used up after a few hundred). Tests replace it to reach
+     * the wrap quickly.
+     */
+    static volatile IntSupplier firstGenerations =
+            () -> ThreadLocalRandom.current().nextInt() & (GENERATION_MASK >>> 1);
 
     // ------------------------------------------------------------------------------------------------------------
     // Allocation and free: the magazine
@@ -467,9 +478,14 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
-    /** Slab {@code s} has no live slot: keep it while fewer than reserveSlabs are empty, else give it back. */
+    /**
+     * Slab {@code s} has no live slot: keep it while fewer than reserveSlabs are empty, else give it back. A slab
+     * whose every slot has retired goes back at once: it can never serve again, and kept it would count as a
+     * reserve slab, so that every other slab that empties would be given back and taken again on the next
+     * allocation (one slab acquired and released per operation of an allocate/free loop).
+     */
     private void slabEmptied(int s) {
-        if (++emptySlabs > reserveSlabs) {
+        if (++emptySlabs > reserveSlabs || retired[s] == slotsPerSlab) {
             dropFromMagazine(globalSlab(s));
             releaseSlab(s);
         }
@@ -545,9 +561,7 @@ final class SlabPool extends SlabPoolState {
             words = table.words;
             if (!reused) {
                 ensureCapacity(s + 1);
-                // A random first generation: a handle kept from a closed cache that had this tag is refused
-                // (unless it guesses 1 in 2^24); a slot retires when its generation wraps to 0.
-                table.initialiseWords(slab, ThreadLocalRandom.current().nextInt() & GENERATION_MASK);
+                table.initialiseWords(slab, firstGenerations.getAsInt());
             }
             MemorySegment via = source.viaOf(segment);
             table.publish(slab, via, table.direct ? segment.address() : segment.address() - via.address());
