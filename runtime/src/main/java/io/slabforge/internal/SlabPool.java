@@ -260,7 +260,11 @@ final class SlabPool extends SlabPoolState {
         int s = (index >>> slotBits) >>> stripeShift;
         retired[s]++;
         if (--live[s] == 0) {
-            slabEmptied(s);
+            if (retired[s] == slotsPerSlab) {
+                slabDied(s);
+            } else {
+                slabEmptied(s);
+            }
         }
         replaceRetired();
     }
@@ -478,17 +482,23 @@ final class SlabPool extends SlabPoolState {
         }
     }
 
-    /**
-     * Slab {@code s} has no live slot: keep it while fewer than reserveSlabs are empty, else give it back. A slab
-     * whose every slot has retired goes back at once: it can never serve again, and kept it would count as a
-     * reserve slab, so that every other slab that empties would be given back and taken again on the next
-     * allocation (one slab acquired and released per operation of an allocate/free loop).
-     */
+    /** Slab {@code s} has no live slot: keep it while fewer than reserveSlabs are empty, else give it back. */
     private void slabEmptied(int s) {
-        if (++emptySlabs > reserveSlabs || retired[s] == slotsPerSlab) {
+        if (++emptySlabs > reserveSlabs) {
             dropFromMagazine(globalSlab(s));
             releaseSlab(s);
         }
+    }
+
+    /**
+     * Every slot of slab {@code s} retired (none is live): it can never serve again, so it goes back now, whatever
+     * the reserve. Kept, it would count as a reserve slab, and every other slab that empties would be given back
+     * and taken again on the next allocation: one slab from the provider per operation of an allocate/free loop.
+     */
+    private void slabDied(int s) {
+        emptySlabs++; // counted out again by releaseSlab
+        dropFromMagazine(globalSlab(s));
+        releaseSlab(s);
     }
 
     /**

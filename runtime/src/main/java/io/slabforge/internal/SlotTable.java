@@ -136,11 +136,35 @@ final class SlotTable {
 
     long locate(SlabGeometry g, long handle, long offset, long size) {
         if (g != geometry) {
-            if (g == null || g != columnRecord) {
-                throw foreignGeometry(g);
-            }
-            g = geometry; // a column: its record's own GEOMETRY names it, the arithmetic is the column table's
+            return locateInColumn(g, handle, offset, size);
         }
+        int index = checkedIndex(handle);
+        if (offset < 0 || offset > g.slotSize() - size) {
+            throw outsideSlot(offset, size);
+        }
+        return slotAddress(handle, index, g.slotBits(), g.slotSize()) + offset;
+    }
+
+    /**
+     * {@link #locate} on a column's table, which generated {@code Column} code reaches with its record's own
+     * {@code GEOMETRY}: that geometry's slot size is this table's, so the slot bound and the slot arithmetic fold as
+     * on a cache; only the split of the index into slab and slot takes this table's {@code slotBits} (the
+     * primary's). A method of its own, so that {@code g} stays the caller's constant on the cache path of a
+     * program that uses columns too.
+     */
+    private long locateInColumn(SlabGeometry g, long handle, long offset, long size) {
+        if (g == null || g != columnRecord) {
+            throw foreignGeometry(g);
+        }
+        int index = checkedIndex(handle);
+        if (offset < 0 || offset > g.slotSize() - size) {
+            throw outsideSlot(offset, size);
+        }
+        return slotAddress(handle, index, slotBits, g.slotSize()) + offset;
+    }
+
+    /** The global slot index of {@code handle}, validated as the cache was built to; on the owner thread only. */
+    private int checkedIndex(long handle) {
         checkThread();
         int index = (int) handle & INDEX_MASK;
         if (checked) {
@@ -150,15 +174,17 @@ final class SlotTable {
         } else if (readOnly ? !file.isLiveInFile(handle, tagBits) : !isHeldSlot(index)) {
             throw invalid(handle); // a reader's table is unchecked: its words are the file's, checked here
         }
-        if (offset < 0 || offset > g.slotSize() - size) {
-            throw outsideSlot(offset, size);
-        }
+        return index;
+    }
+
+    /** Where slot {@code index} starts, with {@code bits} slot bits and {@code slotSize}-byte slots. */
+    private long slotAddress(long handle, int index, int bits, long slotSize) {
         long[] b = bases;
-        int slab = index >>> g.slotBits();
+        int slab = index >>> bits;
         if (Integer.compareUnsigned(slab, b.length) >= 0) {
             throw invalid(handle); // only a LOCKED reader racing the table's growth gets here
         }
-        return (b[slab] & ADDRESS_MASK) + (long) (index & ((1 << g.slotBits()) - 1)) * g.slotSize() + offset;
+        return (b[slab] & ADDRESS_MASK) + (long) (index & ((1 << bits) - 1)) * slotSize;
     }
 
     /** {@link #locate} for a write: a reader's table refuses it before anything is touched. */
