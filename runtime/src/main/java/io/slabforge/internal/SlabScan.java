@@ -51,10 +51,8 @@ final class SlabScan {
         int slabs = pool.highWater;
         int[] carvedBySlab = pool.carved;
         for (int s = 0; s < slabs; s++) {
-            int carved = carvedBySlab[s];
             int first = s << slotBits;
-            for (int slot = 0; slot < carved; slot++) {
-                int index = first + slot;
+            for (int index = first, end = first + carvedBySlab[s]; index < end; index++) {
                 int word = words[index];
                 if ((word & HandleFormat.LIVE) != 0) {
                     action.accept(HandleFormat.handle(tagBits, word, index));
