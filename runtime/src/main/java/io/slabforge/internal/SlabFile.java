@@ -153,7 +153,7 @@ final class SlabFile {
             long size = channel.size();
             int regionSlabs;
             if (size == 0) {
-                tag = CacheTags.acquire();
+                tag = CacheTags.acquireForNewFile();
                 claimed = true;
                 regionSlabs = SlabFileFormat.regionSlabsFor(print.geometry(), maxBytes);
                 MemorySegment fresh = Arena.ofAuto().allocate(HEADER_BYTES, 8);
@@ -168,8 +168,10 @@ final class SlabFile {
                 tag = read.get(JAVA_INT, TAG_AT);
                 if (!CacheTags.claim(tag)) {
                     throw new SlabException(path + " holds handles of cache tag " + tag + ", which another open"
-                            + " cache in this JVM has; the two caches' handles could not be told apart. Close"
-                            + " that cache (or the cache file open with that tag) and open this file again");
+                            + " cache in this JVM has (another cache file made with the same tag, one in 2,048 for"
+                            + " files made by different processes, or one of more than 2,047 open in-memory caches);"
+                            + " the two caches' handles could not be told apart. Close that cache and open this file"
+                            + " again");
                 }
                 claimed = true;
             }
