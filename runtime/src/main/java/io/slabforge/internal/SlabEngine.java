@@ -637,7 +637,7 @@ public final class SlabEngine implements AutoCloseable {
     @SuppressWarnings("fallthrough") // the switch stores from the slot's last long down to its first
     private long zeroSlot(long handle) {
         int index = HandleFormat.index(handle);
-        int slab = index >>> geometry.slotBits();
+        int slab = index >>> table.slotBits; // as SlotTable.writeThrough finds it: C2 shares the slab's base
         MemorySegment memory = table.memoryOfSlab(slab);
         long at = table.slotAt(slab, index & table.slotMask);
         int longs = zeroLongs;
