@@ -6,7 +6,7 @@
 # DURATION: how long to fuzz each target, in minutes (default 2). Each Jazzer run lasts its @FuzzTest's maxDuration
 # (2 minutes), so a target is run again, continuing from its corpus, until DURATION is used up.
 # TARGET: module:TestClass, default every fuzz test:
-#   runtime:HandleApiFuzzTest runtime:SlabAllocatorFuzzTest runtime:SlabByteQueueFuzzTest
+#   runtime:HandleApiFuzzTest runtime:SlabAllocatorFuzzTest runtime:SlabByteQueueFuzzTest runtime:FileCacheFuzzTest
 #   processor:ProcessorFuzzTest
 # The growing corpus stays in <module>/.cifuzz-corpus/ (ignored by git); a finding is written as a crash file
 # under <module>/src/test/resources/<package>/<TestClass>Inputs/<method>/, where the build replays it from then on:
@@ -18,7 +18,7 @@ minutes="${1:-2}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(runtime:HandleApiFuzzTest runtime:SlabAllocatorFuzzTest runtime:SlabByteQueueFuzzTest
+  targets=(runtime:HandleApiFuzzTest runtime:SlabAllocatorFuzzTest runtime:SlabByteQueueFuzzTest runtime:FileCacheFuzzTest
            processor:ProcessorFuzzTest)
 fi
 rounds=$(( (minutes + 1) / 2 ))
