@@ -13,6 +13,8 @@ import io.slabforge.SlabException;
 import io.slabforge.SlabSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * Fuzzed cache files: a small valid file made per input (fuzzed region size, objects, frees, sync mode, closed
@@ -174,7 +177,23 @@ class FileCacheFuzzTest {
         byte[] bytes = original;
         int damages = data.consumeInt(0, 6);
         for (int d = 0; d < damages; d++) {
-            int kind = data.consumeInt(0, 7);
+            int kind = data.consumeInt(0, 8);
+            if (kind == 8) {
+                // a field of the checksummed header part rewritten and the checksum made to match: reaches the
+                // checks past the CRC (slabs per region, tag, geometry, lengths), which flips alone never do
+                if (bytes.length >= SlabFileFormat.HEADER_BYTES) {
+                    long[] fields = {12, 16, 24, 32, 40, 44, 48, 52, 56, 64, 68};
+                    int at = (int) fields[data.consumeInt(0, fields.length - 1)];
+                    int value = data.consumeBoolean() ? data.consumeInt() : 1 << data.consumeInt(0, 31);
+                    bytes = bytes.clone();
+                    ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+                    header.putInt(at, value);
+                    CRC32 crc = new CRC32();
+                    crc.update(bytes, 0, (int) SlabFileFormat.FIXED_CRC_AT);
+                    header.putInt((int) SlabFileFormat.FIXED_CRC_AT, (int) crc.getValue());
+                }
+                continue;
+            }
             if (kind == 6) {
                 bytes = Arrays.copyOf(bytes, data.consumeInt(0, bytes.length));
                 continue;
