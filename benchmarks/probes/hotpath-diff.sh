@@ -5,7 +5,7 @@
 # "0 differing lines" means the two builds run the same instructions on that path (see benchmarks/ANALYSIS.md,
 # "What the monitoring hooks cost"). Needs hsdis (benchmarks/hsdis) in $HSDIS_DIR.
 #
-#   benchmarks/probes/hotpath-diff.sh before.jar after.jar [NONE|CONFINED ...]
+#   benchmarks/probes/hotpath-diff.sh before.jar after.jar [NONE|CONFINED|LOCKED|FILE ...]
 set -euo pipefail
 a=$1; b=$2; shift 2
 modes=${*:-NONE CONFINED}

@@ -2,10 +2,21 @@ package io.slabforge.internal;
 
 import io.slabforge.SlabException;
 import java.util.BitSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Hands out the 12-bit cache tags that make handles of different open caches differ. Round-robin, so that a
- * closed cache's tag is reused as late as possible. Called only when a cache is built or closed (or reclaimed).
+ * Hands out the 12-bit cache tags that make handles of different open caches differ. Called only when a cache is
+ * built or closed (or reclaimed).
+ *
+ * <p>The tag space is split in two. A cache file keeps the tag it was created with for ever (its saved handles
+ * carry it), so whichever cache of whichever process created it, the tag must be free when the file is opened
+ * again. New files therefore take their tags from the upper half ({@value #FIRST_FILE_TAG} and up), in an order
+ * that starts at a random place in each JVM and visits every tag of that half before it repeats one; in-memory
+ * caches take tags from the lower half, round-robin (so that a closed cache's tag is reused as late as possible),
+ * and only when all of those are taken from the upper half. So no number of in-memory caches keeps a file from
+ * opening while any lower tag is free, the files one JVM creates have distinct tags (2,048 of them), and two files
+ * created in different processes share a tag with probability 1/2,048; the second of two such files open at
+ * once is refused with a message that says so.
  *
  * <p>When every tag is taken, some may belong to caches that are unreachable but not yet reclaimed (their
  * {@link CacheResources} cleaning action gives the tag back). Like {@code java.nio.Bits.reserveMemory} for direct
@@ -17,11 +28,20 @@ final class CacheTags {
     /** Garbage collections asked for before acquire() gives up. */
     static final int RECLAIM_ATTEMPTS = 9;
 
+    /** The first tag of the upper half, where new cache files take theirs. */
+    static final int FIRST_FILE_TAG = (HandleFormat.MAX_TAG + 1) / 2;
+    private static final int FILE_TAGS = HandleFormat.MAX_TAG + 1 - FIRST_FILE_TAG; // a power of two
+
     private static final BitSet IN_USE = new BitSet(SlabEngine.MAX_OPEN_CACHES + 1);
     private static int cursor;
+    /** The file tags' order in this JVM: start, start + stride, ... (mod FILE_TAGS); an odd stride visits all. */
+    private static final int FILE_START = ThreadLocalRandom.current().nextInt(FILE_TAGS);
+    private static final int FILE_STRIDE = ThreadLocalRandom.current().nextInt(FILE_TAGS / 2) * 2 + 1;
+    private static int filesCreated;
 
     private CacheTags() {}
 
+    /** A tag for an in-memory cache: below {@link #FIRST_FILE_TAG} while one is free there. */
     static int acquire() {
         int tag = tryAcquire();
         if (tag != 0) {
@@ -30,18 +50,43 @@ final class CacheTags {
         return acquireReclaiming();
     }
 
-    /** A free tag, or 0 when all are taken. */
-    private static synchronized int tryAcquire() {
-        int tag = IN_USE.nextClearBit(cursor + 1);
-        if (tag > SlabEngine.MAX_OPEN_CACHES) {
-            tag = IN_USE.nextClearBit(1);
+    /** A tag for a new cache file: the next free one of this JVM's order of the upper half, else any free tag. */
+    static int acquireForNewFile() {
+        synchronized (CacheTags.class) {
+            for (int k = 0; k < FILE_TAGS; k++) {
+                int tag = FIRST_FILE_TAG + ((FILE_START + filesCreated++ * FILE_STRIDE) & (FILE_TAGS - 1));
+                if (!IN_USE.get(tag)) {
+                    IN_USE.set(tag);
+                    return tag;
+                }
+            }
         }
-        if (tag > SlabEngine.MAX_OPEN_CACHES) {
+        return acquire();
+    }
+
+    /** A free tag, from the lower half first; 0 when all are taken. */
+    private static synchronized int tryAcquire() {
+        int tag = nextClear(cursor + 1, FIRST_FILE_TAG - 1);
+        if (tag == 0) {
+            tag = nextClear(1, FIRST_FILE_TAG - 1);
+        }
+        if (tag == 0) {
+            tag = nextClear(FIRST_FILE_TAG, HandleFormat.MAX_TAG);
+        }
+        if (tag == 0) {
             return 0;
         }
         IN_USE.set(tag);
-        cursor = tag;
+        if (tag < FIRST_FILE_TAG) {
+            cursor = tag;
+        }
         return tag;
+    }
+
+    /** The first free tag in [from, to], or 0. */
+    private static int nextClear(int from, int to) {
+        int tag = IN_USE.nextClearBit(from);
+        return tag <= to ? tag : 0;
     }
 
     private static int acquireReclaiming() {

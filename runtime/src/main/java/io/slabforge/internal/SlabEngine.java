@@ -411,7 +411,7 @@ public final class SlabEngine implements AutoCloseable {
 
     /** A file-backed cache's allocation is in the file only once its slot is zeroed: complete or absent. */
     private long published(long handle) {
-        file.publishLive(handle);
+        table.writeThrough(HandleFormat.index(handle), HandleFormat.liveWord(handle));
         return handle;
     }
 

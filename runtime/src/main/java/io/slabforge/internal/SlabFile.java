@@ -46,6 +46,15 @@ final class SlabFile {
     private static final System.Logger LOG = System.getLogger("io.slabforge");
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    /**
+     * Whether this machine makes a thread's stores visible in the order the program makes them (x86's TSO): then a
+     * plain store of a word after the stores it publishes is as good as a release store ({@link
+     * SlotTable#writeThrough}).
+     */
+    static final boolean STORES_IN_ORDER = switch (System.getProperty("os.arch", "")) {
+        case "amd64", "x86_64", "x86", "i386" -> true;
+        default -> false;
+    };
     /** Files open for writing in this JVM, by real path: a second writer is refused by name, not by lock error. */
     private static final Set<Path> WRITING = new HashSet<>();
 
@@ -64,6 +73,9 @@ final class SlabFile {
     private final int slotBits;
     private final int slotMask;
     private final int slotsPerSlab;
+    /** {@link #wordsBelowSlab}: for the first slab of a region, and what each further slab adds. */
+    private final long wordsBelowFirstSlab;
+    private final long wordsBelowStep;
     /**
      * Mapped regions; grown by copy under the source's lock, read without it by other stripes' frees: volatile, so
      * that a new array is seen with its elements (a plain load on x86). Readers read {@link #mapped} first.
@@ -96,6 +108,8 @@ final class SlabFile {
         this.slotBits = g.slotBits();
         this.slotMask = (1 << slotBits) - 1;
         this.slotsPerSlab = g.slotsPerSlab();
+        this.wordsBelowFirstSlab = layout.slabAt(0) - layout.wordAt(0, 0);
+        this.wordsBelowStep = (layout.slabAt(1) - layout.wordAt(1, 0)) - wordsBelowFirstSlab;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -139,7 +153,7 @@ final class SlabFile {
             long size = channel.size();
             int regionSlabs;
             if (size == 0) {
-                tag = CacheTags.acquire();
+                tag = CacheTags.acquireForNewFile();
                 claimed = true;
                 regionSlabs = SlabFileFormat.regionSlabsFor(print.geometry(), maxBytes);
                 MemorySegment fresh = Arena.ofAuto().allocate(HEADER_BYTES, 8);
@@ -154,8 +168,10 @@ final class SlabFile {
                 tag = read.get(JAVA_INT, TAG_AT);
                 if (!CacheTags.claim(tag)) {
                     throw new SlabException(path + " holds handles of cache tag " + tag + ", which another open"
-                            + " cache in this JVM has; the two caches' handles could not be told apart. Close"
-                            + " that cache (or the cache file open with that tag) and open this file again");
+                            + " cache in this JVM has (another cache file made with the same tag, one in 2,048 for"
+                            + " files made by different processes, or one of more than 2,047 open in-memory caches);"
+                            + " the two caches' handles could not be told apart. Close that cache and open this file"
+                            + " again");
                 }
                 claimed = true;
             }
@@ -396,9 +412,12 @@ final class SlabFile {
         INT.setRelease(regions[slab >>> regionShift], layout.wordAt(slab & regionMask, index & slotMask), word);
     }
 
-    /** Publishes the allocation of a zeroed slot: after the zeroing stores (a release store). */
-    void publishLive(long handle) {
-        writeWord(HandleFormat.index(handle), HandleFormat.liveWord(handle));
+    /**
+     * How many bytes below the first byte of slab {@code slab} the word of its slot 0 is, in the mapping: a region
+     * holds its slabs' states, then their words, then the slabs.
+     */
+    long wordsBelowSlab(int slab) {
+        return wordsBelowFirstSlab + (slab & regionMask) * wordsBelowStep;
     }
 
     /** After its words were written: slab {@code slab} is part of the cache from now on, whatever happens. */

@@ -129,7 +129,7 @@ final class SlabPool extends SlabPoolState {
         long next = handle + HandleFormat.GENERATION_ONE;
         w[index] = HandleFormat.IN_MAGAZINE | HandleFormat.generation(next);
         if (file != null) {
-            file.writeWord(index, HandleFormat.generation(next)); // the free, in the file before the slot is reused
+            table.writeThrough(index, HandleFormat.generation(next)); // in the file before the slot is reused
         }
         int n = magazineCount;
         if (n == magazine.length) {

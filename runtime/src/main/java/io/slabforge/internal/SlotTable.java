@@ -9,6 +9,7 @@ import static io.slabforge.internal.HandleFormat.TAG_MASK;
 import io.slabforge.InvalidHandleException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -259,6 +260,26 @@ final class SlotTable {
     void persistWord(int index, int word) {
         if (file != null) {
             file.writeWord(index, word == RETIRED ? word : word & ~HandleFormat.IN_MAGAZINE);
+        }
+    }
+
+    /**
+     * The write-through of the hot paths (allocate's publish after the zeroing, free's new generation) on a
+     * file-backed writer's table, for a slot of a slab this table holds. On a direct table of a machine whose
+     * stores become visible in program order, a plain store at the word's address (found from the slab's base:
+     * a region keeps its words below its slabs): C2 keeps stores to native memory in program order, so it lands
+     * after the zeroing as a release store would, without the release's compiler barrier, after which C2 would
+     * reload every heap word the following checks read (the generated {@code allocate(record)}'s field writes
+     * then fold their checks as on an in-memory cache). Elsewhere the file's own release store.
+     */
+    void writeThrough(int index, int word) {
+        if (direct && SlabFile.STORES_IN_ORDER) {
+            int slab = index >>> slotBits;
+            long at = (bases[slab] & ADDRESS_MASK) - file.wordsBelowSlab(slab)
+                    + (long) (index & slotMask & MAX_SLOT) * Integer.BYTES;
+            Everything.MEMORY.set(ValueLayout.JAVA_INT_UNALIGNED, at, word);
+        } else {
+            file.writeWord(index, word);
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  *   <li>{@code write FILE COUNT close|exit}: allocates COUNT objects with cookies, frees every third, appends every
  *       completed operation to FILE.journal, then closes the cache or exits without closing;</li>
  *   <li>{@code churn FILE SEED LIVE}: allocates, frees and rewrites objects around LIVE live ones for ever,
- *       appending each completed operation to FILE.journal; it ends by SIGKILL.</li>
+ *       appending each completed operation to FILE.journal; it ends by SIGKILL;</li>
+ *   <li>{@code openAfterMemory FILE}: builds an in-memory cache, then opens FILE, and prints both tags.</li>
  * </ul>
  * A journal record is {@link #RECORD} bytes: an operation byte, the handle, the value written (unbuffered: each
  * record is in the OS's page cache when the next operation starts, so a kill loses at most the one in flight).
@@ -32,11 +33,13 @@ public final class FileCacheChild {
     private FileCacheChild() {}
 
     public static void main(String[] args) throws IOException {
+        exitWithParent();
         Path path = Path.of(args[1]);
         try (DataOutputStream journal = new DataOutputStream(new FileOutputStream(args[1] + ".journal", true))) {
             switch (args[0]) {
                 case "write" -> write(path, Integer.parseInt(args[2]), args[3].equals("close"), journal);
                 case "churn" -> churn(path, Long.parseLong(args[2]), Integer.parseInt(args[3]), journal);
+                case "openAfterMemory" -> openAfterMemory(path);
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -60,6 +63,34 @@ public final class FileCacheChild {
             engine.close();
         } else {
             Runtime.getRuntime().halt(0); // no close, no shutdown hook: the file is left as a crash leaves it
+        }
+    }
+
+    /** A churning child whose test JVM died (killed, or a build stopped) would churn for ever: it ends with it. */
+    private static void exitWithParent() {
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        if (parent == null) {
+            return;
+        }
+        Thread watch = new Thread(() -> {
+            while (parent.isAlive()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(3);
+        }, "parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** An in-memory cache first, as a program's own caches would be, then the file: prints both tags. */
+    private static void openAfterMemory(Path path) {
+        try (SlabEngine memory = SlabEngine.builder(FileCaches.GEOMETRY).build();
+             SlabEngine file = FileCaches.open(path)) {
+            System.out.println("opened " + file.tag() + " after " + memory.tag() + " with " + file.liveCount());
         }
     }
 

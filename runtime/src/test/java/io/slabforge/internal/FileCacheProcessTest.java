@@ -72,6 +72,22 @@ class FileCacheProcessTest {
         }
     }
 
+    /**
+     * Each process numbers its caches from the same start, so a file made by one process's first cache had the tag
+     * that another process's first in-memory cache takes: the file was refused (failed before new files took their
+     * tags from a half of the tag space that in-memory caches leave alone).
+     */
+    @Test
+    void aFileMadeByAnotherProcessOpensAfterThisProcessBuiltACache() throws Exception {
+        Path path = dir.resolve("first-cache.slab");
+        Process writer = start("write", path.toString(), "300", "close");
+        assertEquals(0, writer.waitFor(), () -> output(writer));
+        Process reader = start("openAfterMemory", path.toString());
+        String out = output(reader);
+        assertEquals(0, reader.waitFor(), out);
+        assertTrue(out.contains("opened ") && out.contains(" with 200"), out);
+    }
+
     @Test
     void killedAtRandomMomentsTheWriterLosesNothingThatReturned() throws Exception {
         Path path = dir.resolve("killed.slab");

@@ -206,6 +206,35 @@ class FileCacheTest {
     }
 
     @Test
+    void newFilesTakeDistinctTagsThatInMemoryCachesLeaveAlone() {
+        List<SlabEngine> inMemory = new ArrayList<>();
+        HashSet<Integer> fileTags = new HashSet<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                inMemory.add(SlabEngine.builder(GEOMETRY).build());
+                try (SlabEngine file = FileCaches.open(dir.resolve("tags-" + i + ".slab"))) {
+                    assertTrue(file.tag() >= CacheTags.FIRST_FILE_TAG, "file tag " + file.tag());
+                    assertTrue(fileTags.add(file.tag()), "file tag " + file.tag() + " repeated: " + fileTags);
+                }
+            }
+            for (SlabEngine engine : inMemory) {
+                assertTrue(engine.tag() < CacheTags.FIRST_FILE_TAG, "in-memory tag " + engine.tag());
+            }
+        } finally {
+            inMemory.forEach(SlabEngine::close);
+        }
+        List<SlabEngine> files = new ArrayList<>(); // all open at once, under the tags they were made with
+        try {
+            for (int i = 0; i < 40; i++) {
+                files.add(FileCaches.open(dir.resolve("tags-" + i + ".slab")));
+                assertTrue(fileTags.contains(files.get(i).tag()));
+            }
+        } finally {
+            files.forEach(SlabEngine::close);
+        }
+    }
+
+    @Test
     void aTagHeldByAnotherOpenCacheIsRefusedClearly() {
         Path path = dir.resolve("tag.slab");
         int tag;
