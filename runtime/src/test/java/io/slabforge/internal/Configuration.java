@@ -71,7 +71,7 @@ public enum Configuration {
      * {@link #memory()}, whose custom provider (if this configuration has one) takes its memory from {@code custom}
      * instead of an automatic arena: for a caller that runs many short-lived engines (a fuzz test) and closes
      * {@code custom} after each, since an automatic arena's memory goes back only when the GC finds it garbage,
-     * which under a large heap and little allocation is rarely (the fuzz JVM's RSS grew without bound).
+     * which under a large heap may be late: the memory of thousands of inputs could be held at once.
      */
     public BoundedSlabMemory memory(PoolMemory custom) {
         SlabMemory base = switch (provider) {
