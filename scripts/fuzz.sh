@@ -7,7 +7,7 @@
 # (2 minutes), so a target is run again, continuing from its corpus, until DURATION is used up.
 # TARGET: module:TestClass, default every fuzz test:
 #   runtime:HandleApiFuzzTest runtime:SlabAllocatorFuzzTest runtime:SlabByteQueueFuzzTest
-#   processor:ProcessorFuzzTest
+#   runtime:FileCacheFuzzTest processor:ProcessorFuzzTest
 # The growing corpus stays in <module>/.cifuzz-corpus/ (ignored by git); a finding is written as a crash file
 # under <module>/src/test/resources/<package>/<TestClass>Inputs/<method>/, where the build replays it from then on:
 # fix the bug, keep the file. Logs go to target/fuzz-<TestClass>.log.
@@ -19,7 +19,7 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(runtime:HandleApiFuzzTest runtime:SlabAllocatorFuzzTest runtime:SlabByteQueueFuzzTest
-           processor:ProcessorFuzzTest)
+           runtime:FileCacheFuzzTest processor:ProcessorFuzzTest)
 fi
 rounds=$(( (minutes + 1) / 2 ))
 [ "$rounds" -ge 1 ] || rounds=1

@@ -449,7 +449,7 @@ public final class SlabEngine implements AutoCloseable {
             handle = allocateLocked(false, false);
         } else {
             table.checkThread();
-            handle = pool.allocate(false);
+            handle = opened(pool.allocate(false));
             if (file != null) {
                 // A file-backed cache zeroes here too: a kill between allocation and the caller's writes leaves
                 // zeros, never a freed object's bytes, in a slot the file says is live.
@@ -471,7 +471,7 @@ public final class SlabEngine implements AutoCloseable {
             handle = allocateLocked(true, false);
         } else {
             table.checkThread();
-            handle = pool.allocate(true);
+            handle = opened(pool.allocate(true));
             if (file != null && handle != 0) {
                 published(zero(handle));
             }
@@ -504,10 +504,7 @@ public final class SlabEngine implements AutoCloseable {
         int fullAt;
         try {
             long handle = in.allocate(true);
-            if (handle != 0 && zeroed) {
-                zero(handle);
-            }
-            return handle;
+            return zeroed && handle != 0 ? zero(handle) : opened(handle);
         } catch (TableFull e) {
             fullAt = table.slabCapacity(); // stable while any lease is held
         } finally {
@@ -572,7 +569,7 @@ public final class SlabEngine implements AutoCloseable {
                 if (file != null && handle != 0) {
                     return published(zero(handle));
                 }
-                return zeroed && handle != 0 ? zero(handle) : handle;
+                return zeroed && handle != 0 ? zero(handle) : opened(handle);
             } catch (TableFull e) {
                 // Grown below, outside this stripe's lock: taking every lock while holding one could deadlock.
                 fullAt = table.slabCapacity();
@@ -615,6 +612,22 @@ public final class SlabEngine implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw memoryClosedUnder(handle, e);
         }
+    }
+
+    /**
+     * An uninitialised allocation touches no slot memory, so on memory a custom provider may close, the slab's
+     * scope is asked here: a slab closed under the cache is then noticed by the allocation (undone, the slab out of
+     * service, a {@code SlabException} naming the provider) rather than by the caller's first write, which would
+     * throw with the slot live and held by no one (a generated {@code allocate(value)} writes right after). A
+     * close racing this check is noticed by that write, as for any access. One final-field test on the other
+     * providers; 0 passes through.
+     */
+    private long opened(long handle) {
+        if (source.memoryMayClose && handle != 0
+                && !table.memoryOfSlab(HandleFormat.index(handle) >>> geometry.slotBits()).scope().isAlive()) {
+            throw memoryClosedUnder(handle, new IllegalStateException("Already closed"));
+        }
+        return handle;
     }
 
     /**

@@ -382,14 +382,26 @@ final class SlabFile {
         return lastRegion;
     }
 
-    /** One more region: the file is extended (sparse), the region mapped, then the header counts it. */
+    /**
+     * One more region: the file is extended (sparse), the region mapped, its slab states cleared if the file
+     * already had bytes there, then the header counts it. Bytes past the counted regions are no part of the cache
+     * (a pre-extended file, a crash between extending and counting, garbage): read as slab states they would make
+     * the next attach refuse the file as damaged, or take garbage words as live objects. The words and slabs need
+     * no clearing: a slab's words are all written before its state says in use, and its slots are zeroed (or
+     * handed out uninitialised) as for any reused memory.
+     */
     private void grow() throws IOException {
         int r = mapped;
+        long start = layout.regionOffset(r);
         long end = layout.regionOffset(r + 1L);
-        if (channel.size() < end) {
+        long size = channel.size();
+        if (size < end) {
             writeFully(channel, ByteBuffer.allocate(1), end - 1);
         }
         mapRegion(r, FileChannel.MapMode.READ_WRITE);
+        if (size > start) {
+            regions[r].asSlice(0, layout.statesBytes()).fill((byte) 0);
+        }
         mapped = r + 1;
         LONG.setRelease(header, REGIONS_AT, (long) r + 1);
     }

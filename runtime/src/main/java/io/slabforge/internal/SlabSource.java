@@ -24,6 +24,11 @@ final class SlabSource {
     final Lock lock;
     /** The cache file slabs come from instead of {@link #memory} (then null), for a file-backed cache. */
     final SlabFile file;
+    /**
+     * Whether the memory of a held slab may be closed under the cache: a custom provider's (its arena closed
+     * early); never the built-in regions' or a file's, which only close() unmaps.
+     */
+    final boolean memoryMayClose;
     private int heldSlabs;
     /** Which cache this is, for events; the engine sets it right after construction. */
     CacheIdentity identity = new CacheIdentity(null, "SlabEngine", null, 0);
@@ -42,6 +47,7 @@ final class SlabSource {
         this.owner = owner;
         this.lock = shared ? new ReentrantLock() : null;
         this.file = null;
+        this.memoryMayClose = memory != null && regions == null;
     }
 
     /** The source of a file-backed cache: its slabs are in {@code file}, slab index by slab index. */
@@ -53,6 +59,7 @@ final class SlabSource {
         this.owner = null;
         this.lock = shared ? new ReentrantLock() : null;
         this.file = file;
+        this.memoryMayClose = false;
     }
 
     /**

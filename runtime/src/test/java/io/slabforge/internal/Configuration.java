@@ -64,10 +64,20 @@ public enum Configuration {
 
     /** A fresh provider for this configuration that counts the bytes it holds. */
     public BoundedSlabMemory memory() {
+        return memory(null);
+    }
+
+    /**
+     * {@link #memory()}, whose custom provider (if this configuration has one) takes its memory from {@code custom}
+     * instead of an automatic arena: for a caller that runs many short-lived engines (a fuzz test) and closes
+     * {@code custom} after each, since an automatic arena's memory goes back only when the GC finds it garbage,
+     * which under a large heap may be late: the memory of thousands of inputs could be held at once.
+     */
+    public BoundedSlabMemory memory(PoolMemory custom) {
         SlabMemory base = switch (provider) {
             case SHARED_REGIONS -> SlabMemory.ofArena();
             case ARENA_REGIONS -> new RegionSlabMemory(false);
-            case CUSTOM -> new CountingMemory("custom provider", new PoolMemory(true));
+            case CUSTOM -> new CountingMemory("custom provider", custom != null ? custom : new PoolMemory(true));
         };
         return new BoundedSlabMemory(base, Long.MAX_VALUE);
     }
@@ -85,6 +95,11 @@ public enum Configuration {
         }
         b.sync(sync);
         return stripes > 0 ? b.stripes(stripes) : b;
+    }
+
+    /** Whether this configuration's slabs come from a custom provider (see {@link #memory(PoolMemory)}). */
+    public boolean customProvider() {
+        return provider == Provider.CUSTOM;
     }
 
     public SlabSync sync() {

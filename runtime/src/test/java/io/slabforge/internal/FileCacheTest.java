@@ -158,6 +158,36 @@ class FileCacheTest {
         }
     }
 
+    /**
+     * Bytes past the regions the header counts (a pre-extended file, garbage a crash or a tool left) are not part
+     * of the cache: growing into them must not take them as slab states, or the file the engine itself wrote is
+     * refused as damaged on the next open (found by FileCacheFuzzTest).
+     */
+    @Test
+    void growingIntoBytesPastTheRegionsLeavesAFileThatReopens() throws IOException {
+        Path path = dir.resolve("pre-extended.slab");
+        SlabEngine.builder(GEOMETRY).file(path).maxBytes(2 * GEOMETRY.slabSize()).describedAs(RECORD, LAYOUT)
+                .build().close();
+        SlabFileFormat.RegionLayout layout = SlabFileFormat.RegionLayout.of(2, GEOMETRY.slotsPerSlab(),
+                GEOMETRY.slabSize());
+        byte[] garbage = new byte[(int) (2 * layout.regionBytes())];
+        java.util.Arrays.fill(garbage, (byte) 0xA5);
+        Files.write(path, garbage, java.nio.file.StandardOpenOption.APPEND);
+        List<Long> handles = new ArrayList<>();
+        try (SlabEngine engine = FileCaches.open(path)) {
+            for (int i = 0; i < 3 * GEOMETRY.slotsPerSlab(); i++) { // slabs 0 to 2: into region 1, slab 3 unused
+                handles.add(allocateWithCookie(engine));
+            }
+        }
+        try (SlabEngine engine = FileCaches.open(path)) {
+            PoolConsistency.assertConsistent(engine);
+            assertEquals(handles.size(), engine.liveCount());
+            for (long h : handles) {
+                assertEquals(cookie(h), engine.getLong(h, COOKIE));
+            }
+        }
+    }
+
     @Test
     void aSecondWriterIsRefusedByNameAndTheFirstKeepsWorking() {
         Path path = dir.resolve("one-writer.slab");

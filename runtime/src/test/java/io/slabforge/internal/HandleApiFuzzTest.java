@@ -34,7 +34,10 @@ class HandleApiFuzzTest {
         List<Long> stale = new ArrayList<>();
         List<Long> keptHandles = new ArrayList<>();
         List<MemorySegment> kept = new ArrayList<>();
-        try (SlabEngine engine = configuration.builder(GEOMETRY).reserveSlabs(reserve).build()) {
+        // The custom provider's memory goes back when this input ends, not when the GC gets to it (see memory(..))
+        try (PoolMemory custom = configuration.customProvider() ? new PoolMemory() : null;
+                SlabEngine engine = configuration.builder(GEOMETRY, configuration.memory(custom))
+                        .reserveSlabs(reserve).build()) {
             while (data.remainingBytes() > 0) {
                 switch (data.consumeInt(0, 9)) {
                     case 0, 1 -> {

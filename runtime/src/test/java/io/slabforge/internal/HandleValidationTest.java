@@ -500,6 +500,12 @@ class HandleValidationTest {
             assertFalse(engine.isLive(first));
             assertFalse(engine.isLive(neighbour));
             assertThrowsExactly(InvalidHandleException.class, () -> engine.segment(first));
+            // the first handle of the slot, kept through all its reuses, is refused by everything that checks
+            assertThrowsExactly(InvalidHandleException.class, () -> engine.free(first));
+            if (engine.isChecked()) {
+                assertThrowsExactly(InvalidHandleException.class, () -> engine.getLong(first, 0));
+                assertThrowsExactly(InvalidHandleException.class, () -> engine.setLong(first, 0, 1));
+            }
             PoolConsistency.assertConsistent(engine);
         }
     }

@@ -196,8 +196,26 @@ public final class PoolConsistency {
                 problems.add(at + "carved " + carved + " > " + n);
                 continue;
             }
-            if (table.via(slab) == SlotTable.RELEASED || !table.via(slab).scope().isAlive()
-                    || (table.direct && table.base(slab) == 0)
+            if (table.via(slab) != SlotTable.RELEASED && !table.via(slab).scope().isAlive()) {
+                // its provider closed its memory under the cache: out of service, every slot live or retired
+                if (p.live[s] != liveWords) {
+                    problems.add(at + "out of service, live count " + p.live[s] + " but " + liveWords + " LIVE");
+                }
+                for (int slot = 0; slot < n; slot++) {
+                    int word = table.word(first + slot);
+                    if (word != HandleFormat.RETIRED && (word & ~HandleFormat.GENERATION_MASK) != HandleFormat.LIVE) {
+                        problems.add(at + "out of service (memory closed) but slot " + slot + " has word 0x"
+                                + Integer.toHexString(word) + ", neither live nor retired");
+                        break;
+                    }
+                }
+                if (p.freeHead[s] != SlabPool.NO_SLOT || p.listed[s] || p.live[s] == 0) {
+                    problems.add(at + "out of service (memory closed) but listed " + p.listed[s] + ", free head "
+                            + p.freeHead[s] + ", live " + p.live[s]);
+                }
+                continue;
+            }
+            if (table.via(slab) == SlotTable.RELEASED || (table.direct && table.base(slab) == 0)
                     || table.slabSegment(slab).byteSize() != g.slabSize()) {
                 problems.add(at + "held but not reachable: via " + table.via(slab) + ", base " + table.base(slab));
                 continue;
