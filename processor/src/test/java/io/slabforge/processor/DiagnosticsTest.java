@@ -484,6 +484,30 @@ class DiagnosticsTest {
                 Message.INVALID_CACHE_NAME, "cacheName \"9lives\" is not a valid Java class name");
     }
 
+    /** The array copies are the runtime's SlabArrays now: their names are free for components (no suffix). */
+    @Test
+    void componentsNamedLikeTheRuntimeHelpersKeepTheirNames() throws Exception {
+        JavaFileObject file = record("Copies", "@SlabType", "@Length(2) long[] copyIn", "@Length(3) int[] copyOut",
+                "int checkIndex");
+        Compilation compilation = seen(Sources.compileClean(file));
+        String source = compilation.generatedSourceFile("test.CopiesSlab").orElseThrow().getCharContent(true)
+                .toString();
+        assertThat(source).contains("public long[] copyIn(long handle) {");
+        assertThat(source).contains("public int[] copyOut(long handle) {");
+        assertThat(source).contains("public int checkIndex(long handle) {");
+        assertThat(source).doesNotContain("copyInValue(long handle)"); // no accessor renamed
+        assertThat(Naming.RESERVED).containsAtLeastElementsIn(Naming.HELPERS);
+        assertThat(Naming.RESERVED).containsNoneOf("copyIn", "copyOut", "checkIndex", "badArray", "enumAt");
+        ClassLoader loader = Sources.load(compilation);
+        Class<?> cache = loader.loadClass("test.CopiesSlab");
+        try (AutoCloseable slab = (AutoCloseable) cache.getMethod("create").invoke(null)) {
+            long h = (long) cache.getMethod("allocate").invoke(slab);
+            cache.getMethod("copyIn", long.class, long[].class).invoke(slab, h, new long[] {5, 6});
+            assertThat((long[]) cache.getMethod("copyIn", long.class).invoke(slab, h)).asList()
+                    .containsExactly(5L, 6L).inOrder();
+        }
+    }
+
     @Test
     void componentNamedLikeAGeneratedMemberIsAccessedWithTheValueSuffix() throws java.io.IOException {
         JavaFileObject file = record("Bar", "@SlabType", "long time", "double open", "double high", "double low",

@@ -7,7 +7,6 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +22,35 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** Properties of the generated source for every record under src/test/resources/behaviour. */
+/**
+ * Properties of the generated source for every record of the functional tests
+ * ({@code functional/src/test/java/com/example}, which run the generated caches): one set of records for both.
+ */
 class GeneratedCodeTest {
+    /** The functional module's records, from this module's directory (Surefire runs tests there). */
+    static final Path RECORDS = Path.of(System.getProperty("slabforge.functionalRecords",
+            "../functional/src/test/java/com/example"));
 
     static JavaFileObject[] records() {
-        return Stream.of(BehaviourTest.ALL).filter(p -> !p.endsWith("Checks.java")).map(GeneratedCodeTest::resource)
-                .toArray(JavaFileObject[]::new);
+        try (Stream<Path> files = Files.list(RECORDS)) {
+            JavaFileObject[] records = files
+                    .filter(f -> !f.getFileName().toString().endsWith("Checks.java"))
+                    .filter(f -> !f.getFileName().toString().endsWith("Test.java"))
+                    .sorted()
+                    .map(GeneratedCodeTest::resource)
+                    .toArray(JavaFileObject[]::new);
+            assertWithMessage("records under %s", RECORDS.toAbsolutePath()).that(records).isNotEmpty();
+            return records;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the functional module's records are read from " + RECORDS.toAbsolutePath()
+                    + " (set -Dslabforge.functionalRecords)", e);
+        }
     }
 
-    static JavaFileObject resource(String path) {
-        URL url = GeneratedCodeTest.class.getResource("/behaviour/" + path);
+    static JavaFileObject resource(Path file) {
         try {
-            return JavaFileObjects.forSourceString(path.replace('/', '.').replace(".java", ""),
-                    new String(url.openStream().readAllBytes(), StandardCharsets.UTF_8));
+            return JavaFileObjects.forSourceString("com.example." + file.getFileName().toString().replace(".java", ""),
+                    Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
