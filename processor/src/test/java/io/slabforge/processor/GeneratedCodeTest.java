@@ -56,6 +56,68 @@ class GeneratedCodeTest {
         }
     }
 
+    private static final java.util.regex.Pattern CACHE_ACCESSOR = java.util.regex.Pattern.compile(
+            "(?ms)^    public [^\n(]*? (\\w+)\\(long handle(?:, ([^)]*))?\\) \\{\n(.*?)^    }$");
+    private static final java.util.regex.Pattern NESTED_ACCESSOR = java.util.regex.Pattern.compile(
+            "(?ms)^        public [^\n(]*? (\\w+)\\(([^)]*)\\) \\{\n(.*?)^        }$");
+
+    /**
+     * One body writer (AccessorWriter with a target) produces the cache's, {@code Ref}'s and {@code Box}'s
+     * accessors: for every accessor, the three bodies are the same statements, except the {@code Box}'s
+     * {@code long handle = handle();} and the fluent {@code return this;}. They are generated rather than delegated
+     * to the cache on purpose (see ARCHITECTURE, processor): {@code Ref}'s fast path reads its own field, with no
+     * call to inline and no handle check of its own.
+     */
+    @Test
+    void cacheRefAndBoxAccessorsHaveTheSameBodies() throws IOException {
+        Compilation compilation = Sources.compileClean(records());
+        int compared = 0;
+        for (JavaFileObject file : compilation.generatedSourceFiles()) {
+            String source = file.getCharContent(true).toString();
+            int ref = source.indexOf("    public static final class Ref {");
+            int box = source.indexOf("    public static final class Box extends SlabBox {");
+            int afterBox = source.indexOf("\n    public static final class ", box + 1);
+            java.util.Map<String, String> cache = bodies(CACHE_ACCESSOR, source.substring(0, ref), true);
+            java.util.Map<String, String> refs = bodies(NESTED_ACCESSOR, source.substring(ref, box), false);
+            java.util.Map<String, String> boxes = bodies(NESTED_ACCESSOR,
+                    source.substring(box, afterBox < 0 ? source.length() : afterBox), false);
+            refs.keySet().retainAll(cache.keySet()); // drop wrap, handle, toRecord...
+            boxes.keySet().retainAll(cache.keySet());
+            assertWithMessage("Ref accessors of %s", file.getName()).that(refs.keySet()).isNotEmpty();
+            assertWithMessage("Box accessors of %s are Ref's", file.getName()).that(boxes.keySet())
+                    .containsExactlyElementsIn(refs.keySet());
+            for (String key : refs.keySet()) {
+                assertWithMessage("Ref.%s of %s", key, file.getName()).that(refs.get(key)).isEqualTo(cache.get(key));
+                assertWithMessage("Box.%s of %s", key, file.getName()).that(boxes.get(key)).isEqualTo(cache.get(key));
+                compared++;
+            }
+        }
+        assertThat(compared).isAtLeast(100);
+    }
+
+    /** Accessor name and parameters (without the cache's handle) to its statements, normalised. */
+    private static java.util.Map<String, String> bodies(java.util.regex.Pattern pattern, String code,
+                                                        boolean cache) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        java.util.regex.Matcher m = pattern.matcher(code);
+        while (m.find()) {
+            String parameters = m.group(2) == null ? "" : m.group(2);
+            String body = m.group(3).lines().map(String::strip)
+                    .filter(l -> !l.equals("long handle = handle();") && !l.equals("return this;"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            out.put(m.group(1) + "(" + parameters + ")", body);
+        }
+        return out;
+    }
+
+    /** The atomic accessor table writes exactly the suffixes Naming reserves for it, in order. */
+    @Test
+    void atomicAccessorTableMatchesTheNamingAuthority() {
+        List<String> suffixes = Stream.of(AccessorWriter.AtomicAccessor.values()).map(r -> r.suffix).distinct()
+                .toList();
+        assertThat(suffixes).containsExactlyElementsIn(Naming.ATOMIC_SUFFIXES).inOrder();
+    }
+
     /** -Xlint:all (which includes -Xlint:restricted, flagging restricted FFM methods) with -Werror. */
     @Test
     void everyGeneratedCacheCompilesWarningFreeUnderXlintAllWerror() throws IOException {
