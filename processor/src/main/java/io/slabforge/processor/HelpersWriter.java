@@ -13,8 +13,8 @@ import com.palantir.javapoet.TypeSpec;
  * Writes the private helpers the accessors share that depend on the record: whole-record copies, padding, the
  * record check. What does not depend on the record is the runtime's, written once: the checks
  * ({@code checkIndex}, {@code badArray}, {@code enumAt}) in {@code io.slabforge.internal.SlabChecks}, the array
- * copies in {@code io.slabforge.internal.SlabArrays}. Their names are in {@link Naming#HELPERS}, so they are
- * reserved, and no others.
+ * copies in {@code io.slabforge.internal.SlabArrays}. The names of the helpers written here are
+ * {@link Naming#HELPERS}: reserved for components, unlike the runtime's.
  */
 final class HelpersWriter {
     private static final CodeBlock HANDLE = CodeBlock.of("handle");
