@@ -3,6 +3,7 @@ package com.example;
 
 import io.slabforge.SlabCache;
 import io.slabforge.SlabStats;
+import io.slabforge.internal.SlabArrays;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
 import io.slabforge.internal.SlabCacheBase;
@@ -84,9 +85,9 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.ArrayOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long SAMPLES_OFFSET = 0L;
+    private static final long SAMPLES_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("samples"));
 
-    private static final long CODE_OFFSET = 16L;
+    private static final long CODE_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("code"));
 
     private ArrayOnlySlab(SlabEngine engine) {
         super(engine);
@@ -245,7 +246,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @return a new array of 4 elements
      */
     public int[] samples(long handle) {
-        return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+        return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
     }
 
     /**
@@ -255,7 +256,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IllegalArgumentException if {@code value} does not have 4 elements
      */
     public void samples(long handle, int[] value) {
-        copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
     }
 
     /**
@@ -296,7 +297,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @return a new array of 6 elements
      */
     public byte[] code(long handle) {
-        return copyOut(engine, handle, CODE_OFFSET, new byte[6]);
+        return SlabArrays.copyOut(engine, GEOMETRY, handle, CODE_OFFSET, new byte[6]);
     }
 
     /**
@@ -306,7 +307,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      * @throws IllegalArgumentException if {@code value} does not have 6 elements
      */
     public void code(long handle, byte[] value) {
-        copyIn(engine, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
     }
 
     /**
@@ -460,20 +461,20 @@ public final class ArrayOnlySlab extends SlabCacheBase {
 
     private static ArrayOnly readSlot(SlabEngine engine, long handle) {
         return new ArrayOnly(
-                copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
-                copyOut(engine, handle, CODE_OFFSET, new byte[6]));
+                SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]),
+                SlabArrays.copyOut(engine, GEOMETRY, handle, CODE_OFFSET, new byte[6]));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, ArrayOnly value) {
-        copyIn(engine, handle, SAMPLES_OFFSET, value.samples(), 4, "ArrayOnly.samples");
-        copyIn(engine, handle, CODE_OFFSET, value.code(), 6, "ArrayOnly.code");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value.samples(), 4, "ArrayOnly.samples");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, value.code(), 6, "ArrayOnly.code");
     }
 
     private long allocateCopy(int[] samplesValue, byte[] codeValue) {
         long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
-        copyIn(engine, handle, SAMPLES_OFFSET, samplesValue, 4, "ArrayOnly.samples");
-        copyIn(engine, handle, CODE_OFFSET, codeValue, 6, "ArrayOnly.code");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, samplesValue, 4, "ArrayOnly.samples");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, codeValue, 6, "ArrayOnly.code");
         return handle;
     }
 
@@ -489,32 +490,6 @@ public final class ArrayOnlySlab extends SlabCacheBase {
         if (value.code() == null || value.code().length != 6) {
             throw SlabChecks.badArray("ArrayOnly.code", value.code(), 6);
         }
-    }
-
-    private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
-        return array;
-    }
-
-    private static void copyIn(SlabEngine engine, long handle, long offset, int[] array, int length,
-            String name) {
-        if (array == null || array.length != length) {
-            throw SlabChecks.badArray(name, array, length);
-        }
-        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
-    }
-
-    private static byte[] copyOut(SlabEngine engine, long handle, long offset, byte[] array) {
-        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_BYTE, array, array.length);
-        return array;
-    }
-
-    private static void copyIn(SlabEngine engine, long handle, long offset, byte[] array,
-            int length, String name) {
-        if (array == null || array.length != length) {
-            throw SlabChecks.badArray(name, array, length);
-        }
-        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_BYTE, array, length);
     }
 
     /**
@@ -617,7 +592,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new array of 4 elements
          */
         public int[] samples() {
-            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
         /**
@@ -627,7 +602,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 4 elements
          */
         public Ref samples(int[] value) {
-            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
             return this;
         }
 
@@ -667,7 +642,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new array of 6 elements
          */
         public byte[] code() {
-            return copyOut(engine, handle, CODE_OFFSET, new byte[6]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, CODE_OFFSET, new byte[6]);
         }
 
         /**
@@ -677,7 +652,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 6 elements
          */
         public Ref code(byte[] value) {
-            copyIn(engine, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
             return this;
         }
 
@@ -754,7 +729,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public int[] samples() {
             long handle = handle();
-            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
         /**
@@ -765,7 +740,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public Box samples(int[] value) {
             long handle = handle();
-            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
             return this;
         }
 
@@ -809,7 +784,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public byte[] code() {
             long handle = handle();
-            return copyOut(engine, handle, CODE_OFFSET, new byte[6]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, CODE_OFFSET, new byte[6]);
         }
 
         /**
@@ -820,7 +795,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         public Box code(byte[] value) {
             long handle = handle();
-            copyIn(engine, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
             return this;
         }
 
@@ -894,7 +869,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new array of 4 elements
          */
         public int[] samples(long handle) {
-            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
         /**
@@ -904,7 +879,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 4 elements
          */
         public void samples(long handle, int[] value) {
-            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
         }
 
         /**
@@ -945,7 +920,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new array of 6 elements
          */
         public byte[] code(long handle) {
-            return copyOut(engine, handle, CODE_OFFSET, new byte[6]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, CODE_OFFSET, new byte[6]);
         }
 
         /**
@@ -955,7 +930,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 6 elements
          */
         public void code(long handle, byte[] value) {
-            copyIn(engine, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
         }
 
         /**

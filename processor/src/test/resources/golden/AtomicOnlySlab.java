@@ -84,9 +84,9 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.AtomicOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long VERSION_OFFSET = 0L;
+    private static final long VERSION_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("version"));
 
-    private static final long HITS_OFFSET = 8L;
+    private static final long HITS_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("hits"));
 
     private AtomicOnlySlab(SlabEngine engine) {
         super(engine);

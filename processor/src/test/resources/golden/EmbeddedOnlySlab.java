@@ -86,17 +86,17 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.EmbeddedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long A_OFFSET = 0L;
+    private static final long A_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("a"));
 
-    private static final long A_X_OFFSET = 0L;
+    private static final long A_X_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("a"), MemoryLayout.PathElement.groupElement("x"));
 
-    private static final long A_Y_OFFSET = 4L;
+    private static final long A_Y_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("a"), MemoryLayout.PathElement.groupElement("y"));
 
-    private static final long B_OFFSET = 8L;
+    private static final long B_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("b"));
 
-    private static final long B_X_OFFSET = 8L;
+    private static final long B_X_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("b"), MemoryLayout.PathElement.groupElement("x"));
 
-    private static final long B_Y_OFFSET = 12L;
+    private static final long B_Y_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("b"), MemoryLayout.PathElement.groupElement("y"));
 
     private EmbeddedOnlySlab(SlabEngine engine) {
         super(engine);

@@ -84,9 +84,9 @@ public final class EnumOnlySlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.EnumOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long KIND_OFFSET = 0L;
+    private static final long KIND_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("kind"));
 
-    private static final long ID_OFFSET = 4L;
+    private static final long ID_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("id"));
 
     private static final Kind[] KIND_VALUES = Kind.values();
 

@@ -3,6 +3,7 @@ package com.example;
 
 import io.slabforge.SlabCache;
 import io.slabforge.SlabStats;
+import io.slabforge.internal.SlabArrays;
 import io.slabforge.internal.SlabBox;
 import io.slabforge.internal.SlabBuilder;
 import io.slabforge.internal.SlabCacheBase;
@@ -104,21 +105,21 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long VERSION_OFFSET = 0L;
+    private static final long VERSION_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("version"));
 
-    private static final long KIND_OFFSET = 8L;
+    private static final long KIND_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("kind"));
 
-    private static final long HITS_OFFSET = 12L;
+    private static final long HITS_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("hits"));
 
-    private static final long SAMPLES_OFFSET = 16L;
+    private static final long SAMPLES_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("samples"));
 
-    private static final long POS_OFFSET = 32L;
+    private static final long POS_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("pos"));
 
-    private static final long POS_X_OFFSET = 32L;
+    private static final long POS_X_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("pos"), MemoryLayout.PathElement.groupElement("x"));
 
-    private static final long POS_Y_OFFSET = 36L;
+    private static final long POS_Y_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("pos"), MemoryLayout.PathElement.groupElement("y"));
 
-    private static final long FLAGS_OFFSET = 40L;
+    private static final long FLAGS_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("flags"));
 
     private static final Kind[] KIND_VALUES = Kind.values();
 
@@ -457,7 +458,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return a new array of 4 elements
      */
     public int[] samples(long handle) {
-        return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+        return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
     }
 
     /**
@@ -467,7 +468,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IllegalArgumentException if {@code value} does not have 4 elements
      */
     public void samples(long handle, int[] value) {
-        copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
     }
 
     /**
@@ -569,7 +570,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @return a new array of 3 elements
      */
     public boolean[] flags(long handle) {
-        return copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]);
+        return SlabArrays.copyOut(engine, GEOMETRY, handle, FLAGS_OFFSET, new boolean[3]);
     }
 
     /**
@@ -579,7 +580,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      * @throws IllegalArgumentException if {@code value} does not have 3 elements
      */
     public void flags(long handle, boolean[] value) {
-        copyIn(engine, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
     }
 
     /**
@@ -736,21 +737,21 @@ public final class KitchenSinkSlab extends SlabCacheBase {
                 engine.getLong(GEOMETRY, handle, VERSION_OFFSET),
                 SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind"),
                 engine.getInt(GEOMETRY, handle, HITS_OFFSET),
-                copyOut(engine, handle, SAMPLES_OFFSET, new int[4]),
+                SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]),
                 new Vec2(
                     engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
                     engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET)),
-                copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]));
+                SlabArrays.copyOut(engine, GEOMETRY, handle, FLAGS_OFFSET, new boolean[3]));
     }
 
     private static void writeSlot(SlabEngine engine, long handle, KitchenSink value) {
         engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value.version());
         engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.kind().ordinal());
         engine.setInt(GEOMETRY, handle, HITS_OFFSET, value.hits());
-        copyIn(engine, handle, SAMPLES_OFFSET, value.samples(), 4, "KitchenSink.samples");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value.samples(), 4, "KitchenSink.samples");
         engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.pos().x());
         engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.pos().y());
-        copyIn(engine, handle, FLAGS_OFFSET, value.flags(), 3, "KitchenSink.flags");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, value.flags(), 3, "KitchenSink.flags");
     }
 
     private long allocateCopy(long versionValue, Kind kindValue, int hitsValue, int[] samplesValue,
@@ -760,10 +761,10 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
         engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
         engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
-        copyIn(engine, handle, SAMPLES_OFFSET, samplesValue, 4, "KitchenSink.samples");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, samplesValue, 4, "KitchenSink.samples");
         engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
         engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
-        copyIn(engine, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
+        SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
         return handle;
     }
 
@@ -787,36 +788,6 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         }
         if (value.flags() == null || value.flags().length != 3) {
             throw SlabChecks.badArray("KitchenSink.flags", value.flags(), 3);
-        }
-    }
-
-    private static int[] copyOut(SlabEngine engine, long handle, long offset, int[] array) {
-        engine.copyOut(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, array.length);
-        return array;
-    }
-
-    private static void copyIn(SlabEngine engine, long handle, long offset, int[] array, int length,
-            String name) {
-        if (array == null || array.length != length) {
-            throw SlabChecks.badArray(name, array, length);
-        }
-        engine.copyIn(GEOMETRY, handle, offset, ValueLayout.JAVA_INT_UNALIGNED, array, length);
-    }
-
-    private static boolean[] copyOut(SlabEngine engine, long handle, long offset, boolean[] array) {
-        for (int i = 0; i < array.length; i++) {
-            array[i] = engine.getBoolean(GEOMETRY, handle, offset + i);
-        }
-        return array;
-    }
-
-    private static void copyIn(SlabEngine engine, long handle, long offset, boolean[] array,
-            int length, String name) {
-        if (array == null || array.length != length) {
-            throw SlabChecks.badArray(name, array, length);
-        }
-        for (int i = 0; i < length; i++) {
-            engine.setBoolean(GEOMETRY, handle, offset + i, array[i]);
         }
     }
 
@@ -1094,7 +1065,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new array of 4 elements
          */
         public int[] samples() {
-            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
         /**
@@ -1104,7 +1075,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 4 elements
          */
         public Ref samples(int[] value) {
-            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
             return this;
         }
 
@@ -1205,7 +1176,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new array of 3 elements
          */
         public boolean[] flags() {
-            return copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, FLAGS_OFFSET, new boolean[3]);
         }
 
         /**
@@ -1215,7 +1186,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 3 elements
          */
         public Ref flags(boolean[] value) {
-            copyIn(engine, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
             return this;
         }
 
@@ -1484,7 +1455,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public int[] samples() {
             long handle = handle();
-            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
         /**
@@ -1495,7 +1466,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box samples(int[] value) {
             long handle = handle();
-            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
             return this;
         }
 
@@ -1606,7 +1577,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public boolean[] flags() {
             long handle = handle();
-            return copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, FLAGS_OFFSET, new boolean[3]);
         }
 
         /**
@@ -1617,7 +1588,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         public Box flags(boolean[] value) {
             long handle = handle();
-            copyIn(engine, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
             return this;
         }
 
@@ -1869,7 +1840,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new array of 4 elements
          */
         public int[] samples(long handle) {
-            return copyOut(engine, handle, SAMPLES_OFFSET, new int[4]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
         /**
@@ -1879,7 +1850,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 4 elements
          */
         public void samples(long handle, int[] value) {
-            copyIn(engine, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
         }
 
         /**
@@ -1981,7 +1952,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new array of 3 elements
          */
         public boolean[] flags(long handle) {
-            return copyOut(engine, handle, FLAGS_OFFSET, new boolean[3]);
+            return SlabArrays.copyOut(engine, GEOMETRY, handle, FLAGS_OFFSET, new boolean[3]);
         }
 
         /**
@@ -1991,7 +1962,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 3 elements
          */
         public void flags(long handle, boolean[] value) {
-            copyIn(engine, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
+            SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
         }
 
         /**

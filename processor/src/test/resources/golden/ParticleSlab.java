@@ -81,15 +81,15 @@ public final class ParticleSlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long X_OFFSET = 0L;
+    private static final long X_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("x"));
 
-    private static final long Y_OFFSET = 8L;
+    private static final long Y_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("y"));
 
-    private static final long Z_OFFSET = 16L;
+    private static final long Z_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("z"));
 
-    private static final long ID_OFFSET = 24L;
+    private static final long ID_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("id"));
 
-    private static final long FLAGS_OFFSET = 28L;
+    private static final long FLAGS_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("flags"));
 
     private ParticleSlab(SlabEngine engine) {
         super(engine);

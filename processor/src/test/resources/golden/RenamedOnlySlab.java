@@ -82,17 +82,17 @@ public final class RenamedOnlySlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.RenamedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long TIME_OFFSET = 0L;
+    private static final long TIME_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("time"));
 
-    private static final long OPEN_OFFSET = 8L;
+    private static final long OPEN_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("open"));
 
-    private static final long HIGH_OFFSET = 16L;
+    private static final long HIGH_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("high"));
 
-    private static final long LOW_OFFSET = 24L;
+    private static final long LOW_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("low"));
 
-    private static final long CLOSE_OFFSET = 32L;
+    private static final long CLOSE_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("close"));
 
-    private static final long VOLUME_OFFSET = 40L;
+    private static final long VOLUME_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("volume"));
 
     private RenamedOnlySlab(SlabEngine engine) {
         super(engine);

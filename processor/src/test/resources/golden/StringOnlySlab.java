@@ -80,9 +80,9 @@ public final class StringOnlySlab extends SlabCacheBase {
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
             5, "com.example.StringOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
-    private static final long ID_OFFSET = 0L;
+    private static final long ID_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("id"));
 
-    private static final long SYMBOL_OFFSET = 8L;
+    private static final long SYMBOL_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("symbol"));
 
     private StringOnlySlab(SlabEngine engine) {
         super(engine);

@@ -203,59 +203,86 @@ final class AccessorWriter {
     // ---------------------------------------------------------------------------------------------------------
     // @Atomic
 
+    /** How an atomic accessor takes and returns values. */
+    enum AtomicShape {
+        /** {@code T x(h)}: returns the value. */
+        READ,
+        /** {@code x(h, value)}: fluent on {@code Ref} and {@code Box}. */
+        WRITE,
+        /** {@code boolean x(h, expected, value)}. */
+        COMPARE_AND_SET,
+        /** {@code T x(h, delta)}: returns the value before the addition. */
+        GET_AND_ADD
+    }
+
+    /**
+     * The table of an {@code @Atomic} component's extra accessors, in generation order: accessor suffix (one of
+     * {@link Naming#ATOMIC_SUFFIXES}), shape, engine method ({@code get} + {@code Int} + {@code Volatile}) and
+     * the Javadoc's first sentence ({@code $L}: the component path, then the subject). {@link #atomicAccessors}
+     * is the one loop that writes them.
+     */
+    enum AtomicAccessor {
+        GET_VOLATILE("Volatile", AtomicShape.READ, "get", "Volatile",
+                "Reads {@code $L} of $L with volatile semantics.\n"),
+        SET_VOLATILE("Volatile", AtomicShape.WRITE, "set", "Volatile",
+                "Writes {@code $L} of $L with volatile semantics.\n"),
+        GET_ACQUIRE("Acquire", AtomicShape.READ, "get", "Acquire",
+                "Reads {@code $L} of $L with acquire semantics: later reads and writes of this thread\nare not"
+                        + " reordered before it.\n"),
+        SET_RELEASE("Release", AtomicShape.WRITE, "set", "Release",
+                "Writes {@code $L} of $L with release semantics: earlier reads and writes of this\nthread are not"
+                        + " reordered after it.\n"),
+        COMPARE_AND_SET("CompareAndSet", AtomicShape.COMPARE_AND_SET, "compareAndSet", "",
+                "Atomically sets {@code $L} of $L to {@code value} if it is {@code expected}, with\nvolatile"
+                        + " semantics.\n"),
+        GET_AND_ADD("GetAndAdd", AtomicShape.GET_AND_ADD, "getAndAdd", "",
+                "Atomically adds {@code delta} to {@code $L} of $L, with volatile semantics.\n");
+
+        final String suffix;
+        final AtomicShape shape;
+        final String enginePrefix;
+        final String engineTail;
+        final String javadoc;
+
+        AtomicAccessor(String suffix, AtomicShape shape, String enginePrefix, String engineTail, String javadoc) {
+            this.suffix = suffix;
+            this.shape = shape;
+            this.enginePrefix = enginePrefix;
+            this.engineTail = engineTail;
+            this.javadoc = javadoc;
+        }
+
+        /** The engine method for a scalar: {@code getIntVolatile}. */
+        String engineMethod(Scalar scalar) {
+            return enginePrefix + scalar.engineSuffix() + engineTail;
+        }
+    }
+
     private void atomicAccessors(CachePlan.Node node, Scalar scalar, List<MethodSpec> out) {
         TypeName type = scalar.type;
-        String suffix = scalar.engineSuffix();
         CodeBlock at = CodeBlock.of("GEOMETRY, handle, $N", node.offsetConstant());
-
-        MethodSpec.Builder getVolatile = start(node.accessor() + "Volatile").returns(type)
-                .addJavadoc("Reads {@code $L} of $L with volatile semantics.\n", dotted(node), subject());
-        handleParam(getVolatile);
-        getVolatile.addJavadoc("@return the value\n");
-        out.add(body(getVolatile, CodeBlock.builder().addStatement("return engine.get$LVolatile($L)", suffix, at)
-                .build()).build());
-
-        MethodSpec.Builder setVolatile = start(node.accessor() + "Volatile")
-                .addJavadoc("Writes {@code $L} of $L with volatile semantics.\n", dotted(node), subject());
-        handleParam(setVolatile);
-        setVolatile.addParameter(type, "value").addJavadoc("@param value the new value\n");
-        out.add(fluent(body(setVolatile, CodeBlock.builder().addStatement("engine.set$LVolatile($L, value)", suffix,
-                at).build())).build());
-
-        MethodSpec.Builder acquire = start(node.accessor() + "Acquire").returns(type)
-                .addJavadoc("Reads {@code $L} of $L with acquire semantics: later reads and writes of this thread"
-                        + "\nare not reordered before it.\n", dotted(node), subject());
-        handleParam(acquire);
-        acquire.addJavadoc("@return the value\n");
-        out.add(body(acquire, CodeBlock.builder().addStatement("return engine.get$LAcquire($L)", suffix, at)
-                .build()).build());
-
-        MethodSpec.Builder release = start(node.accessor() + "Release")
-                .addJavadoc("Writes {@code $L} of $L with release semantics: earlier reads and writes of this"
-                        + "\nthread are not reordered after it.\n", dotted(node), subject());
-        handleParam(release);
-        release.addParameter(type, "value").addJavadoc("@param value the new value\n");
-        out.add(fluent(body(release, CodeBlock.builder().addStatement("engine.set$LRelease($L, value)", suffix, at)
-                .build())).build());
-
-        MethodSpec.Builder cas = start(node.accessor() + "CompareAndSet").returns(TypeName.BOOLEAN)
-                .addJavadoc("Atomically sets {@code $L} of $L to {@code value} if it is {@code expected}, with"
-                        + "\nvolatile semantics.\n", dotted(node), subject());
-        handleParam(cas);
-        cas.addParameter(type, "expected").addParameter(type, "value")
-                .addJavadoc("@param expected the value expected in the slot\n@param value the new value\n")
-                .addJavadoc("@return {@code true} if the value was set\n");
-        out.add(body(cas, CodeBlock.builder().addStatement("return engine.compareAndSet$L($L, expected, value)",
-                suffix, at).build()).build());
-
-        MethodSpec.Builder add = start(node.accessor() + "GetAndAdd").returns(type)
-                .addJavadoc("Atomically adds {@code delta} to {@code $L} of $L, with volatile semantics.\n",
-                        dotted(node), subject());
-        handleParam(add);
-        add.addParameter(type, "delta")
-                .addJavadoc("@param delta the value to add\n@return the value before the addition\n");
-        out.add(body(add, CodeBlock.builder().addStatement("return engine.getAndAdd$L($L, delta)", suffix, at)
-                .build()).build());
+        for (AtomicAccessor row : AtomicAccessor.values()) {
+            MethodSpec.Builder m = start(node.accessor() + row.suffix)
+                    .addJavadoc(row.javadoc, dotted(node), subject());
+            handleParam(m);
+            String engine = row.engineMethod(scalar);
+            MethodSpec.Builder done = switch (row.shape) {
+                case READ -> body(m.returns(type).addJavadoc("@return the value\n"),
+                        CodeBlock.builder().addStatement("return engine.$L($L)", engine, at).build());
+                case WRITE -> fluent(body(m.addParameter(type, "value").addJavadoc("@param value the new value\n"),
+                        CodeBlock.builder().addStatement("engine.$L($L, value)", engine, at).build()));
+                case COMPARE_AND_SET -> body(m.returns(TypeName.BOOLEAN)
+                                .addParameter(type, "expected").addParameter(type, "value")
+                                .addJavadoc("@param expected the value expected in the slot\n@param value the new"
+                                        + " value\n")
+                                .addJavadoc("@return {@code true} if the value was set\n"),
+                        CodeBlock.builder().addStatement("return engine.$L($L, expected, value)", engine, at).build());
+                case GET_AND_ADD -> body(m.returns(type).addParameter(type, "delta")
+                                .addJavadoc("@param delta the value to add\n@return the value before the addition\n"),
+                        CodeBlock.builder().addStatement("return engine.$L($L, delta)", engine, at).build());
+            };
+            out.add(done.build());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

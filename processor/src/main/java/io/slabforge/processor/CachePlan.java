@@ -4,10 +4,8 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.NameAllocator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the writers generate for one valid record: every stored value reachable from the record (its components and,
@@ -59,8 +57,6 @@ final class CachePlan {
     final List<Gap> gaps;
     /** Enum types stored anywhere in the slot, with the name of their {@code values()} constant. */
     final Map<ClassName, String> enumValues = new LinkedHashMap<>();
-    /** Element types of every array stored anywhere in the slot. */
-    final Set<Scalar> arrayElements = new LinkedHashSet<>();
     /** Whether a record value needs more than a null check before it is written (it holds references). */
     final boolean needsChecks;
     private final NameAllocator constants = new NameAllocator();
@@ -115,8 +111,6 @@ final class CachePlan {
             } else if (component.type() instanceof ComponentType.EnumType e) {
                 enumValues.computeIfAbsent(e.type(),
                         t -> constants.newName(Naming.upperSnake(String.join("", t.simpleNames())) + "_VALUES"));
-            } else if (component.type() instanceof ComponentType.ArrayType a) {
-                arrayElements.add(a.element());
             }
             result.add(new Node(component, List.copyOf(path), offset, accessor, offsetConstant, component.atomic(), children,
                     renamed));

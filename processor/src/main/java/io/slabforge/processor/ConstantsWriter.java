@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the constants: {@code LAYOUT}, the slot and slab numbers, the geometry check and the field offsets. The
- * engine does every access with its own value layouts (see {@code SlabEngine.getDouble}).
+ * Writes the constants: {@code LAYOUT}, the slot and slab numbers, the geometry check and the field offsets, which
+ * are {@code LAYOUT.byteOffset(...)} of each component's path. The engine does every access with its own value
+ * layouts (see {@code SlabEngine.getDouble}).
  */
 final class ConstantsWriter {
+    private static final ClassName PATH_ELEMENT = MEMORY_LAYOUT.nestedClass("PathElement");
     private final CachePlan plan;
     private final String record;
 
@@ -55,7 +57,7 @@ final class ConstantsWriter {
                 .build());
         for (CachePlan.Node node : plan.allNodes()) {
             type.addField(FieldSpec.builder(TypeName.LONG, node.offsetConstant(), PRIVATE, STATIC, FINAL)
-                    .initializer("$LL", node.offset())
+                    .initializer(offset(node))
                     .build());
         }
         for (Map.Entry<ClassName, String> e : plan.enumValues.entrySet()) {
@@ -63,6 +65,19 @@ final class ConstantsWriter {
                     .initializer("$T.values()", e.getKey())
                     .build());
         }
+    }
+
+    /**
+     * {@code LAYOUT.byteOffset(PathElement.groupElement("pos"), PathElement.groupElement("x"))}: the offset is
+     * derived from {@code LAYOUT}, as jextract does, so the two cannot disagree. It is still a constant to the
+     * JIT: C2 folds a {@code static final long} of an initialised class whatever its initialiser computed.
+     */
+    private static CodeBlock offset(CachePlan.Node node) {
+        List<CodeBlock> elements = new ArrayList<>();
+        for (String name : node.path()) {
+            elements.add(CodeBlock.of("$T.groupElement($S)", PATH_ELEMENT, name));
+        }
+        return CodeBlock.of("LAYOUT.byteOffset($L)", CodeBlock.join(elements, ", "));
     }
 
     private static FieldSpec constant(TypeName type, String name, CodeBlock value, String javadoc) {

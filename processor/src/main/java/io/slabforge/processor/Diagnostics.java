@@ -18,12 +18,16 @@ class Diagnostics {
     /**
      * One diagnostic.
      *
-     * @param rule the rule it belongs to
-     * @param message the message without the id
+     * @param message the catalogue entry (its rule gives the id)
+     * @param text the filled-in text without the id
      * @param cause the innermost cause: for an embedded record that cannot be laid out, the cause inside it; else
-     *     the message itself
+     *     the text itself
      */
-    record Item(Rule rule, String message, String cause) {}
+    record Item(Message message, String text, String cause) {
+        Rule rule() {
+            return message.rule;
+        }
+    }
 
     private final Messager messager;
     private final List<Item> errors = new ArrayList<>();
@@ -41,39 +45,44 @@ class Diagnostics {
         return new Diagnostics(null);
     }
 
-    void error(Element element, Rule rule, String message) {
-        error(element, null, null, rule, message, message);
+    /** An error on {@code element}: {@code message} filled in with {@code arguments}. */
+    void error(Element element, Message message, Object... arguments) {
+        String text = message.format(arguments);
+        error(element, null, null, message, text, text);
     }
 
-    /** An error whose innermost cause is {@code cause} (from a sub-report). */
-    void errorCausedBy(Element element, Rule rule, String message, String cause) {
-        error(element, null, null, rule, message, cause);
+    /** An error whose innermost cause is {@code cause} (from a sub-report), which is also the last argument. */
+    void errorCausedBy(Element element, Message message, String cause, Object... arguments) {
+        error(element, null, null, message, message.format(arguments), cause);
     }
 
     /**
      * An error on an explicit annotation value, or on {@code element} when the value was defaulted
      * ({@code value == null}).
      */
-    void error(Element element, AnnotationMirror mirror, AnnotationValue value, Rule rule, String message) {
-        error(element, mirror, value, rule, message, message);
+    void error(Element element, AnnotationMirror mirror, AnnotationValue value, Message message,
+               Object... arguments) {
+        String text = message.format(arguments);
+        error(element, mirror, value, message, text, text);
     }
 
-    private void error(Element element, AnnotationMirror mirror, AnnotationValue value, Rule rule, String message,
+    private void error(Element element, AnnotationMirror mirror, AnnotationValue value, Message message, String text,
                        String cause) {
-        errors.add(new Item(rule, message, cause));
+        errors.add(new Item(message, text, cause));
         if (messager == null) {
             return;
         }
+        String printed = message.rule.format(text);
         if (value == null) {
-            messager.printMessage(Diagnostic.Kind.ERROR, rule.format(message), element);
+            messager.printMessage(Diagnostic.Kind.ERROR, printed, element);
         } else {
-            messager.printMessage(Diagnostic.Kind.ERROR, rule.format(message), element, mirror, value);
+            messager.printMessage(Diagnostic.Kind.ERROR, printed, element, mirror, value);
         }
     }
 
-    void warning(Element element, Rule rule, String message) {
+    void warning(Element element, Message message, Object... arguments) {
         if (messager != null) {
-            messager.printMessage(Diagnostic.Kind.WARNING, rule.format(message), element);
+            messager.printMessage(Diagnostic.Kind.WARNING, message.print(arguments), element);
         }
     }
 

@@ -2,20 +2,19 @@ package io.slabforge.processor;
 
 import static io.slabforge.processor.Names.OBJECTS;
 import static io.slabforge.processor.Names.SLAB_ENGINE;
-import static io.slabforge.processor.Names.VALUE_LAYOUT;
 import static javax.lang.model.element.Modifier.PRIVATE;
 import static javax.lang.model.element.Modifier.STATIC;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 
 /**
- * Writes the private static helpers the accessors share: whole-record copies, padding, the record check, array
- * copies. The checks that do not depend on the record ({@code checkIndex}, {@code badArray}, {@code enumAt}) are
- * the runtime's {@code io.slabforge.internal.SlabChecks}.
+ * Writes the private helpers the accessors share that depend on the record: whole-record copies, padding, the
+ * record check. What does not depend on the record is the runtime's, written once: the checks
+ * ({@code checkIndex}, {@code badArray}, {@code enumAt}) in {@code io.slabforge.internal.SlabChecks}, the array
+ * copies in {@code io.slabforge.internal.SlabArrays}. The names of the helpers written here are
+ * {@link Naming#HELPERS}: reserved for components, unlike the runtime's.
  */
 final class HelpersWriter {
     private static final CodeBlock HANDLE = CodeBlock.of("handle");
@@ -29,7 +28,7 @@ final class HelpersWriter {
     }
 
     void writeTo(TypeSpec.Builder type) {
-        type.addMethod(MethodSpec.methodBuilder("readSlot")
+        type.addMethod(MethodSpec.methodBuilder(Naming.READ_SLOT)
                 .addModifiers(PRIVATE, STATIC)
                 .returns(plan.model.recordType())
                 .addParameter(SLAB_ENGINE, "engine")
@@ -40,7 +39,7 @@ final class HelpersWriter {
         for (CachePlan.Node node : plan.nodes) {
             writes.add(code.write(node, HANDLE, CodeBlock.of("value.$N()", node.component().name())));
         }
-        type.addMethod(MethodSpec.methodBuilder("writeSlot")
+        type.addMethod(MethodSpec.methodBuilder(Naming.WRITE_SLOT)
                 .addModifiers(PRIVATE, STATIC)
                 .addParameter(SLAB_ENGINE, "engine")
                 .addParameter(long.class, "handle")
@@ -57,17 +56,11 @@ final class HelpersWriter {
             for (CachePlan.Node node : plan.nodes) {
                 checks.add(code.checks(node, CodeBlock.of("value.$N()", node.component().name())));
             }
-            type.addMethod(MethodSpec.methodBuilder("requireValid")
+            type.addMethod(MethodSpec.methodBuilder(Naming.REQUIRE_VALID)
                     .addModifiers(PRIVATE, STATIC)
                     .addParameter(plan.model.recordType(), "value")
                     .addCode(checks.build())
                     .build());
-        }
-        if (!plan.arrayElements.isEmpty()) {
-            for (Scalar element : plan.arrayElements) {
-                type.addMethod(copyOut(element));
-                type.addMethod(copyIn(element));
-            }
         }
     }
 
@@ -77,7 +70,7 @@ final class HelpersWriter {
      * passed on to a method that is not inlined is allocated on the heap: 48 bytes per Particle).
      */
     private MethodSpec allocateCopy() {
-        MethodSpec.Builder method = MethodSpec.methodBuilder("allocateCopy")
+        MethodSpec.Builder method = MethodSpec.methodBuilder(Naming.ALLOCATE_COPY)
                 .addModifiers(PRIVATE)
                 .returns(long.class);
         CodeBlock.Builder writes = CodeBlock.builder();
@@ -101,7 +94,7 @@ final class HelpersWriter {
 
     /** Stores of zero over every padding byte, in the widest aligned units (never wider than the slot alignment). */
     private MethodSpec zeroPadding() {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("zeroPadding")
+        MethodSpec.Builder m = MethodSpec.methodBuilder(Naming.ZERO_PADDING)
                 .addModifiers(PRIVATE, STATIC)
                 .addParameter(SLAB_ENGINE, "engine")
                 .addParameter(long.class, "handle");
@@ -117,51 +110,6 @@ final class HelpersWriter {
                 m.addStatement("$L", SlotCode.set(unit, HANDLE, CodeBlock.of("$LL", store.offset()),
                         CodeBlock.of(zero)));
             }
-        }
-        return m.build();
-    }
-
-    private static MethodSpec copyOut(Scalar element) {
-        TypeName array = ArrayTypeName.of(element.type);
-        MethodSpec.Builder m = MethodSpec.methodBuilder("copyOut")
-                .addModifiers(PRIVATE, STATIC)
-                .returns(array)
-                .addParameter(SLAB_ENGINE, "engine")
-                .addParameter(long.class, "handle")
-                .addParameter(long.class, "offset")
-                .addParameter(array, "array");
-        if (element.bulkCopyable()) {
-            m.addStatement("engine.copyOut(GEOMETRY, handle, offset, $T.$L, array, array.length)", VALUE_LAYOUT,
-                    element.accessLayoutConstant);
-        } else {
-            m.beginControlFlow("for (int i = 0; i < array.length; i++)")
-                    .addStatement("array[i] = $L", SlotCode.get(element, HANDLE, CodeBlock.of("offset + i")))
-                    .endControlFlow();
-        }
-        return m.addStatement("return array").build();
-    }
-
-    private static MethodSpec copyIn(Scalar element) {
-        TypeName array = ArrayTypeName.of(element.type);
-        MethodSpec.Builder m = MethodSpec.methodBuilder("copyIn")
-                .addModifiers(PRIVATE, STATIC)
-                .addParameter(SLAB_ENGINE, "engine")
-                .addParameter(long.class, "handle")
-                .addParameter(long.class, "offset")
-                .addParameter(array, "array")
-                .addParameter(int.class, "length")
-                .addParameter(String.class, "name")
-                .beginControlFlow("if (array == null || array.length != length)")
-                .addStatement("throw $T.badArray(name, array, length)", Names.SLAB_CHECKS)
-                .endControlFlow();
-        if (element.bulkCopyable()) {
-            m.addStatement("engine.copyIn(GEOMETRY, handle, offset, $T.$L, array, length)", VALUE_LAYOUT,
-                    element.accessLayoutConstant);
-        } else {
-            m.beginControlFlow("for (int i = 0; i < length; i++)")
-                    .addStatement("$L", SlotCode.set(element, HANDLE, CodeBlock.of("offset + i"),
-                            CodeBlock.of("array[i]")))
-                    .endControlFlow();
         }
         return m.build();
     }

@@ -32,7 +32,6 @@ import javax.lang.model.util.Types;
 final class ModelReader {
     static final String LENGTH = "io.slabforge.Length";
     static final String ATOMIC = "io.slabforge.Atomic";
-    private static final String CANNOT_LAY_OUT = ", which cannot be laid out: ";
 
     private static final Set<String> BOXED = Set.of("java.lang.Boolean", "java.lang.Byte", "java.lang.Short",
             "java.lang.Character", "java.lang.Integer", "java.lang.Float", "java.lang.Long", "java.lang.Double");
@@ -119,8 +118,7 @@ final class ModelReader {
             case ANNOTATION_TYPE -> "an annotation interface";
             default -> "a class";
         };
-        diagnostics.error(type, Rule.RECORD_KIND, "@SlabType applies to records only; " + type.getSimpleName() + " is " + kind
-                + ": declare it as a record of primitives, enums, @Length arrays and @SlabType records");
+        diagnostics.error(type, Message.NOT_A_RECORD, type.getSimpleName(), kind);
         return false;
     }
 
@@ -130,8 +128,8 @@ final class ModelReader {
         if (name.isEmpty() || SourceVersion.isIdentifier(name) && !SourceVersion.isKeyword(name)) {
             return true;
         }
-        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), Rule.CACHE_NAME, "cacheName \"" + name
-                + "\" is not a valid Java class name; use a name such as " + type.getSimpleName() + "Cache");
+        diagnostics.error(type, attributes.mirror(), attributes.cacheNameValue(), Message.INVALID_CACHE_NAME, name,
+                type.getSimpleName());
         return false;
     }
 
@@ -141,8 +139,7 @@ final class ModelReader {
         }
         String params = type.getTypeParameters().stream().map(p -> p.getSimpleName().toString())
                 .collect(Collectors.joining(", ", "<", ">"));
-        diagnostics.error(type, Rule.GENERIC, "generic record " + type.getSimpleName() + params
-                + " is not supported: type parameters have no fixed layout; declare a record per concrete type");
+        diagnostics.error(type, Message.GENERIC_RECORD, type.getSimpleName(), params);
         return false;
     }
 
@@ -151,7 +148,7 @@ final class ModelReader {
         TypeMirror type = component.asType();
         String name = component.getSimpleName().toString();
         if (type.getKind() == TypeKind.ERROR) {
-            throw new UnresolvedTypeException(component, "the type of component " + name + " cannot be resolved");
+            throw new UnresolvedTypeException(component, Message.UNRESOLVED_TYPE.format(name));
         }
         AnnotationMirror length = annotation(component, LENGTH);
         boolean atomic = annotation(component, ATOMIC) != null;
@@ -162,8 +159,7 @@ final class ModelReader {
             componentType = readString(component, length, diagnostics);
         } else {
             if (length != null) {
-                diagnostics.error(component, Rule.LENGTH, "@Length applies to array and String components only; component "
-                        + name + " has type " + describe(type) + ": remove @Length");
+                diagnostics.error(component, Message.LENGTH_NOT_APPLICABLE, name, describe(type));
                 return null;
             }
             componentType = readScalarOrDeclared(component, type, context, diagnostics);
@@ -173,8 +169,7 @@ final class ModelReader {
         }
         if (atomic && !(componentType instanceof ComponentType.Primitive p
                 && (p.scalar() == Scalar.INT || p.scalar() == Scalar.LONG))) {
-            diagnostics.error(component, Rule.ATOMIC, "@Atomic applies to int and long components only; component " + name
-                    + " has type " + describe(type) + ": remove @Atomic or use int or long");
+            diagnostics.error(component, Message.ATOMIC_NOT_APPLICABLE, name, describe(type));
             return null;
         }
         return new ComponentModel(component, name, componentType, atomic);
@@ -188,13 +183,11 @@ final class ModelReader {
         }
         String name = component.getSimpleName().toString();
         if (type.getKind() == TypeKind.TYPEVAR) {
-            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + type
-                    + ", a type variable, which has no fixed layout; use a concrete type");
+            diagnostics.error(component, Message.TYPE_VARIABLE, name, type);
             return null;
         }
         if (type.getKind() != TypeKind.DECLARED) {
-            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
-                    + ", which has no fixed layout; use a primitive, an enum, a @Length array or a @SlabType record");
+            diagnostics.error(component, Message.NO_FIXED_LAYOUT, name, describe(type));
             return null;
         }
         TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
@@ -207,26 +200,17 @@ final class ModelReader {
         if (element.getKind() == ElementKind.RECORD) {
             return readEmbedded(component, element, context, diagnostics);
         }
-        String problem;
-        String fix;
         if (qualified.equals("java.lang.String")) {
-            problem = "which has no fixed size";
-            fix = "use @Length(n) String (at most n bytes of UTF-8, stored inline)";
+            diagnostics.error(component, Message.UNSIZED_STRING, name, describe(type));
         } else if (BOXED.contains(qualified)) {
-            problem = "a boxed primitive, which may be null and has no inline layout";
-            fix = "use " + types.unboxedType(type) + " instead";
+            diagnostics.error(component, Message.BOXED_PRIMITIVE, name, describe(type), types.unboxedType(type));
         } else if (isSubtypeOf(type, "java.util.Collection") || isSubtypeOf(type, "java.util.Map")) {
-            problem = "a collection, which has no fixed size";
-            fix = "use a @Length(n) primitive array, or a separate cache and a long handle";
+            diagnostics.error(component, Message.COLLECTION, name, describe(type));
         } else if (element.getKind() == ElementKind.INTERFACE) {
-            problem = "an interface, whose implementations have no fixed layout";
-            fix = "use a @SlabType record, or a separate cache and a long handle";
+            diagnostics.error(component, Message.INTERFACE, name, describe(type));
         } else {
-            problem = "a class, which has no fixed layout";
-            fix = "use a primitive, an enum, a @Length array or a @SlabType record";
+            diagnostics.error(component, Message.CLASS, name, describe(type));
         }
-        diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type) + ", " + problem + "; "
-                + fix);
         return null;
     }
 
@@ -249,8 +233,7 @@ final class ModelReader {
             return null; // javac reports the malformed annotation itself
         }
         if (n <= 0) {
-            diagnostics.error(component, length, value, Rule.LENGTH, "@Length(" + n + ") on component "
-                    + component.getSimpleName() + " must be at least 1");
+            diagnostics.error(component, length, value, Message.LENGTH_NOT_POSITIVE, n, component.getSimpleName());
             return null;
         }
         return n;
@@ -261,24 +244,19 @@ final class ModelReader {
         String name = component.getSimpleName().toString();
         TypeMirror elementType = type.getComponentType();
         if (elementType.getKind() == TypeKind.ERROR) {
-            throw new UnresolvedTypeException(component, "the element type of component " + name
-                    + " cannot be resolved");
+            throw new UnresolvedTypeException(component, Message.UNRESOLVED_ELEMENT_TYPE.format(name));
         }
         if (elementType.getKind() == TypeKind.ARRAY) {
-            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
-                    + ", a multi-dimensional array; use one @Length(rows * columns) array and index it yourself");
+            diagnostics.error(component, Message.MULTI_DIMENSIONAL_ARRAY, name, describe(type));
             return null;
         }
         Scalar element = Scalar.of(elementType.getKind());
         if (element == null) {
-            diagnostics.error(component, Rule.COMPONENT_TYPE, "component " + name + " has type " + describe(type)
-                    + ", an array of " + describe(elementType) + "; only arrays of primitives can be stored inline"
-                    + " (use an array per field, or a separate cache and a long[] of handles)");
+            diagnostics.error(component, Message.ARRAY_OF_OBJECTS, name, describe(type), describe(elementType));
             return null;
         }
         if (length == null) {
-            diagnostics.error(component, Rule.LENGTH, "array component " + name + " needs @Length(n): a slot has a fixed size,"
-                    + " so the array's length must be fixed at compile time");
+            diagnostics.error(component, Message.LENGTH_MISSING, name);
             return null;
         }
         Integer n = lengthValue(component, length, diagnostics);
@@ -289,8 +267,7 @@ final class ModelReader {
                                        Diagnostics diagnostics) {
         String name = component.getSimpleName().toString();
         if (slabTypeMirror(record) == null) {
-            diagnostics.error(component, Rule.EMBEDDED, "component " + name + " has type " + record.getSimpleName()
-                    + ", a record without @SlabType; annotate " + record.getSimpleName() + " with @SlabType to embed it");
+            diagnostics.error(component, Message.EMBEDDED_NOT_SLAB_TYPE, name, record.getSimpleName());
             return null;
         }
         if (context.path.contains(record)) {
@@ -301,11 +278,10 @@ final class ModelReader {
             if (record.equals(context.top)) {
                 if (!context.cycleReported) {
                     context.cycleReported = true;
-                    context.topDiagnostics.error(context.top, Rule.CYCLE, record.getSimpleName() + " embeds itself: " + cycle
-                            + "; a slot cannot contain itself: hold a long handle of a separate cache instead");
+                    context.topDiagnostics.error(context.top, Message.CYCLE, record.getSimpleName(), cycle);
                 }
             } else {
-                diagnostics.error(component, Rule.CYCLE, record.getSimpleName() + " embeds itself: " + cycle);
+                diagnostics.error(component, Message.CYCLE_INNER, record.getSimpleName(), cycle);
             }
             return null;
         }
@@ -314,8 +290,8 @@ final class ModelReader {
         if (model == null) {
             if (!context.cycleReported) {
                 String cause = nested.firstError().cause();
-                diagnostics.errorCausedBy(component, Rule.EMBEDDED, "component " + name + " embeds "
-                        + record.getSimpleName() + CANNOT_LAY_OUT + cause, cause);
+                diagnostics.errorCausedBy(component, Message.EMBEDDED_INVALID, cause, name, record.getSimpleName(),
+                        cause);
             }
             return null;
         }

@@ -15,6 +15,7 @@ final class Names {
     static final ClassName SLAB_CACHE_BASE = ClassName.get("io.slabforge.internal", "SlabCacheBase");
     static final ClassName SLAB_COLUMNS = ClassName.get("io.slabforge.internal", "SlabColumns");
     static final ClassName SLAB_CHECKS = ClassName.get("io.slabforge.internal", "SlabChecks");
+    static final ClassName SLAB_ARRAYS = ClassName.get("io.slabforge.internal", "SlabArrays");
     static final ClassName SLAB_STRINGS = ClassName.get("io.slabforge.internal", "SlabStrings");
     static final ClassName CONSUMER = ClassName.get("java.util.function", "Consumer");
     static final ClassName SLAB_STATS = ClassName.get("io.slabforge", "SlabStats");

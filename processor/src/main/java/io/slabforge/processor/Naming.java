@@ -52,14 +52,16 @@ final class Naming {
     static final String TO_RECORD = "toRecord";
     static final String IS_CLOSED = "isClosed";
     // Private helpers of the cache, called unqualified from its nested classes (a member of the same name in a
-    // nested class would hide them)
+    // nested class would hide them). Only helpers that depend on the record are generated (HelpersWriter takes
+    // their names from here); the rest (array copies, checks) are the runtime's SlabArrays and SlabChecks,
+    // called qualified, so their names are free for components.
     static final String READ_SLOT = "readSlot";
     static final String WRITE_SLOT = "writeSlot";
     static final String ALLOCATE_COPY = "allocateCopy";
     static final String ZERO_PADDING = "zeroPadding";
     static final String REQUIRE_VALID = "requireValid";
-    static final String COPY_IN = "copyIn";
-    static final String COPY_OUT = "copyOut";
+    /** The generated private helpers. */
+    static final List<String> HELPERS = List.of(READ_SLOT, WRITE_SLOT, ALLOCATE_COPY, ZERO_PADDING, REQUIRE_VALID);
 
     /** Suffixes of the extra accessors of an {@code @Atomic} component, in generation order. */
     static final List<String> ATOMIC_SUFFIXES = List.of("Volatile", "Acquire", "Release", "CompareAndSet", "GetAndAdd");
@@ -79,8 +81,8 @@ final class Naming {
         Set<String> all = new LinkedHashSet<>(List.of(
                 ALLOCATE, TRY_ALLOCATE, FREE, IS_LIVE, GET, SET, REF, BOX, SEGMENT, FOR_EACH, SCAN, LIVE_COUNT, STATS,
                 LAYOUT_METHOD, CLOSE, CREATE, BUILDER, IS_DIRECT, DESCRIBE, COLUMN_OF,
-                WRAP, HANDLE, TO_RECORD, IS_CLOSED,
-                READ_SLOT, WRITE_SLOT, ALLOCATE_COPY, ZERO_PADDING, REQUIRE_VALID, COPY_IN, COPY_OUT));
+                WRAP, HANDLE, TO_RECORD, IS_CLOSED));
+        all.addAll(HELPERS);
         all.addAll(List.of("equals", "hashCode", "toString", "getClass", "notify", "notifyAll", "wait", "clone",
                 "finalize"));
         RESERVED = Set.copyOf(all);

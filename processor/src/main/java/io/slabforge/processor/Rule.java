@@ -1,9 +1,9 @@
 package io.slabforge.processor;
 
 /**
- * The catalogue of the processor's diagnostics: every error and warning belongs to one rule, whose stable id is
+ * The rules of the processor's diagnostics: every error and warning belongs to one rule, whose stable id is
  * printed at the end of the message ({@code [slabforge.slab-size]}) and which tests name instead of parsing text.
- * The message itself (value, limit, fix) is written where the rule is checked, on the exact element.
+ * The messages themselves (value, limit, fix) are the {@link Message} catalogue's; each names its rule.
  */
 enum Rule {
     RELEASE("release", "generated code needs --release 22 or later"),
@@ -21,7 +21,9 @@ enum Rule {
     ALIGN("align", "align: 0, or a power of two not below the natural alignment"),
     SLAB_SIZE("slab-size", "slabSize: a power of two from one slot to 16 MiB"),
     ACCESSOR_CLASH("accessor-clash", "every accessor name is distinct after the naming rule"),
+    UNRESOLVED("unresolved", "every component type is resolved by the last round"),
     WRITE("write", "the generated file could not be written"),
+    INTERNAL("internal", "the processor itself failed: a bug to report"),
     LAYOUT("layout", "warning: another component order gives smaller slots");
 
     /** The id shown in messages: {@code slabforge.slab-size}. */

@@ -35,8 +35,8 @@ final class SlotCode {
                     node.displayName(plan.model.simpleName()));
         }
         if (type instanceof ComponentType.ArrayType a) {
-            return CodeBlock.of("copyOut(engine, $L, $N, new $T[$L])", handle, node.offsetConstant(),
-                    a.element().type, a.length());
+            return CodeBlock.of("$T.copyOut(engine, GEOMETRY, $L, $N, new $T[$L])", Names.SLAB_ARRAYS, handle,
+                    node.offsetConstant(), a.element().type, a.length());
         }
         if (type instanceof ComponentType.StringType t) {
             return CodeBlock.of("engine.getString($L, $N, $L)", handle, node.offsetConstant(), t.length());
@@ -93,8 +93,9 @@ final class SlotCode {
             return CodeBlock.builder().addStatement("$L", writeOrdinal(e, handle, offset, value)).build();
         }
         if (type instanceof ComponentType.ArrayType a) {
-            return CodeBlock.builder().addStatement("copyIn(engine, $L, $L, $L, $L, $S)", handle, offset, value,
-                    a.length(), node.displayName(plan.model.simpleName())).build();
+            return CodeBlock.builder().addStatement("$T.copyIn(engine, GEOMETRY, $L, $L, $L, $L, $S)",
+                    Names.SLAB_ARRAYS, handle, offset, value, a.length(), node.displayName(plan.model.simpleName()))
+                    .build();
         }
         if (type instanceof ComponentType.StringType t) {
             return CodeBlock.builder().addStatement("engine.setString($L, $L, $L, $L, $S)", handle, offset,

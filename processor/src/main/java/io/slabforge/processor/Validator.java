@@ -66,8 +66,7 @@ final class Validator {
         if (release >= 22) {
             return true;
         }
-        diagnostics.error(type, Rule.RELEASE, "Slabforge caches use the FFM API (java.lang.foreign) of Java 22+, but this"
-                + " compilation targets Java " + release + "; compile with --release 22 or later");
+        diagnostics.error(type, Message.RELEASE, release);
         return false;
     }
 
@@ -89,17 +88,17 @@ final class Validator {
      */
     static boolean checkReachable(TypeElement type, Diagnostics diagnostics) {
         if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-            diagnostics.error(type, Rule.REACHABLE, "record " + type.getSimpleName() + " is local; the generated cache cannot"
-                    + " reach it: declare it at top level or as a member of a class");
+            diagnostics.error(type, Message.LOCAL_RECORD, type.getSimpleName());
             return false;
         }
         for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
             if (e.getModifiers().contains(Modifier.PRIVATE)) {
-                String where = e == type ? "record " + type.getSimpleName() + " is private"
-                        : type.getSimpleName() + " is nested in the private " + kindName(e) + " "
-                        + e.getSimpleName();
-                diagnostics.error(type, Rule.REACHABLE, where + "; the generated " + cacheSimpleName(type)
-                        + " cannot reach it: make it package-private or public");
+                if (e == type) {
+                    diagnostics.error(type, Message.PRIVATE_RECORD, type.getSimpleName(), cacheSimpleName(type));
+                } else {
+                    diagnostics.error(type, Message.NESTED_IN_PRIVATE, type.getSimpleName(), kindName(e),
+                            e.getSimpleName(), cacheSimpleName(type));
+                }
                 return false;
             }
         }
@@ -138,9 +137,8 @@ final class Validator {
         if (size >= MIN_SLOT_SIZE) {
             return true;
         }
-        diagnostics.error(model.element(), Rule.SLOT_SIZE, "slot of " + model.simpleName() + " is " + size + " byte"
-                + (size == 1 ? "" : "s") + "; a slot needs at least " + MIN_SLOT_SIZE + " bytes to hold the"
-                + " free-list link: add components or set align = 4");
+        diagnostics.error(model.element(), Message.SLOT_TOO_SMALL, model.simpleName(), Message.bytes(size),
+                MIN_SLOT_SIZE);
         return false;
     }
 
@@ -157,9 +155,8 @@ final class Validator {
             return false;
         }
         if (align < natural) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align + " is below the"
-                    + " natural alignment " + natural + " of " + model.simpleName() + "; use align = " + suggestion
-                    + " or more, or align = 0");
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Message.ALIGN_BELOW_NATURAL, align, natural,
+                    model.simpleName(), suggestion);
             return false;
         }
         return true;
@@ -173,13 +170,12 @@ final class Validator {
             return true;
         }
         if (align < 0) {
-            diagnostics.error(element, a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align + " is negative; use"
-                    + " align = 0 for the natural alignment, or a power of two of at least " + suggestion);
+            diagnostics.error(element, a.mirror(), a.alignValue(), Message.ALIGN_NEGATIVE, align, suggestion);
             return false;
         }
         if (!isPowerOfTwo(align)) {
-            diagnostics.error(element, a.mirror(), a.alignValue(), Rule.ALIGN, "align " + align
-                    + " is not a power of two; use " + Math.max(nextPowerOfTwo(align), suggestion));
+            diagnostics.error(element, a.mirror(), a.alignValue(), Message.ALIGN_NOT_POWER_OF_TWO, align,
+                    Math.max(nextPowerOfTwo(align), suggestion));
             return false;
         }
         return true;
@@ -196,13 +192,11 @@ final class Validator {
         }
         SlabTypeAttributes a = model.attributes();
         if (a.alignValue() != null && a.align() != 0) {
-            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Rule.SLOT_ALIGNMENT, "align " + a.align() + " is below the"
-                    + " minimum slot alignment " + MIN_SLOT_ALIGNMENT + ": the free-list link is an aligned int;"
-                    + " use align = " + MIN_SLOT_ALIGNMENT);
+            diagnostics.error(model.element(), a.mirror(), a.alignValue(), Message.ALIGN_BELOW_SLOT_MINIMUM, a.align(),
+                    MIN_SLOT_ALIGNMENT);
         } else {
-            diagnostics.error(model.element(), Rule.SLOT_ALIGNMENT, "slot alignment of " + model.simpleName() + " is " + alignment
-                    + "; slots must be at least " + MIN_SLOT_ALIGNMENT + "-aligned to hold the free-list link:"
-                    + " add align = " + MIN_SLOT_ALIGNMENT + " to @SlabType");
+            diagnostics.error(model.element(), Message.SLOT_ALIGNMENT_TOO_SMALL, model.simpleName(), alignment,
+                    MIN_SLOT_ALIGNMENT);
         }
         return false;
     }
@@ -236,20 +230,19 @@ final class Validator {
         long needed = Math.max(minimumSlabBytes(Math.max(slotSize, MIN_SLOT_SIZE),
                 Math.max(alignment, MIN_SLOT_ALIGNMENT)), SlabTypeAttributes.DEFAULT_SLAB_SIZE);
         long fallback = Math.min(nextPowerOfTwo(needed), MAX_SLAB_SIZE);
-        String problem = null;
         if (slabSize <= 0) {
-            problem = "slabSize " + slabSize + " is not positive; use a power of two such as " + fallback;
+            diagnostics.error(element, a.mirror(), a.slabSizeValue(), Message.SLAB_SIZE_NOT_POSITIVE, slabSize,
+                    fallback);
         } else if (!isPowerOfTwo(slabSize)) {
-            problem = "slabSize " + slabSize + " is not a power of two; use "
-                    + Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE);
+            diagnostics.error(element, a.mirror(), a.slabSizeValue(), Message.SLAB_SIZE_NOT_POWER_OF_TWO, slabSize,
+                    Math.min(nextPowerOfTwo(slabSize), MAX_SLAB_SIZE));
         } else if (slabSize > MAX_SLAB_SIZE) {
-            problem = "slabSize " + slabSize + " is above the maximum " + MAX_SLAB_SIZE + " (16 MiB); use "
-                    + MAX_SLAB_SIZE + " or less";
+            diagnostics.error(element, a.mirror(), a.slabSizeValue(), Message.SLAB_SIZE_ABOVE_MAXIMUM, slabSize,
+                    MAX_SLAB_SIZE);
+        } else {
+            return true;
         }
-        if (problem != null) {
-            diagnostics.error(element, a.mirror(), a.slabSizeValue(), Rule.SLAB_SIZE, problem);
-        }
-        return problem == null;
+        return false;
     }
 
     /** The slab must hold at least one slot (a slab holds slots only). */
@@ -261,18 +254,13 @@ final class Validator {
             return;
         }
         if (needed > MAX_SLAB_SIZE) {
-            diagnostics.error(model.element(), Rule.SLOT_SIZE, "slot of " + model.simpleName() + " is " + slotSize + " bytes, more"
-                    + " than the largest slab of " + MAX_SLAB_SIZE + " bytes (16 MiB); make the record smaller");
+            diagnostics.error(model.element(), Message.SLOT_TOO_LARGE, model.simpleName(), slotSize, MAX_SLAB_SIZE);
             return;
         }
-        String defaulted = model.attributes().slabSizeValue() == null ? " (the default)" : "";
-        slabSizeError(model, "slabSize " + slabSize + defaulted + " is too small for one " + slotSize
-                + "-byte slot of " + model.simpleName() + "; use " + nextPowerOfTwo(needed));
-    }
-
-    private void slabSizeError(RecordModel model, String message) { // checkSlabSizeFits
         SlabTypeAttributes a = model.attributes();
-        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), Rule.SLAB_SIZE, message);
+        Message message = a.slabSizeValue() == null ? Message.DEFAULT_SLAB_SIZE_TOO_SMALL : Message.SLAB_SIZE_TOO_SMALL;
+        diagnostics.error(model.element(), a.mirror(), a.slabSizeValue(), message, slabSize, slotSize,
+                model.simpleName(), nextPowerOfTwo(needed));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -284,12 +272,9 @@ final class Validator {
         String name = model.cacheType().simpleName();
         TypeElement existing = elements.getTypeElement(model.cacheType().canonicalName());
         if (existing != null && !isEarlierOutput(existing)) {
-            String message = a.cacheNameValue() != null
-                    ? "cacheName " + name + " clashes with the existing type " + existing.getQualifiedName()
-                    + "; choose another cacheName"
-                    : "the generated class name " + name + " clashes with the existing type "
-                    + existing.getQualifiedName() + "; set @SlabType(cacheName = \"...\") to another name";
-            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), Rule.CACHE_NAME, message);
+            Message message = a.cacheNameValue() != null ? Message.CACHE_NAME_EXISTS : Message.GENERATED_NAME_EXISTS;
+            diagnostics.error(model.element(), a.mirror(), a.cacheNameValue(), message, name,
+                    existing.getQualifiedName());
         }
     }
 
@@ -319,16 +304,14 @@ final class Validator {
         Map<String, String> owners = new HashMap<>();
         for (ComponentModel component : model.components()) {
             for (String[] name : accessorNames(component, "", component.name())) {
-                String clash = null;
                 if (Naming.isReserved(name[0])) {
-                    clash = "the generated member " + model.cacheType().simpleName() + "." + name[0];
-                } else if (owners.containsKey(name[0])) {
-                    clash = "the accessor generated for " + owners.get(name[0]);
+                    diagnostics.error(component.element(), Message.ACCESSOR_IS_MEMBER, component.name(), name[0],
+                            name[1], model.cacheType().simpleName());
+                    break;
                 }
-                if (clash != null) {
-                    diagnostics.error(component.element(), Rule.ACCESSOR_CLASH, "component " + component.name() + " needs an accessor "
-                            + name[0] + " (for " + name[1] + "), which clashes with " + clash
-                            + "; rename the component");
+                if (owners.containsKey(name[0])) {
+                    diagnostics.error(component.element(), Message.ACCESSOR_TAKEN, component.name(), name[0], name[1],
+                            owners.get(name[0]));
                     break;
                 }
                 owners.put(name[0], name[1]);
@@ -364,10 +347,8 @@ final class Validator {
         }
         String order = packed.stream().map(c -> ModelReader.describe(c.element().asType()) + " " + c.name())
                 .collect(Collectors.joining(", ", "(", ")"));
-        diagnostics.warning(model.element(), Rule.LAYOUT, "reordering the components of " + model.simpleName() + " as " + order
-                + " would make each slot " + best + " bytes instead of " + current + " (" + (current - best)
-                + " bytes saved per slot); reorder them, or add @SuppressWarnings(\"" + SUPPRESS_LAYOUT
-                + "\") to keep this order");
+        diagnostics.warning(model.element(), Message.REORDER, model.simpleName(), order, best, current,
+                current - best);
     }
 
     private static boolean isSuppressed(Element element) {

@@ -1,11 +1,20 @@
 package io.slabforge.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
-import static io.slabforge.processor.Sources.compile;
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 import static io.slabforge.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,16 +31,118 @@ class DiagnosticsTest {
         lines[2] = annotation;
         lines[3] = "public record " + name + "(";
         for (int i = 0; i < components.length; i++) {
-            lines[4 + i] = "        " + components[i] + (i + 1 < components.length ? "," : "");
+            lines[4 + i] = "        " + components[i] + (i + 1 < components.length ? ", " : "");
         }
         lines[lines.length - 1] = ") {}";
         return source("test." + name, lines);
     }
 
-    private static void assertError(JavaFileObject file, int line, String message) {
+    /**
+     * Asserts an error on {@code line} of {@code file} that contains {@code text} (the wording, written out here so
+     * that a change to it is a visible test change), is an instance of the catalogue entry {@code expected} and ends
+     * with that entry's rule id.
+     */
+    private static void assertError(JavaFileObject file, int line, Message expected, String text) {
         Compilation compilation = compile(file);
         assertThat(compilation).failed();
-        assertThat(compilation).hadErrorContaining(message).inFile(file).onLine(line);
+        assertThat(compilation).hadErrorContaining(text).inFile(file).onLine(line);
+        assertThat(compilation).hadErrorContaining("[" + expected.rule.id + "]").inFile(file).onLine(line);
+        boolean matched = compilation.errors().stream()
+                .filter(d -> d.getLineNumber() == line)
+                .anyMatch(d -> instanceOf(expected, d.getMessage(Locale.ROOT)));
+        assertWithMessage("an error on line %s is %s (%s): %s", line, expected, expected.template,
+                compilation.errors()).that(matched).isTrue();
+    }
+
+    // --- the catalogue: every entry is reported by some test of this class
+
+    /** Catalogue entries seen in the compilations of this class. */
+    private static final Set<Message> SEEN = EnumSet.noneOf(Message.class);
+    /** Entries no compile-testing source can provoke, with why. */
+    private static final Map<Message, String> UNREACHABLE_HERE = Map.of(
+            Message.WRITE_FAILED, "needs the Filer to fail with an IOException",
+            Message.TYPE_VARIABLE, "a guard: a record's own type variables are GENERIC_RECORD first, and a record"
+                    + " (static) cannot see an enclosing class's",
+            Message.ACCESSOR_IS_MEMBER, "a guard: Naming.accessor renames a base name that is a member, and no"
+                    + " member name ends with a derived suffix (Segment, Equals, Volatile, ...)");
+    private static int testsRun;
+
+    /** Compiles with the processor and records which catalogue entries it reported. */
+    private static Compilation compile(JavaFileObject... sources) {
+        return seen(Sources.compile(sources));
+    }
+
+    private static Compilation seen(Compilation compilation) {
+        for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
+            recordSeen(d.getMessage(Locale.ROOT));
+        }
+        return compilation;
+    }
+
+    /** Records the entries a printed message is an instance of, and those of its embedded causes. */
+    private static void recordSeen(String printed) {
+        for (Message m : Message.values()) {
+            String suffix = " [" + m.rule.id + "]";
+            String text = printed.endsWith(suffix) ? printed.substring(0, printed.length() - suffix.length())
+                    : printed;
+            Matcher matcher = m.pattern().matcher(text);
+            if (matcher.matches()) {
+                SEEN.add(m);
+                for (int g = 1; g <= matcher.groupCount(); g++) {
+                    recordSeen(matcher.group(g));
+                }
+            }
+        }
+    }
+
+    private static boolean instanceOf(Message m, String printed) {
+        String suffix = " [" + m.rule.id + "]";
+        return printed.endsWith(suffix)
+                && m.pattern().matcher(printed.substring(0, printed.length() - suffix.length())).matches();
+    }
+
+    @AfterEach
+    void countTest() {
+        testsRun++;
+    }
+
+    @AfterAll
+    static void everyCatalogueEntryIsReportedBySomeTest() {
+        long tests = java.util.Arrays.stream(DiagnosticsTest.class.getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(Test.class)).count();
+        if (testsRun < tests) {
+            return; // a filtered run (-Dtest=DiagnosticsTest#one) cannot see every entry
+        }
+        Set<Message> missing = EnumSet.allOf(Message.class);
+        missing.removeAll(SEEN);
+        missing.removeAll(UNREACHABLE_HERE.keySet());
+        assertWithMessage("catalogue entries no test reports").that(missing).isEmpty();
+    }
+
+    @Test
+    void everyCatalogueEntryFormatsItsParametersInOrder() {
+        for (Message m : Message.values()) {
+            Object[] arguments = m.parameters.stream().map(p -> "<" + p + ">").toArray();
+            String text = m.format(arguments);
+            assertWithMessage("%s", m).that(text).doesNotContain("{");
+            assertWithMessage("%s", m).that(m.pattern().matcher(text).matches()).isTrue();
+            for (String p : m.parameters) {
+                assertWithMessage("%s", m).that(text).contains("<" + p + ">");
+            }
+        }
+        assertThat(Message.SLAB_SIZE_NOT_POWER_OF_TWO.print(1000, 1024))
+                .isEqualTo("slabSize 1000 is not a power of two; use 1024 [slabforge.slab-size]");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Message.ALIGN_NEGATIVE.format(1));
+    }
+
+    @Test
+    void everyRuleHasACatalogueEntry() {
+        Set<Rule> rules = EnumSet.noneOf(Rule.class);
+        for (Message m : Message.values()) {
+            rules.add(m.rule);
+        }
+        assertThat(rules).containsExactlyElementsIn(EnumSet.allOf(Rule.class));
     }
 
     // --- kind
@@ -43,7 +154,7 @@ class DiagnosticsTest {
                 "import io.slabforge.SlabType;",
                 "@SlabType",
                 "public class BadClass {}");
-        assertError(file, 4, "@SlabType applies to records only; BadClass is a class");
+        assertError(file, 4, Message.NOT_A_RECORD, "@SlabType applies to records only; BadClass is a class");
     }
 
     @Test
@@ -53,7 +164,7 @@ class DiagnosticsTest {
                 "import io.slabforge.SlabType;",
                 "@SlabType",
                 "public interface BadInterface {}");
-        assertError(file, 4, "@SlabType applies to records only; BadInterface is an interface");
+        assertError(file, 4, Message.NOT_A_RECORD, "@SlabType applies to records only; BadInterface is an interface");
     }
 
     @Test
@@ -63,7 +174,7 @@ class DiagnosticsTest {
                 "import io.slabforge.SlabType;",
                 "@SlabType",
                 "public enum BadEnum { A }");
-        assertError(file, 4, "@SlabType applies to records only; BadEnum is an enum");
+        assertError(file, 4, Message.NOT_A_RECORD, "@SlabType applies to records only; BadEnum is an enum");
     }
 
     // --- slabSize
@@ -76,26 +187,26 @@ class DiagnosticsTest {
                 "@SlabType(",
                 "        slabSize = 1000)",
                 "public record Odd(long a) {}");
-        assertError(file, 4, "slabSize 1000 is not a power of two; use 1024");
+        assertError(file, 4, Message.SLAB_SIZE_NOT_POWER_OF_TWO, "slabSize 1000 is not a power of two; use 1024");
     }
 
     @Test
     void slabSizeZeroIsAnError() {
         assertError(record("Zero", "@SlabType(slabSize = 0)", "long a"), 3,
-                "slabSize 0 is not positive; use a power of two such as 4096");
+                Message.SLAB_SIZE_NOT_POSITIVE, "slabSize 0 is not positive; use a power of two such as 4096");
     }
 
     @Test
     void slabSizeNegativeIsAnError() {
         assertError(record("Negative", "@SlabType(slabSize = -4096)", "long a"), 3,
-                "slabSize -4096 is not positive");
+                Message.SLAB_SIZE_NOT_POSITIVE, "slabSize -4096 is not positive");
     }
 
     @Test
     void slabSizeTooSmallNamesTheSlotAndPowerOfTwo() {
         assertError(record("Small", "@SlabType(slabSize = 16)", "double x", "double y", "double z", "int id",
                         "int flags"), 3,
-                "slabSize 16 is too small for one 32-byte slot of Small; use 32");
+                Message.SLAB_SIZE_TOO_SMALL, "slabSize 16 is too small for one 32-byte slot of Small; use 32");
     }
 
     @Test
@@ -113,13 +224,13 @@ class DiagnosticsTest {
     void slabSizeOneByteShortOfOneSlotIsAnError() {
         // 4104 bytes: one long more than the default slab
         assertError(record("Over", "@SlabType(slabSize = 4096)", "@Length(513) long[] values"), 3,
-                "slabSize 4096 is too small for one 4104-byte slot of Over; use 8192");
+                Message.SLAB_SIZE_TOO_SMALL, "slabSize 4096 is too small for one 4104-byte slot of Over; use 8192");
     }
 
     @Test
     void defaultSlabSizeTooSmallIsAnErrorOnTheRecord() {
         assertError(record("Big", "@SlabType", "@Length(1000) long[] values"), 4,
-                "slabSize 4096 (the default) is too small for one 8000-byte slot of Big; use 8192");
+                Message.DEFAULT_SLAB_SIZE_TOO_SMALL, "slabSize 4096 (the default) is too small for one 8000-byte slot of Big; use 8192");
     }
 
     @Test
@@ -131,20 +242,20 @@ class DiagnosticsTest {
     void slotLargerThanTheLargestSlabIsAnErrorOnTheRecord() {
         // 2,097,153 longs: 8 bytes more than 16 MiB
         assertError(record("Huge2", "@SlabType", "@Length(2097153) long[] values"), 4,
-                "slot of Huge2 is 16777224 bytes, more than the largest slab of 16777216 bytes (16 MiB); make the"
+                Message.SLOT_TOO_LARGE, "slot of Huge2 is 16777224 bytes, more than the largest slab of 16777216 bytes (16 MiB); make the"
                         + " record smaller");
     }
 
     @Test
     void slotOfExactlyTheLargestSlabFitsTheLargestSlab() {
         assertError(record("Max", "@SlabType", "@Length(2097152) long[] values"), 4,
-                "slabSize 4096 (the default) is too small for one 16777216-byte slot of Max; use 16777216");
+                Message.DEFAULT_SLAB_SIZE_TOO_SMALL, "slabSize 4096 (the default) is too small for one 16777216-byte slot of Max; use 16777216");
     }
 
     @Test
     void slabSizeAboveMaximumIsAnError() {
         assertError(record("Huge", "@SlabType(slabSize = 1 << 25)", "long a"), 3,
-                "slabSize 33554432 is above the maximum 16777216 (16 MiB); use 16777216 or less");
+                Message.SLAB_SIZE_ABOVE_MAXIMUM, "slabSize 33554432 is above the maximum 16777216 (16 MiB); use 16777216 or less");
     }
 
     // --- slot size and alignment
@@ -152,20 +263,20 @@ class DiagnosticsTest {
     @Test
     void slotSmallerThanFourBytesIsAnErrorOnTheRecord() {
         assertError(record("Tiny", "@SlabType", "short a"), 4,
-                "slot of Tiny is 2 bytes; a slot needs at least 4 bytes to hold the free-list link");
+                Message.SLOT_TOO_SMALL, "slot of Tiny is 2 bytes; a slot needs at least 4 bytes to hold the free-list link");
     }
 
     @Test
     void slotAlignmentBelowFourSuggestsAlign4() {
         assertError(record("Pair", "@SlabType", "short a", "short b"), 4,
-                "slot alignment of Pair is 2; slots must be at least 4-aligned to hold the free-list link:"
+                Message.SLOT_ALIGNMENT_TOO_SMALL, "slot alignment of Pair is 2; slots must be at least 4-aligned to hold the free-list link:"
                         + " add align = 4 to @SlabType");
     }
 
     @Test
     void explicitAlignBelowFourIsAnErrorOnTheValue() {
         assertError(record("Pair2", "@SlabType(align = 2)", "short a", "short b"), 3,
-                "align 2 is below the minimum slot alignment 4");
+                Message.ALIGN_BELOW_SLOT_MINIMUM, "align 2 is below the minimum slot alignment 4");
     }
 
     @Test
@@ -173,21 +284,21 @@ class DiagnosticsTest {
         JavaFileObject file = source("test.Twelve",
                 "package test;",
                 "import io.slabforge.SlabType;",
-                "@SlabType(slabSize = 4096,",
+                "@SlabType(slabSize = 4096, ",
                 "        align = 12)",
                 "public record Twelve(long a) {}");
-        assertError(file, 4, "align 12 is not a power of two; use 16");
+        assertError(file, 4, Message.ALIGN_NOT_POWER_OF_TWO, "align 12 is not a power of two; use 16");
     }
 
     @Test
     void alignBelowNaturalAlignmentIsAnErrorOnTheValue() {
         assertError(record("Wide", "@SlabType(align = 4)", "long a"), 3,
-                "align 4 is below the natural alignment 8 of Wide");
+                Message.ALIGN_BELOW_NATURAL, "align 4 is below the natural alignment 8 of Wide");
     }
 
     @Test
     void negativeAlignIsAnError() {
-        assertError(record("NegativeAlign", "@SlabType(align = -8)", "long a"), 3, "align -8 is negative");
+        assertError(record("NegativeAlign", "@SlabType(align = -8)", "long a"), 3, Message.ALIGN_NEGATIVE, "align -8 is negative");
     }
 
     // --- components
@@ -195,54 +306,54 @@ class DiagnosticsTest {
     @Test
     void stringComponentIsAnErrorOnTheComponent() {
         assertError(record("Named", "@SlabType", "long id", "String name"), 6,
-                "component name has type String, which has no fixed size; use @Length(n) String (at most n bytes"
+                Message.UNSIZED_STRING, "component name has type String, which has no fixed size; use @Length(n) String (at most n bytes"
                         + " of UTF-8, stored inline)");
     }
 
     @Test
     void boxedComponentIsAnErrorNamingThePrimitive() {
         assertError(record("Boxed", "@SlabType", "long a", "Integer count"), 6,
-                "component count has type Integer, a boxed primitive, which may be null and has no inline layout;"
+                Message.BOXED_PRIMITIVE, "component count has type Integer, a boxed primitive, which may be null and has no inline layout;"
                         + " use int instead");
     }
 
     @Test
     void objectComponentIsAnError() {
         assertError(record("Any", "@SlabType", "Object thing", "long a"), 5,
-                "component thing has type Object, a class, which has no fixed layout; use a primitive, an enum,"
+                Message.CLASS, "component thing has type Object, a class, which has no fixed layout; use a primitive, an enum,"
                         + " a @Length array or a @SlabType record");
     }
 
     @Test
     void collectionComponentIsAnError() {
         assertError(record("Listy", "@SlabType", "long a", "java.util.List<String> names"), 6,
-                "component names has type List<String>, a collection, which has no fixed size; use a @Length(n)"
+                Message.COLLECTION, "component names has type List<String>, a collection, which has no fixed size; use a @Length(n)"
                         + " primitive array");
     }
 
     @Test
     void interfaceComponentIsAnError() {
         assertError(record("Task", "@SlabType", "long a", "Runnable action"), 6,
-                "component action has type Runnable, an interface, whose implementations have no fixed layout");
+                Message.INTERFACE, "component action has type Runnable, an interface, whose implementations have no fixed layout");
     }
 
     @Test
     void arrayWithoutLengthIsAnError() {
         assertError(record("NoLength", "@SlabType", "long a", "int[] values"), 6,
-                "array component values needs @Length(n)");
+                Message.LENGTH_MISSING, "array component values needs @Length(n)");
     }
 
     @Test
     void arrayOfNonPrimitivesIsAnError() {
         assertError(record("Strings", "@SlabType", "long a", "@Length(4) String[] names"), 6,
-                "component names has type String[], an array of String; only arrays of primitives can be stored"
+                Message.ARRAY_OF_OBJECTS, "component names has type String[], an array of String; only arrays of primitives can be stored"
                         + " inline");
     }
 
     @Test
     void multiDimensionalArrayIsAnError() {
         assertError(record("Grid", "@SlabType", "long a", "@Length(4) int[][] cells"), 6,
-                "component cells has type int[][], a multi-dimensional array; use one @Length(rows * columns)"
+                Message.MULTI_DIMENSIONAL_ARRAY, "component cells has type int[][], a multi-dimensional array; use one @Length(rows * columns)"
                         + " array");
     }
 
@@ -260,19 +371,19 @@ class DiagnosticsTest {
     @Test
     void lengthZeroIsAnErrorOnTheValue() {
         assertError(record("ZeroLength", "@SlabType", "long a", "@Length(0) byte[] bytes"), 6,
-                "@Length(0) on component bytes must be at least 1");
+                Message.LENGTH_NOT_POSITIVE, "@Length(0) on component bytes must be at least 1");
     }
 
     @Test
     void lengthNegativeIsAnError() {
         assertError(record("NegativeLength", "@SlabType", "long a", "@Length(-3) byte[] bytes"), 6,
-                "@Length(-3) on component bytes must be at least 1");
+                Message.LENGTH_NOT_POSITIVE, "@Length(-3) on component bytes must be at least 1");
     }
 
     @Test
     void lengthOnNonArrayIsAnErrorOnTheComponent() {
         assertError(record("LengthOnLong", "@SlabType", "@Length(4) long a"), 5,
-                "@Length applies to array and String components only; component a has type long: remove @Length");
+                Message.LENGTH_NOT_APPLICABLE, "@Length applies to array and String components only; component a has type long: remove @Length");
     }
 
     // --- generics and reachability
@@ -281,14 +392,14 @@ class DiagnosticsTest {
     void genericRecordIsAnErrorOnTheRecord() {
         assertError(source("test.Box", "package test;", "import io.slabforge.SlabType;", "@SlabType",
                         "public record Box<T>(T value, long a) {}"), 4,
-                "generic record Box<T> is not supported: type parameters have no fixed layout");
+                Message.GENERIC_RECORD, "generic record Box<T> is not supported: type parameters have no fixed layout");
     }
 
     @Test
     void privateRecordIsAnError() {
         assertError(source("test.Host", "package test;", "import io.slabforge.SlabType;", "class Host {",
                         "    @SlabType", "    private record Hidden(long a) {}", "}"), 5,
-                "record Hidden is private; the generated Host_HiddenSlab cannot reach it");
+                Message.PRIVATE_RECORD, "record Hidden is private; the generated Host_HiddenSlab cannot reach it");
     }
 
     @Test
@@ -296,7 +407,7 @@ class DiagnosticsTest {
         assertError(source("test.Host2", "package test;", "import io.slabforge.SlabType;", "class Host2 {",
                         "    private static class Inner {", "        @SlabType",
                         "        record Deep(long a) {}", "    }", "}"), 6,
-                "Deep is nested in the private class Inner; the generated Host2_Inner_DeepSlab cannot reach it");
+                Message.NESTED_IN_PRIVATE, "Deep is nested in the private class Inner; the generated Host2_Inner_DeepSlab cannot reach it");
     }
 
     @Test
@@ -314,7 +425,8 @@ class DiagnosticsTest {
 
     @Test
     void recordEmbeddingItselfIsAnErrorOnTheRecord() {
-        assertError(record("Node", "@SlabType", "long a", "Node next"), 4, "Node embeds itself: Node -> Node");
+        assertError(record("Node", "@SlabType", "long a", "Node next"), 4, Message.CYCLE,
+                "Node embeds itself: Node -> Node");
     }
 
     @Test
@@ -342,7 +454,7 @@ class DiagnosticsTest {
     void cacheNameClashingWithExistingTypeIsAnErrorOnTheValue() {
         JavaFileObject vec = source("corpus.Vec3", "package corpus;", "public class Vec3 {}");
         JavaFileObject file = source("corpus.Point", "package corpus;", "import io.slabforge.SlabType;",
-                "@SlabType(slabSize = 4096,", "        cacheName = \"Vec3\")", "public record Point(long a) {}");
+                "@SlabType(slabSize = 4096, ", "        cacheName = \"Vec3\")", "public record Point(long a) {}");
         Compilation compilation = compile(file, vec);
         assertThat(compilation).hadErrorContaining("cacheName Vec3 clashes with the existing type corpus.Vec3")
                 .inFile(file).onLine(4);
@@ -369,14 +481,38 @@ class DiagnosticsTest {
     @Test
     void cacheNameNotAnIdentifierIsAnError() {
         assertError(record("BadName", "@SlabType(cacheName = \"9lives\")", "long a"), 3,
-                "cacheName \"9lives\" is not a valid Java class name");
+                Message.INVALID_CACHE_NAME, "cacheName \"9lives\" is not a valid Java class name");
+    }
+
+    /** The array copies are the runtime's SlabArrays now: their names are free for components (no suffix). */
+    @Test
+    void componentsNamedLikeTheRuntimeHelpersKeepTheirNames() throws Exception {
+        JavaFileObject file = record("Copies", "@SlabType", "@Length(2) long[] copyIn", "@Length(3) int[] copyOut",
+                "int checkIndex");
+        Compilation compilation = seen(Sources.compileClean(file));
+        String source = compilation.generatedSourceFile("test.CopiesSlab").orElseThrow().getCharContent(true)
+                .toString();
+        assertThat(source).contains("public long[] copyIn(long handle) {");
+        assertThat(source).contains("public int[] copyOut(long handle) {");
+        assertThat(source).contains("public int checkIndex(long handle) {");
+        assertThat(source).doesNotContain("copyInValue(long handle)"); // no accessor renamed
+        assertThat(Naming.RESERVED).containsAtLeastElementsIn(Naming.HELPERS);
+        assertThat(Naming.RESERVED).containsNoneOf("copyIn", "copyOut", "checkIndex", "badArray", "enumAt");
+        ClassLoader loader = Sources.load(compilation);
+        Class<?> cache = loader.loadClass("test.CopiesSlab");
+        try (AutoCloseable slab = (AutoCloseable) cache.getMethod("create").invoke(null)) {
+            long h = (long) cache.getMethod("allocate").invoke(slab);
+            cache.getMethod("copyIn", long.class, long[].class).invoke(slab, h, new long[] {5, 6});
+            assertThat((long[]) cache.getMethod("copyIn", long.class).invoke(slab, h)).asList()
+                    .containsExactly(5L, 6L).inOrder();
+        }
     }
 
     @Test
     void componentNamedLikeAGeneratedMemberIsAccessedWithTheValueSuffix() throws java.io.IOException {
         JavaFileObject file = record("Bar", "@SlabType", "long time", "double open", "double high", "double low",
                 "double close", "long volume");
-        Compilation compilation = Sources.compileClean(file);
+        Compilation compilation = seen(Sources.compileClean(file));
         String source = compilation.generatedSourceFile("test.BarSlab").orElseThrow().getCharContent(true).toString();
         com.google.common.truth.Truth.assertThat(source).contains("public double closeValue(long handle) {");
         com.google.common.truth.Truth.assertThat(source).contains("public void closeValue(long handle, double value) {");
@@ -396,14 +532,14 @@ class DiagnosticsTest {
     @Test
     void renamedAccessorClashingWithAComponentIsAnErrorOnTheComponent() {
         assertError(record("Clash", "@SlabType", "double close", "double closeValue"), 6,
-                "component closeValue needs an accessor closeValue (for closeValue), which clashes with the"
+                Message.ACCESSOR_TAKEN, "component closeValue needs an accessor closeValue (for closeValue), which clashes with the"
                         + " accessor generated for close; rename the component");
     }
 
     @Test
     void stringAccessorClashingWithAComponentIsAnError() {
         assertError(record("Clash", "@SlabType", "@Length(4) String symbol", "boolean symbolEquals"), 6,
-                "component symbolEquals needs an accessor symbolEquals (for symbolEquals), which clashes with the"
+                Message.ACCESSOR_TAKEN, "component symbolEquals needs an accessor symbolEquals (for symbolEquals), which clashes with the"
                         + " accessor generated for symbol");
     }
 
@@ -431,7 +567,7 @@ class DiagnosticsTest {
     @Test
     void lengthZeroOnStringIsAnError() {
         assertError(record("ZeroString", "@SlabType", "long a", "@Length(0) String s"), 6,
-                "@Length(0) on component s must be at least 1");
+                Message.LENGTH_NOT_POSITIVE, "@Length(0) on component s must be at least 1");
     }
 
     @Test
@@ -468,7 +604,7 @@ class DiagnosticsTest {
     @Test
     void atomicOnDoubleIsAnErrorOnTheComponent() {
         assertError(record("AtomicDouble", "@SlabType", "long a", "@Atomic double d"), 6,
-                "@Atomic applies to int and long components only; component d has type double");
+                Message.ATOMIC_NOT_APPLICABLE, "@Atomic applies to int and long components only; component d has type double");
     }
 
     // --- reordering warning
@@ -503,6 +639,7 @@ class DiagnosticsTest {
         JavaFileObject file = record("Old", "@SlabType", "long a");
         Compilation compilation = com.google.testing.compile.Compiler.javac()
                 .withProcessors(new SlabProcessor()).withOptions("--release", "21").compile(file);
+        seen(compilation);
         assertThat(compilation).hadErrorContaining("Slabforge caches use the FFM API (java.lang.foreign) of Java"
                 + " 22+, but this compilation targets Java 21; compile with --release 22 or later")
                 .inFile(file).onLine(4);
@@ -516,6 +653,16 @@ class DiagnosticsTest {
         assertThat(compilation).hadErrorContaining("cannot find symbol");
         assertThat(compilation).hadErrorContaining("no slab cache was generated for test.Broken: the type of"
                 + " component m cannot be resolved").inFile(file).onLine(4);
+    }
+
+    @Test
+    void unresolvedArrayElementTypeFailsCleanly() {
+        JavaFileObject file = record("BrokenArray", "@SlabType", "long a", "@Length(2) Missing[] m");
+        Compilation compilation = compile(file);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("no slab cache was generated for test.BrokenArray: the element"
+                + " type of component m cannot be resolved; fix that error first [" + Rule.UNRESOLVED.id + "]")
+                .inFile(file).onLine(4);
     }
 
     @Test
@@ -583,6 +730,7 @@ class DiagnosticsTest {
                     throw new IllegalStateException("simulated bug");
                 }))
                 .compile(file);
+        seen(compilation);
         assertThat(compilation).hadErrorContaining("[slabforge internal error] could not process test.Fine:"
                 + " java.lang.IllegalStateException: simulated bug").inFile(file).onLine(4);
     }

@@ -10,7 +10,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -40,18 +39,19 @@ class EngineAccessTest {
     private static final Pattern FIELD_ACCESS = Pattern.compile(
             "\\bengine\\.(get|set|compareAndSet|getAndAdd)(Boolean|Byte|Short|Char|Int|Float|Long|Double)"
                     + "(Volatile|Acquire|Release)?\\(GEOMETRY, (\\w+), (\\w+)");
-    private static final Pattern OFFSET_CONSTANT = Pattern.compile("private static final long (\\w+_OFFSET) = (\\d+)L;");
-    /** A bulk copy helper and the layout it copies with. */
-    private static final Pattern BULK_COPY = Pattern.compile(
-            "private static (?:(\\w+)\\[\\]|void) copy(?:Out|In)\\(SlabEngine engine, long handle, long offset,"
-                    + " (\\w+)\\[\\] array[^{]*\\{\n(?:[^\n]*\n){0,3}?\\s*"
-                    + "engine\\.copy(?:Out|In)\\(GEOMETRY, handle, offset,"
-                    + " ValueLayout\\.(\\w+), array, ");
+    /** An offset constant, derived from {@code LAYOUT}: {@code X_OFFSET = LAYOUT.byteOffset(...)}. */
+    private static final Pattern OFFSET_CONSTANT = Pattern.compile(
+            "private static final long (\\w+_OFFSET) = LAYOUT\\.byteOffset\\(((?:MemoryLayout\\.PathElement"
+                    + "\\.groupElement\\(\"\\w+\"\\)(?:, )?)+)\\);");
+    /** An array read through the runtime's copies: offset constant, element type, length. */
+    private static final Pattern ARRAY_COPY_OUT = Pattern.compile(
+            "SlabArrays\\.copyOut\\(engine, GEOMETRY, handle, (\\w+), new (\\w+)\\[(\\d+)\\]\\)");
     private static final Pattern ZERO_STORE = Pattern.compile("engine\\.set(\\w+)\\(GEOMETRY, handle, (\\d+)L, ");
 
     @Test
-    void everyAccessIsAnEngineCallWithTheHandleAndAnOffsetInTheSlot() throws IOException {
+    void everyAccessIsAnEngineCallWithTheHandleAndAnOffsetInTheSlot() throws Exception {
         Compilation compilation = Sources.compileClean(GeneratedCodeTest.records());
+        ClassLoader loader = Sources.load(compilation);
         Set<String> engineMethods = Stream.of(SlabEngine.class.getMethods())
                 .filter(m -> !Modifier.isStatic(m.getModifiers())).map(Method::getName).collect(Collectors.toSet());
         Set<String> plainTypes = new LinkedHashSet<>();
@@ -84,9 +84,15 @@ class EngineAccessTest {
 
             Map<String, Long> offsets = new HashMap<>();
             Matcher constant = OFFSET_CONSTANT.matcher(rest);
-            while (constant.find()) {
-                offsets.put(constant.group(1), Long.parseLong(constant.group(2)));
+            Class<?> cache = loader.loadClass(name.substring(name.indexOf("/SOURCE_OUTPUT/") + 15,
+                    name.length() - ".java".length()).replace('/', '.'));
+            while (constant.find()) { // the value LAYOUT gives, read from the initialised class
+                java.lang.reflect.Field field = cache.getDeclaredField(constant.group(1));
+                field.setAccessible(true);
+                offsets.put(constant.group(1), field.getLong(null));
             }
+            assertWithMessage("offset constants of %s, all derived from LAYOUT", name)
+                    .that(offsets.size()).isEqualTo(count(rest, "private static final long "));
             assertWithMessage("offset constants of %s", name).that(offsets).isNotEmpty();
             long slotSize = Long.parseLong(find(rest, "public static final long SLOT_SIZE = (\\d+)L;", name));
 
@@ -98,9 +104,6 @@ class EngineAccessTest {
                 assertWithMessage("handle argument of %s", what).that(access.group(4)).isEqualTo("handle");
                 String type = access.group(2);
                 String offset = access.group(5);
-                if (offset.equals("offset")) {
-                    continue; // copyIn / copyOut of an array element type: offset + i, checked below
-                }
                 long at = offsets.containsKey(offset) ? offsets.get(offset)
                         : Long.parseLong(offset.replaceFirst("L$", ""));
                 long size = size(type);
@@ -116,16 +119,17 @@ class EngineAccessTest {
             }
             assertWithMessage("field accesses in %s", name).that(accesses).isGreaterThan(0);
 
-            Matcher copy = BULK_COPY.matcher(rest);
-            int bulkCopies = 0;
+            Matcher copy = ARRAY_COPY_OUT.matcher(rest);
             while (copy.find()) {
-                bulkCopies++;
-                String element = copy.group(2).toUpperCase(Locale.ROOT);
-                assertWithMessage("%s in %s", copy.group(), name).that(copy.group(3))
-                        .isAnyOf("JAVA_" + element, "JAVA_" + element + "_UNALIGNED");
+                long at = offsets.get(copy.group(1));
+                long size = size(Character.toUpperCase(copy.group(2).charAt(0)) + copy.group(2).substring(1));
+                assertWithMessage("%s in %s is inside the slot and aligned", copy.group(), name)
+                        .that(at + size * Long.parseLong(copy.group(3))).isAtMost(slotSize);
+                assertWithMessage("%s in %s is aligned", copy.group(), name).that(at % size).isEqualTo(0);
             }
-            assertWithMessage("every ValueLayout named outside LAYOUT in %s is the element layout of a bulk copy",
-                    name).that(count(rest, "ValueLayout.JAVA_")).isEqualTo(bulkCopies);
+            // the bulk copies and their element layouts are the runtime's SlabArrays (tested there)
+            assertWithMessage("ValueLayout named outside LAYOUT in %s", name).that(count(rest, "ValueLayout.JAVA_"))
+                    .isEqualTo(0);
 
             Matcher segment = Pattern.compile("\\bMemorySegment\\b").matcher(rest);
             int segments = 0;

@@ -7,7 +7,6 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +22,100 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
-/** Properties of the generated source for every record under src/test/resources/behaviour. */
+/**
+ * Properties of the generated source for every record of the functional tests
+ * ({@code functional/src/test/java/com/example}, which run the generated caches): one set of records for both.
+ */
 class GeneratedCodeTest {
+    /** The functional module's records, from this module's directory (Surefire runs tests there). */
+    static final Path RECORDS = Path.of(System.getProperty("slabforge.functionalRecords",
+            "../functional/src/test/java/com/example"));
 
     static JavaFileObject[] records() {
-        return Stream.of(BehaviourTest.ALL).filter(p -> !p.endsWith("Checks.java")).map(GeneratedCodeTest::resource)
-                .toArray(JavaFileObject[]::new);
+        try (Stream<Path> files = Files.list(RECORDS)) {
+            JavaFileObject[] records = files
+                    .filter(f -> !f.getFileName().toString().endsWith("Checks.java"))
+                    .filter(f -> !f.getFileName().toString().endsWith("Test.java"))
+                    .sorted()
+                    .map(GeneratedCodeTest::resource)
+                    .toArray(JavaFileObject[]::new);
+            assertWithMessage("records under %s", RECORDS.toAbsolutePath()).that(records).isNotEmpty();
+            return records;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the functional module's records are read from " + RECORDS.toAbsolutePath()
+                    + " (set -Dslabforge.functionalRecords)", e);
+        }
     }
 
-    static JavaFileObject resource(String path) {
-        URL url = GeneratedCodeTest.class.getResource("/behaviour/" + path);
+    static JavaFileObject resource(Path file) {
         try {
-            return JavaFileObjects.forSourceString(path.replace('/', '.').replace(".java", ""),
-                    new String(url.openStream().readAllBytes(), StandardCharsets.UTF_8));
+            return JavaFileObjects.forSourceString("com.example." + file.getFileName().toString().replace(".java", ""),
+                    Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final java.util.regex.Pattern CACHE_ACCESSOR = java.util.regex.Pattern.compile(
+            "(?ms)^    public [^\n(]*? (\\w+)\\(long handle(?:, ([^)]*))?\\) \\{\n(.*?)^    }$");
+    private static final java.util.regex.Pattern NESTED_ACCESSOR = java.util.regex.Pattern.compile(
+            "(?ms)^        public [^\n(]*? (\\w+)\\(([^)]*)\\) \\{\n(.*?)^        }$");
+
+    /**
+     * One body writer (AccessorWriter with a target) produces the cache's, {@code Ref}'s and {@code Box}'s
+     * accessors: for every accessor, the three bodies are the same statements, except the {@code Box}'s
+     * {@code long handle = handle();} and the fluent {@code return this;}. They are generated rather than delegated
+     * to the cache on purpose (see ARCHITECTURE, processor): {@code Ref}'s fast path reads its own field, with no
+     * call to inline and no handle check of its own.
+     */
+    @Test
+    void cacheRefAndBoxAccessorsHaveTheSameBodies() throws IOException {
+        Compilation compilation = Sources.compileClean(records());
+        int compared = 0;
+        for (JavaFileObject file : compilation.generatedSourceFiles()) {
+            String source = file.getCharContent(true).toString();
+            int ref = source.indexOf("    public static final class Ref {");
+            int box = source.indexOf("    public static final class Box extends SlabBox {");
+            int afterBox = source.indexOf("\n    public static final class ", box + 1);
+            java.util.Map<String, String> cache = bodies(CACHE_ACCESSOR, source.substring(0, ref), true);
+            java.util.Map<String, String> refs = bodies(NESTED_ACCESSOR, source.substring(ref, box), false);
+            java.util.Map<String, String> boxes = bodies(NESTED_ACCESSOR,
+                    source.substring(box, afterBox < 0 ? source.length() : afterBox), false);
+            refs.keySet().retainAll(cache.keySet()); // drop wrap, handle, toRecord...
+            boxes.keySet().retainAll(cache.keySet());
+            assertWithMessage("Ref accessors of %s", file.getName()).that(refs.keySet()).isNotEmpty();
+            assertWithMessage("Box accessors of %s are Ref's", file.getName()).that(boxes.keySet())
+                    .containsExactlyElementsIn(refs.keySet());
+            for (String key : refs.keySet()) {
+                assertWithMessage("Ref.%s of %s", key, file.getName()).that(refs.get(key)).isEqualTo(cache.get(key));
+                assertWithMessage("Box.%s of %s", key, file.getName()).that(boxes.get(key)).isEqualTo(cache.get(key));
+                compared++;
+            }
+        }
+        assertThat(compared).isAtLeast(100);
+    }
+
+    /** Accessor name and parameters (without the cache's handle) to its statements, normalised. */
+    private static java.util.Map<String, String> bodies(java.util.regex.Pattern pattern, String code,
+                                                        boolean cache) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        java.util.regex.Matcher m = pattern.matcher(code);
+        while (m.find()) {
+            String parameters = m.group(2) == null ? "" : m.group(2);
+            String body = m.group(3).lines().map(String::strip)
+                    .filter(l -> !l.equals("long handle = handle();") && !l.equals("return this;"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            out.put(m.group(1) + "(" + parameters + ")", body);
+        }
+        return out;
+    }
+
+    /** The atomic accessor table writes exactly the suffixes Naming reserves for it, in order. */
+    @Test
+    void atomicAccessorTableMatchesTheNamingAuthority() {
+        List<String> suffixes = Stream.of(AccessorWriter.AtomicAccessor.values()).map(r -> r.suffix).distinct()
+                .toList();
+        assertThat(suffixes).containsExactlyElementsIn(Naming.ATOMIC_SUFFIXES).inOrder();
     }
 
     /** -Xlint:all (which includes -Xlint:restricted, flagging restricted FFM methods) with -Werror. */
