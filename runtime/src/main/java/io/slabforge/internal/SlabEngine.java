@@ -76,6 +76,11 @@ public final class SlabEngine implements AutoCloseable {
     private final SlabSource source;
     /** The cache file of a file-backed cache or a reader of one, else null. */
     private final SlabFile file;
+    /**
+     * Whether an unlocked uninitialised allocation has more to do than take the slot: zero and publish it in the
+     * file, or ask whether a custom provider closed the slab's memory ({@link #opened}).
+     */
+    private final boolean finishesUninitialized;
     /** The only pool of an unstriped cache; pool 0 of a striped one. */
     private final SlabPool pool;
     private final SlabPool[] pools;
@@ -118,6 +123,7 @@ public final class SlabEngine implements AutoCloseable {
         this.source = f != null ? new SlabSource(f, geometry.slabSize(), options.maxBytes, stripeShift > 0)
                 : new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
                         geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
+        this.finishesUninitialized = f != null || source.memoryMayClose;
         // A LOCKED file-backed cache goes through its regions' segments: close() unmaps them under racing readers.
         boolean direct = f != null ? NATIVE_ACCESS && !locked
                 : NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
@@ -191,6 +197,7 @@ public final class SlabEngine implements AutoCloseable {
         this.sampleBoxes = false;
         this.columnOf = primary; // the primary stays reachable (not reclaimed as unclosed) while its column is
         this.file = null;
+        this.finishesUninitialized = false; // a column never allocates
         this.leased = primary.leased;
         this.stripeMask = primary.stripeMask;
     }
@@ -263,6 +270,7 @@ public final class SlabEngine implements AutoCloseable {
         this.sync = SlabSync.LOCKED;
         this.locked = true;
         this.file = reader;
+        this.finishesUninitialized = false; // a reader never allocates
         this.source = new SlabSource(reader, geometry.slabSize(), Long.MAX_VALUE, false);
         this.table = new SlotTable(geometry, reader.tag, false, false, null, false, reader);
         reader.attachReader(table);
@@ -449,11 +457,9 @@ public final class SlabEngine implements AutoCloseable {
             handle = allocateLocked(false, false);
         } else {
             table.checkThread();
-            handle = opened(pool.allocate(false));
-            if (file != null) {
-                // A file-backed cache zeroes here too: a kill between allocation and the caller's writes leaves
-                // zeros, never a freed object's bytes, in a slot the file says is live.
-                published(zero(handle));
+            handle = pool.allocate(false);
+            if (finishesUninitialized) {
+                finishUninitialized(handle);
             }
         }
         Reference.reachabilityFence(this);
@@ -471,9 +477,9 @@ public final class SlabEngine implements AutoCloseable {
             handle = allocateLocked(true, false);
         } else {
             table.checkThread();
-            handle = opened(pool.allocate(true));
-            if (file != null && handle != 0) {
-                published(zero(handle));
+            handle = pool.allocate(true);
+            if (finishesUninitialized && handle != 0) {
+                finishUninitialized(handle);
             }
         }
         Reference.reachabilityFence(this);
@@ -611,6 +617,20 @@ public final class SlabEngine implements AutoCloseable {
             return zeroSlot(handle);
         } catch (IllegalStateException e) {
             throw memoryClosedUnder(handle, e);
+        }
+    }
+
+    /**
+     * The rest of an unlocked uninitialised allocation where there is more to it ({@link #finishesUninitialized}):
+     * one branch on a final field in the fast path of the other caches.
+     */
+    private void finishUninitialized(long handle) {
+        if (file != null) {
+            // A file-backed cache zeroes here too: a kill between allocation and the caller's writes leaves zeros,
+            // never a freed object's bytes, in a slot the file says is live.
+            published(zero(handle));
+        } else {
+            opened(handle);
         }
     }
 
