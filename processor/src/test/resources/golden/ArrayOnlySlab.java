@@ -83,7 +83,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 170;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.ArrayOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.ArrayOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long SAMPLES_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("samples"));
 
@@ -471,11 +471,11 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(int[] samplesValue, byte[] codeValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         zeroPadding(engine, handle);
         SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, samplesValue, 4, "ArrayOnly.samples");
         SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, codeValue, 6, "ArrayOnly.code");
-        return handle;
+        return engine.publish(handle);
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

@@ -82,7 +82,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 256;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.AtomicOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.AtomicOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("version"));
 
@@ -524,11 +524,11 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(long versionValue, int hitsValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         zeroPadding(engine, handle);
         engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
         engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
-        return handle;
+        return engine.publish(handle);
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

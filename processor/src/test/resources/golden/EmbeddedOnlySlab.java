@@ -84,7 +84,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 256;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.EmbeddedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.EmbeddedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long A_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("a"));
 
@@ -506,12 +506,12 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(Vec2 aValue, Vec2 bValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         engine.setFloat(GEOMETRY, handle, A_X_OFFSET, aValue.x());
         engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, aValue.y());
         engine.setFloat(GEOMETRY, handle, B_X_OFFSET, bValue.x());
         engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, bValue.y());
-        return handle;
+        return engine.publish(handle);
     }
 
     private static void requireValid(EmbeddedOnly value) {

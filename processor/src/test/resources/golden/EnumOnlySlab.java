@@ -82,7 +82,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 512;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.EnumOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.EnumOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long KIND_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("kind"));
 
@@ -410,11 +410,11 @@ public final class EnumOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(Kind kindValue, int idValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         zeroPadding(engine, handle);
         engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
         engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
-        return handle;
+        return engine.publish(handle);
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

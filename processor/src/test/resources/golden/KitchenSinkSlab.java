@@ -103,7 +103,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.KitchenSinkSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long VERSION_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("version"));
 
@@ -756,7 +756,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
 
     private long allocateCopy(long versionValue, Kind kindValue, int hitsValue, int[] samplesValue,
             Vec2 posValue, boolean[] flagsValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         zeroPadding(engine, handle);
         engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
         engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
@@ -765,7 +765,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
         engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
         SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
-        return handle;
+        return engine.publish(handle);
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

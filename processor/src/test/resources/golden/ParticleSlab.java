@@ -79,7 +79,7 @@ public final class ParticleSlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 128;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.ParticleSlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long X_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("x"));
 
@@ -468,13 +468,13 @@ public final class ParticleSlab extends SlabCacheBase {
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
             int flagsValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         engine.setDouble(GEOMETRY, handle, X_OFFSET, xValue);
         engine.setDouble(GEOMETRY, handle, Y_OFFSET, yValue);
         engine.setDouble(GEOMETRY, handle, Z_OFFSET, zValue);
         engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
         engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
-        return handle;
+        return engine.publish(handle);
     }
 
     /**

@@ -80,7 +80,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 85;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.RenamedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.RenamedOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long TIME_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("time"));
 
@@ -492,14 +492,14 @@ public final class RenamedOnlySlab extends SlabCacheBase {
 
     private long allocateCopy(long timeValue, double openValue, double highValue, double lowValue,
             double closeValue, long volumeValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         engine.setLong(GEOMETRY, handle, TIME_OFFSET, timeValue);
         engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, openValue);
         engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, highValue);
         engine.setDouble(GEOMETRY, handle, LOW_OFFSET, lowValue);
         engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, closeValue);
         engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, volumeValue);
-        return handle;
+        return engine.publish(handle);
     }
 
     /**

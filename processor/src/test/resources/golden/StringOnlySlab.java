@@ -78,7 +78,7 @@ public final class StringOnlySlab extends SlabCacheBase {
     public static final int SLOTS_PER_SLAB = 170;
 
     private static final SlabGeometry GEOMETRY = SlabEngine.requireContract(
-            5, "com.example.StringOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
+            6, "com.example.StringOnlySlab", SLOT_SIZE, SLOT_ALIGNMENT, SLAB_SIZE, SLOTS_PER_SLAB);
 
     private static final long ID_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("id"));
 
@@ -412,11 +412,11 @@ public final class StringOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(long idValue, String symbolValue) {
-        long handle = engine.allocateUninitialized();
+        long handle = engine.allocateUnpublished();
         zeroPadding(engine, handle);
         engine.setLong(GEOMETRY, handle, ID_OFFSET, idValue);
         engine.setString(handle, SYMBOL_OFFSET, 12, symbolValue, "StringOnly.symbol");
-        return handle;
+        return engine.publish(handle);
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

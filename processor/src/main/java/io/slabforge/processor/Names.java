@@ -5,7 +5,7 @@ import com.palantir.javapoet.ClassName;
 /** Types the generated code names. The processor never loads them: it runs on any JDK 17+ javac. */
 final class Names {
     /** {@code SlabEngine.CONTRACT_VERSION} of the runtime this processor writes code for. */
-    static final int CONTRACT_VERSION = 5;
+    static final int CONTRACT_VERSION = 6;
     static final String PROCESSOR = "io.slabforge.processor.SlabProcessor";
 
     static final ClassName SLAB_ENGINE = ClassName.get("io.slabforge.internal", "SlabEngine");
