@@ -11,6 +11,7 @@ import io.slabforge.internal.SlabChecks;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -363,8 +364,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -531,20 +531,17 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link ArrayOnly} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link ArrayOnlySlab} do.
+     * wrapped handle exactly as the handle accessors of {@link ArrayOnlySlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * ArrayOnlySlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -553,16 +550,8 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -572,6 +561,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
+            long handle = handle();
             return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
@@ -583,6 +573,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
+            long handle = handle();
             engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
@@ -592,6 +583,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new array of 4 elements
          */
         public int[] samples() {
+            long handle = handle();
             return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
@@ -602,6 +594,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 4 elements
          */
         public Ref samples(int[] value) {
+            long handle = handle();
             SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "ArrayOnly.samples");
             return this;
         }
@@ -612,6 +605,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a view of the array in the slot
          */
         public MemorySegment samplesSegment() {
+            long handle = handle();
             return engine.segment(handle).asSlice(SAMPLES_OFFSET, 16L);
         }
 
@@ -622,6 +616,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public byte code(int index) {
+            long handle = handle();
             return engine.getByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"));
         }
 
@@ -633,6 +628,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(6)}
          */
         public Ref code(int index, byte value) {
+            long handle = handle();
             engine.setByte(GEOMETRY, handle, CODE_OFFSET + SlabChecks.checkIndex(index, 6, "code"), value);
             return this;
         }
@@ -642,6 +638,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new array of 6 elements
          */
         public byte[] code() {
+            long handle = handle();
             return SlabArrays.copyOut(engine, GEOMETRY, handle, CODE_OFFSET, new byte[6]);
         }
 
@@ -652,6 +649,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 6 elements
          */
         public Ref code(byte[] value) {
+            long handle = handle();
             SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, value, 6, "ArrayOnly.code");
             return this;
         }
@@ -662,6 +660,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a view of the array in the slot
          */
         public MemorySegment codeSegment() {
+            long handle = handle();
             return engine.segment(handle).asSlice(CODE_OFFSET, 6L);
         }
 
@@ -670,6 +669,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          * @return a new ArrayOnly
          */
         public ArrayOnly toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -679,7 +679,7 @@ public final class ArrayOnlySlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "ArrayOnlySlab.Ref[" + engine.describe(handle) + "]";
+            return "ArrayOnlySlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

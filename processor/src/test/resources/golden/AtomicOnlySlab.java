@@ -9,6 +9,7 @@ import io.slabforge.internal.SlabCacheBase;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -416,8 +417,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -574,20 +574,17 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link AtomicOnly} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link AtomicOnlySlab} do.
+     * wrapped handle exactly as the handle accessors of {@link AtomicOnlySlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * AtomicOnlySlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -596,16 +593,8 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -613,7 +602,8 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
+            long handle = handle();
+            return getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -622,7 +612,8 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
+            long handle = handle();
+            setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -631,6 +622,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public long versionVolatile() {
+            long handle = handle();
             return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
@@ -640,6 +632,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
+            long handle = handle();
             engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
@@ -650,6 +643,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public long versionAcquire() {
+            long handle = handle();
             return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
@@ -660,6 +654,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
+            long handle = handle();
             engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
@@ -672,6 +667,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
+            long handle = handle();
             return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
@@ -681,6 +677,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
+            long handle = handle();
             return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
@@ -689,7 +686,8 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
+            long handle = handle();
+            return getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -698,7 +696,8 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
+            long handle = handle();
+            setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -707,6 +706,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsVolatile() {
+            long handle = handle();
             return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
@@ -716,6 +716,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
+            long handle = handle();
             engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
@@ -726,6 +727,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsAcquire() {
+            long handle = handle();
             return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
@@ -736,6 +738,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
+            long handle = handle();
             engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
@@ -748,6 +751,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
+            long handle = handle();
             return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
@@ -757,6 +761,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
+            long handle = handle();
             return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
@@ -765,6 +770,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          * @return a new AtomicOnly
          */
         public AtomicOnly toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -774,7 +780,7 @@ public final class AtomicOnlySlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "AtomicOnlySlab.Ref[" + engine.describe(handle) + "]";
+            return "AtomicOnlySlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

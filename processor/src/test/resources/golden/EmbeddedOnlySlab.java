@@ -9,6 +9,7 @@ import io.slabforge.internal.SlabCacheBase;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -392,8 +393,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -563,20 +563,17 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link EmbeddedOnly} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link EmbeddedOnlySlab} do.
+     * wrapped handle exactly as the handle accessors of {@link EmbeddedOnlySlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * EmbeddedOnlySlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -585,16 +582,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -603,9 +592,10 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a}
          */
         public Vec2 a() {
+            long handle = handle();
             return new Vec2(
-                    engine.getFloat(GEOMETRY, handle, A_X_OFFSET),
-                    engine.getFloat(GEOMETRY, handle, A_Y_OFFSET));
+                    getFloat(GEOMETRY, handle, A_X_OFFSET),
+                    getFloat(GEOMETRY, handle, A_Y_OFFSET));
         }
 
         /**
@@ -614,11 +604,12 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref a(Vec2 value) {
+            long handle = handle();
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.a is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value.x());
-            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value.y());
+            setFloat(GEOMETRY, handle, A_X_OFFSET, value.x());
+            setFloat(GEOMETRY, handle, A_Y_OFFSET, value.y());
             return this;
         }
 
@@ -627,7 +618,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a.x}
          */
         public float aX() {
-            return engine.getFloat(GEOMETRY, handle, A_X_OFFSET);
+            long handle = handle();
+            return getFloat(GEOMETRY, handle, A_X_OFFSET);
         }
 
         /**
@@ -636,7 +628,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref aX(float value) {
-            engine.setFloat(GEOMETRY, handle, A_X_OFFSET, value);
+            long handle = handle();
+            setFloat(GEOMETRY, handle, A_X_OFFSET, value);
             return this;
         }
 
@@ -645,7 +638,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code a.y}
          */
         public float aY() {
-            return engine.getFloat(GEOMETRY, handle, A_Y_OFFSET);
+            long handle = handle();
+            return getFloat(GEOMETRY, handle, A_Y_OFFSET);
         }
 
         /**
@@ -654,7 +648,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref aY(float value) {
-            engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, value);
+            long handle = handle();
+            setFloat(GEOMETRY, handle, A_Y_OFFSET, value);
             return this;
         }
 
@@ -664,9 +659,10 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b}
          */
         public Vec2 b() {
+            long handle = handle();
             return new Vec2(
-                    engine.getFloat(GEOMETRY, handle, B_X_OFFSET),
-                    engine.getFloat(GEOMETRY, handle, B_Y_OFFSET));
+                    getFloat(GEOMETRY, handle, B_X_OFFSET),
+                    getFloat(GEOMETRY, handle, B_Y_OFFSET));
         }
 
         /**
@@ -675,11 +671,12 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref b(Vec2 value) {
+            long handle = handle();
             if (value == null) {
                 throw new NullPointerException("EmbeddedOnly.b is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value.x());
-            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value.y());
+            setFloat(GEOMETRY, handle, B_X_OFFSET, value.x());
+            setFloat(GEOMETRY, handle, B_Y_OFFSET, value.y());
             return this;
         }
 
@@ -688,7 +685,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b.x}
          */
         public float bX() {
-            return engine.getFloat(GEOMETRY, handle, B_X_OFFSET);
+            long handle = handle();
+            return getFloat(GEOMETRY, handle, B_X_OFFSET);
         }
 
         /**
@@ -697,7 +695,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref bX(float value) {
-            engine.setFloat(GEOMETRY, handle, B_X_OFFSET, value);
+            long handle = handle();
+            setFloat(GEOMETRY, handle, B_X_OFFSET, value);
             return this;
         }
 
@@ -706,7 +705,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return the value of {@code b.y}
          */
         public float bY() {
-            return engine.getFloat(GEOMETRY, handle, B_Y_OFFSET);
+            long handle = handle();
+            return getFloat(GEOMETRY, handle, B_Y_OFFSET);
         }
 
         /**
@@ -715,7 +715,8 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref bY(float value) {
-            engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, value);
+            long handle = handle();
+            setFloat(GEOMETRY, handle, B_Y_OFFSET, value);
             return this;
         }
 
@@ -724,6 +725,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          * @return a new EmbeddedOnly
          */
         public EmbeddedOnly toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -733,7 +735,7 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "EmbeddedOnlySlab.Ref[" + engine.describe(handle) + "]";
+            return "EmbeddedOnlySlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

@@ -10,6 +10,7 @@ import io.slabforge.internal.SlabChecks;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -302,8 +303,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -468,20 +468,17 @@ public final class EnumOnlySlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link EnumOnly} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link EnumOnlySlab} do.
+     * wrapped handle exactly as the handle accessors of {@link EnumOnlySlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * EnumOnlySlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -490,16 +487,8 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -508,7 +497,8 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind");
+            long handle = handle();
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(getByte(GEOMETRY, handle, KIND_OFFSET)), "EnumOnly.kind");
         }
 
         /**
@@ -517,10 +507,11 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref kind(Kind value) {
+            long handle = handle();
             if (value == null) {
                 throw new NullPointerException("EnumOnly.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
+            setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -529,7 +520,8 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
+            long handle = handle();
+            return getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -538,7 +530,8 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
+            long handle = handle();
+            setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -547,6 +540,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          * @return a new EnumOnly
          */
         public EnumOnly toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -556,7 +550,7 @@ public final class EnumOnlySlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "EnumOnlySlab.Ref[" + engine.describe(handle) + "]";
+            return "EnumOnlySlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

@@ -11,6 +11,7 @@ import io.slabforge.internal.SlabChecks;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -636,8 +637,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -830,20 +830,17 @@ public final class KitchenSinkSlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link KitchenSink} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link KitchenSinkSlab} do.
+     * wrapped handle exactly as the handle accessors of {@link KitchenSinkSlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * KitchenSinkSlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -852,16 +849,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -869,7 +858,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code version}
          */
         public long version() {
-            return engine.getLong(GEOMETRY, handle, VERSION_OFFSET);
+            long handle = handle();
+            return getLong(GEOMETRY, handle, VERSION_OFFSET);
         }
 
         /**
@@ -878,7 +868,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref version(long value) {
-            engine.setLong(GEOMETRY, handle, VERSION_OFFSET, value);
+            long handle = handle();
+            setLong(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
 
@@ -887,6 +878,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public long versionVolatile() {
+            long handle = handle();
             return engine.getLongVolatile(GEOMETRY, handle, VERSION_OFFSET);
         }
 
@@ -896,6 +888,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionVolatile(long value) {
+            long handle = handle();
             engine.setLongVolatile(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
@@ -906,6 +899,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public long versionAcquire() {
+            long handle = handle();
             return engine.getLongAcquire(GEOMETRY, handle, VERSION_OFFSET);
         }
 
@@ -916,6 +910,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref versionRelease(long value) {
+            long handle = handle();
             engine.setLongRelease(GEOMETRY, handle, VERSION_OFFSET, value);
             return this;
         }
@@ -928,6 +923,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean versionCompareAndSet(long expected, long value) {
+            long handle = handle();
             return engine.compareAndSetLong(GEOMETRY, handle, VERSION_OFFSET, expected, value);
         }
 
@@ -937,6 +933,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public long versionGetAndAdd(long delta) {
+            long handle = handle();
             return engine.getAndAddLong(GEOMETRY, handle, VERSION_OFFSET, delta);
         }
 
@@ -946,7 +943,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code kind}
          */
         public Kind kind() {
-            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(engine.getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
+            long handle = handle();
+            return SlabChecks.enumAt(KIND_VALUES, Byte.toUnsignedInt(getByte(GEOMETRY, handle, KIND_OFFSET)), "KitchenSink.kind");
         }
 
         /**
@@ -955,10 +953,11 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref kind(Kind value) {
+            long handle = handle();
             if (value == null) {
                 throw new NullPointerException("KitchenSink.kind is null; a slot stores an enum as its ordinal and cannot hold null");
             }
-            engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
+            setByte(GEOMETRY, handle, KIND_OFFSET, (byte) value.ordinal());
             return this;
         }
 
@@ -967,7 +966,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code hits}
          */
         public int hits() {
-            return engine.getInt(GEOMETRY, handle, HITS_OFFSET);
+            long handle = handle();
+            return getInt(GEOMETRY, handle, HITS_OFFSET);
         }
 
         /**
@@ -976,7 +976,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hits(int value) {
-            engine.setInt(GEOMETRY, handle, HITS_OFFSET, value);
+            long handle = handle();
+            setInt(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
 
@@ -985,6 +986,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsVolatile() {
+            long handle = handle();
             return engine.getIntVolatile(GEOMETRY, handle, HITS_OFFSET);
         }
 
@@ -994,6 +996,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsVolatile(int value) {
+            long handle = handle();
             engine.setIntVolatile(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
@@ -1004,6 +1007,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value
          */
         public int hitsAcquire() {
+            long handle = handle();
             return engine.getIntAcquire(GEOMETRY, handle, HITS_OFFSET);
         }
 
@@ -1014,6 +1018,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref hitsRelease(int value) {
+            long handle = handle();
             engine.setIntRelease(GEOMETRY, handle, HITS_OFFSET, value);
             return this;
         }
@@ -1026,6 +1031,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return {@code true} if the value was set
          */
         public boolean hitsCompareAndSet(int expected, int value) {
+            long handle = handle();
             return engine.compareAndSetInt(GEOMETRY, handle, HITS_OFFSET, expected, value);
         }
 
@@ -1035,6 +1041,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value before the addition
          */
         public int hitsGetAndAdd(int delta) {
+            long handle = handle();
             return engine.getAndAddInt(GEOMETRY, handle, HITS_OFFSET, delta);
         }
 
@@ -1045,6 +1052,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public int samples(int index) {
+            long handle = handle();
             return engine.getInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4);
         }
 
@@ -1056,6 +1064,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(4)}
          */
         public Ref samples(int index, int value) {
+            long handle = handle();
             engine.setInt(GEOMETRY, handle, SAMPLES_OFFSET + SlabChecks.checkIndex(index, 4, "samples") * 4, value);
             return this;
         }
@@ -1065,6 +1074,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new array of 4 elements
          */
         public int[] samples() {
+            long handle = handle();
             return SlabArrays.copyOut(engine, GEOMETRY, handle, SAMPLES_OFFSET, new int[4]);
         }
 
@@ -1075,6 +1085,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 4 elements
          */
         public Ref samples(int[] value) {
+            long handle = handle();
             SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, value, 4, "KitchenSink.samples");
             return this;
         }
@@ -1085,6 +1096,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a view of the array in the slot
          */
         public MemorySegment samplesSegment() {
+            long handle = handle();
             return engine.segment(handle).asSlice(SAMPLES_OFFSET, 16L);
         }
 
@@ -1094,9 +1106,10 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos}
          */
         public Vec2 pos() {
+            long handle = handle();
             return new Vec2(
-                    engine.getFloat(GEOMETRY, handle, POS_X_OFFSET),
-                    engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET));
+                    getFloat(GEOMETRY, handle, POS_X_OFFSET),
+                    getFloat(GEOMETRY, handle, POS_Y_OFFSET));
         }
 
         /**
@@ -1105,11 +1118,12 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref pos(Vec2 value) {
+            long handle = handle();
             if (value == null) {
                 throw new NullPointerException("KitchenSink.pos is null; an embedded record is stored inline and cannot be null");
             }
-            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
-            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
+            setFloat(GEOMETRY, handle, POS_X_OFFSET, value.x());
+            setFloat(GEOMETRY, handle, POS_Y_OFFSET, value.y());
             return this;
         }
 
@@ -1118,7 +1132,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos.x}
          */
         public float posX() {
-            return engine.getFloat(GEOMETRY, handle, POS_X_OFFSET);
+            long handle = handle();
+            return getFloat(GEOMETRY, handle, POS_X_OFFSET);
         }
 
         /**
@@ -1127,7 +1142,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref posX(float value) {
-            engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
+            long handle = handle();
+            setFloat(GEOMETRY, handle, POS_X_OFFSET, value);
             return this;
         }
 
@@ -1136,7 +1152,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return the value of {@code pos.y}
          */
         public float posY() {
-            return engine.getFloat(GEOMETRY, handle, POS_Y_OFFSET);
+            long handle = handle();
+            return getFloat(GEOMETRY, handle, POS_Y_OFFSET);
         }
 
         /**
@@ -1145,7 +1162,8 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref posY(float value) {
-            engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
+            long handle = handle();
+            setFloat(GEOMETRY, handle, POS_Y_OFFSET, value);
             return this;
         }
 
@@ -1156,6 +1174,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public boolean flags(int index) {
+            long handle = handle();
             return engine.getBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"));
         }
 
@@ -1167,6 +1186,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IndexOutOfBoundsException if {@code index} is outside {@code @Length(3)}
          */
         public Ref flags(int index, boolean value) {
+            long handle = handle();
             engine.setBoolean(GEOMETRY, handle, FLAGS_OFFSET + SlabChecks.checkIndex(index, 3, "flags"), value);
             return this;
         }
@@ -1176,6 +1196,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new array of 3 elements
          */
         public boolean[] flags() {
+            long handle = handle();
             return SlabArrays.copyOut(engine, GEOMETRY, handle, FLAGS_OFFSET, new boolean[3]);
         }
 
@@ -1186,6 +1207,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @throws IllegalArgumentException if {@code value} does not have 3 elements
          */
         public Ref flags(boolean[] value) {
+            long handle = handle();
             SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, value, 3, "KitchenSink.flags");
             return this;
         }
@@ -1196,6 +1218,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a view of the array in the slot
          */
         public MemorySegment flagsSegment() {
+            long handle = handle();
             return engine.segment(handle).asSlice(FLAGS_OFFSET, 3L);
         }
 
@@ -1204,6 +1227,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          * @return a new KitchenSink
          */
         public KitchenSink toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -1213,7 +1237,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "KitchenSinkSlab.Ref[" + engine.describe(handle) + "]";
+            return "KitchenSinkSlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

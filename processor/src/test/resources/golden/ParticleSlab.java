@@ -9,6 +9,7 @@ import io.slabforge.internal.SlabCacheBase;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -353,8 +354,7 @@ public final class ParticleSlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -516,20 +516,17 @@ public final class ParticleSlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link Particle} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link ParticleSlab} do.
+     * wrapped handle exactly as the handle accessors of {@link ParticleSlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * ParticleSlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -538,16 +535,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -555,7 +544,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code x}
          */
         public double x() {
-            return engine.getDouble(GEOMETRY, handle, X_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, X_OFFSET);
         }
 
         /**
@@ -564,7 +554,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref x(double value) {
-            engine.setDouble(GEOMETRY, handle, X_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, X_OFFSET, value);
             return this;
         }
 
@@ -573,7 +564,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code y}
          */
         public double y() {
-            return engine.getDouble(GEOMETRY, handle, Y_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, Y_OFFSET);
         }
 
         /**
@@ -582,7 +574,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref y(double value) {
-            engine.setDouble(GEOMETRY, handle, Y_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, Y_OFFSET, value);
             return this;
         }
 
@@ -591,7 +584,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code z}
          */
         public double z() {
-            return engine.getDouble(GEOMETRY, handle, Z_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, Z_OFFSET);
         }
 
         /**
@@ -600,7 +594,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref z(double value) {
-            engine.setDouble(GEOMETRY, handle, Z_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, Z_OFFSET, value);
             return this;
         }
 
@@ -609,7 +604,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public int id() {
-            return engine.getInt(GEOMETRY, handle, ID_OFFSET);
+            long handle = handle();
+            return getInt(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -618,7 +614,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref id(int value) {
-            engine.setInt(GEOMETRY, handle, ID_OFFSET, value);
+            long handle = handle();
+            setInt(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -627,7 +624,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return the value of {@code flags}
          */
         public int flags() {
-            return engine.getInt(GEOMETRY, handle, FLAGS_OFFSET);
+            long handle = handle();
+            return getInt(GEOMETRY, handle, FLAGS_OFFSET);
         }
 
         /**
@@ -636,7 +634,8 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref flags(int value) {
-            engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
+            long handle = handle();
+            setInt(GEOMETRY, handle, FLAGS_OFFSET, value);
             return this;
         }
 
@@ -645,6 +644,7 @@ public final class ParticleSlab extends SlabCacheBase {
          * @return a new Particle
          */
         public Particle toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -654,7 +654,7 @@ public final class ParticleSlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "ParticleSlab.Ref[" + engine.describe(handle) + "]";
+            return "ParticleSlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

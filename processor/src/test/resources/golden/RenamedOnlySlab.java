@@ -9,6 +9,7 @@ import io.slabforge.internal.SlabCacheBase;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -375,8 +376,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -541,20 +541,17 @@ public final class RenamedOnlySlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link RenamedOnly} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link RenamedOnlySlab} do.
+     * wrapped handle exactly as the handle accessors of {@link RenamedOnlySlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * RenamedOnlySlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -563,16 +560,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -580,7 +569,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code time}
          */
         public long time() {
-            return engine.getLong(GEOMETRY, handle, TIME_OFFSET);
+            long handle = handle();
+            return getLong(GEOMETRY, handle, TIME_OFFSET);
         }
 
         /**
@@ -589,7 +579,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref time(long value) {
-            engine.setLong(GEOMETRY, handle, TIME_OFFSET, value);
+            long handle = handle();
+            setLong(GEOMETRY, handle, TIME_OFFSET, value);
             return this;
         }
 
@@ -598,7 +589,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code open}
          */
         public double open() {
-            return engine.getDouble(GEOMETRY, handle, OPEN_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, OPEN_OFFSET);
         }
 
         /**
@@ -607,7 +599,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref open(double value) {
-            engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, OPEN_OFFSET, value);
             return this;
         }
 
@@ -616,7 +609,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code high}
          */
         public double high() {
-            return engine.getDouble(GEOMETRY, handle, HIGH_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, HIGH_OFFSET);
         }
 
         /**
@@ -625,7 +619,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref high(double value) {
-            engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, HIGH_OFFSET, value);
             return this;
         }
 
@@ -634,7 +629,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code low}
          */
         public double low() {
-            return engine.getDouble(GEOMETRY, handle, LOW_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, LOW_OFFSET);
         }
 
         /**
@@ -643,7 +639,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref low(double value) {
-            engine.setDouble(GEOMETRY, handle, LOW_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, LOW_OFFSET, value);
             return this;
         }
 
@@ -653,7 +650,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code close}
          */
         public double closeValue() {
-            return engine.getDouble(GEOMETRY, handle, CLOSE_OFFSET);
+            long handle = handle();
+            return getDouble(GEOMETRY, handle, CLOSE_OFFSET);
         }
 
         /**
@@ -662,7 +660,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref closeValue(double value) {
-            engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, value);
+            long handle = handle();
+            setDouble(GEOMETRY, handle, CLOSE_OFFSET, value);
             return this;
         }
 
@@ -671,7 +670,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return the value of {@code volume}
          */
         public long volume() {
-            return engine.getLong(GEOMETRY, handle, VOLUME_OFFSET);
+            long handle = handle();
+            return getLong(GEOMETRY, handle, VOLUME_OFFSET);
         }
 
         /**
@@ -680,7 +680,8 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref volume(long value) {
-            engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, value);
+            long handle = handle();
+            setLong(GEOMETRY, handle, VOLUME_OFFSET, value);
             return this;
         }
 
@@ -689,6 +690,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          * @return a new RenamedOnly
          */
         public RenamedOnly toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -698,7 +700,7 @@ public final class RenamedOnlySlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "RenamedOnlySlab.Ref[" + engine.describe(handle) + "]";
+            return "RenamedOnlySlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

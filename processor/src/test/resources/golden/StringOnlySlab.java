@@ -9,6 +9,7 @@ import io.slabforge.internal.SlabCacheBase;
 import io.slabforge.internal.SlabColumns;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabRef;
 import io.slabforge.internal.SlabStrings;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -304,8 +305,7 @@ public final class StringOnlySlab extends SlabCacheBase {
      */
     public void scan(Consumer<? super Ref> action) {
         Objects.requireNonNull(action, "action is null");
-        Ref ref = new Ref(engine);
-        engine.scan(handle -> action.accept(ref.wrap(handle)));
+        engine.scan(new Ref(engine), action);
     }
 
     /**
@@ -467,20 +467,17 @@ public final class StringOnlySlab extends SlabCacheBase {
     /**
      * A reusable flyweight over one {@link StringOnly} slot at a time: {@link #wrap(long)} points it at a handle
      * without allocating, so one {@code Ref} can walk millions of slots. Every access validates the
-     * wrapped handle exactly as the handle accessors of {@link StringOnlySlab} do.
+     * wrapped handle exactly as the handle accessors of {@link StringOnlySlab} do, except the field reads and
+     * writes of the {@code Ref} that {@code scan} hands its action: the walk validated that slot itself.
      *
      * <pre>{@code
      * StringOnlySlab.Ref ref = slab.ref();
      * slab.forEach(h -> ref.wrap(h).toRecord());
      * }</pre>
      */
-    public static final class Ref {
-        private final SlabEngine engine;
-
-        private long handle;
-
+    public static final class Ref extends SlabRef {
         private Ref(SlabEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         /**
@@ -489,16 +486,8 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref wrap(long handle) {
-            this.handle = handle;
+            point(handle);
             return this;
-        }
-
-        /**
-         * The wrapped handle.
-         * @return the handle last passed to {@link #wrap(long)}, or 0
-         */
-        public long handle() {
-            return handle;
         }
 
         /**
@@ -506,7 +495,8 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return the value of {@code id}
          */
         public long id() {
-            return engine.getLong(GEOMETRY, handle, ID_OFFSET);
+            long handle = handle();
+            return getLong(GEOMETRY, handle, ID_OFFSET);
         }
 
         /**
@@ -515,7 +505,8 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return this Ref
          */
         public Ref id(long value) {
-            engine.setLong(GEOMETRY, handle, ID_OFFSET, value);
+            long handle = handle();
+            setLong(GEOMETRY, handle, ID_OFFSET, value);
             return this;
         }
 
@@ -524,6 +515,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return a new string (the only allocation)
          */
         public String symbol() {
+            long handle = handle();
             return engine.getString(handle, SYMBOL_OFFSET, 12);
         }
 
@@ -535,6 +527,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * (the slot is unchanged)
          */
         public Ref symbol(CharSequence value) {
+            long handle = handle();
             engine.setString(handle, SYMBOL_OFFSET, 12, value, "StringOnly.symbol");
             return this;
         }
@@ -545,6 +538,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return whether the stored string equals {@code value}
          */
         public boolean symbolEquals(CharSequence value) {
+            long handle = handle();
             return engine.stringEquals(handle, SYMBOL_OFFSET, 12, value);
         }
 
@@ -553,6 +547,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          * @return a new StringOnly
          */
         public StringOnly toRecord() {
+            long handle = handle();
             return readSlot(engine, handle);
         }
 
@@ -562,7 +557,7 @@ public final class StringOnlySlab extends SlabCacheBase {
          */
         @Override
         public String toString() {
-            return "StringOnlySlab.Ref[" + engine.describe(handle) + "]";
+            return "StringOnlySlab.Ref[" + engine.describe(handle()) + "]";
         }
     }
 

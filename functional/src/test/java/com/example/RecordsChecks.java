@@ -52,6 +52,12 @@ public final class RecordsChecks {
                 RecordsChecks::scanConcurrentModification);
         checks.put("scan: close during the scan is an IllegalStateException", RecordsChecks::scanClose);
         checks.put("scan on LOCKED caches, striped and not", RecordsChecks::scanLocked);
+        checks.put("scan: the Ref reads and writes its slot in place", RecordsChecks::scanWritesInPlace);
+        checks.put("scan: a slot freed in the action is refused through the Ref, whose other reads stay right",
+                RecordsChecks::scanRefAfterFreeInTheAction);
+        checks.put("scan: a Ref kept after the scan, or wrapped elsewhere in the action, validates its handle",
+                RecordsChecks::scanRefOutsideItsStep);
+        checks.put("scan: the Ref of a CONFINED cache refuses another thread; nested scans", RecordsChecks::scanRefThreads);
         checks.put("column: accessors, get, set, ref, segment by the primary's handles", RecordsChecks::columnAccess);
         checks.put("column: stale and foreign handles are refused", RecordsChecks::columnValidation);
         checks.put("column: zeros when the primary allocates the slot again, across slab release and reuse",
@@ -357,6 +363,110 @@ public final class RecordsChecks {
                 assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> book.free(r.handle())));
                 assertEquals(1999, book.liveCount());
             }
+        }
+    }
+
+    private static void scanWritesInPlace() {
+        try (QuoteSlab book = QuoteSlab.create()) {
+            List<Long> handles = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                handles.add(book.allocate(new Quote(i, "W" + i, Side.SELL, i, i / 2.0)));
+            }
+            book.scan(r -> r.qty(r.qty() * 3).px(r.px() + 1).id(r.id() + 1000));
+            for (int i = 0; i < 500; i++) {
+                long h = handles.get(i);
+                assertEquals(i * 3, book.qty(h));
+                assertEquals(i / 2.0 + 1, book.px(h));
+                assertEquals(i + 1000, book.id(h));
+                assertEquals("W" + i, book.symbol(h));
+                assertEquals(Side.SELL, book.side(h));
+            }
+        }
+    }
+
+    private static void scanRefAfterFreeInTheAction() {
+        try (QuoteSlab book = QuoteSlab.builder().reserveSlabs(0).build()) {
+            int perSlab = QuoteSlab.SLOTS_PER_SLAB;
+            List<Long> first = new ArrayList<>();
+            for (int i = 0; i < perSlab; i++) {
+                first.add(book.allocate(new Quote(i, "A", Side.BUY, i, 0)));
+            }
+            long lonely = book.allocate(new Quote(-1, "B", Side.BUY, -1, 0)); // alone in the second slab
+            assertEquals(2, book.stats().slabs());
+            // The action frees its own slot: the Ref refuses it at once, even though the slab is still held.
+            AtomicInteger calls = new AtomicInteger();
+            assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                calls.incrementAndGet();
+                long h = r.handle();
+                book.free(h);
+                assertThrows(InvalidHandleException.class, r::qty);
+                assertThrows(InvalidHandleException.class, () -> r.qty(5));
+            }));
+            assertEquals(1, calls.get());
+            assertFalse(book.isLive(first.get(0)));
+            // The action frees the only object of another slab, which goes back to the memory: the Ref's own slot
+            // is still read and written right (and checked), the scan stops at the next step.
+            long[] seen = new long[2];
+            assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                book.free(lonely);
+                assertEquals(1, book.stats().slabs(), "the emptied slab was given back");
+                seen[0] = r.handle();
+                seen[1] = r.qty();
+                r.qty(77);
+            }));
+            assertEquals(first.get(1), seen[0]);
+            assertEquals(1, seen[1]);
+            assertEquals(77, book.qty(first.get(1)));
+        }
+    }
+
+    private static void scanRefOutsideItsStep() {
+        try (QuoteSlab book = QuoteSlab.create()) {
+            long a = book.allocate(new Quote(1, "A", Side.BUY, 10, 0));
+            long b = book.allocate(new Quote(2, "B", Side.BUY, 20, 0));
+            QuoteSlab.Ref[] kept = new QuoteSlab.Ref[1];
+            List<Integer> wrapped = new ArrayList<>();
+            book.scan(r -> {
+                kept[0] = r;
+                long own = r.handle();
+                wrapped.add(r.wrap(own == a ? b : a).qty()); // another slot, through the checked path
+                wrapped.add(r.wrap(own).qty());
+            });
+            assertEquals(List.of(20, 10, 10, 20), wrapped);
+            QuoteSlab.Ref ref = kept[0];
+            assertEquals(b, ref.handle());
+            assertEquals(20, ref.qty());
+            book.free(b);
+            assertThrows(InvalidHandleException.class, ref::qty, "kept after the scan: checked again");
+            assertThrows(InvalidHandleException.class, () -> ref.qty(1));
+            assertEquals(10, ref.wrap(a).qty());
+        }
+    }
+
+    private static void scanRefThreads() {
+        try (QuoteSlab book = QuoteSlab.create()) {
+            for (int i = 0; i < 100; i++) {
+                book.allocate(new Quote(i, "T", Side.BUY, 1, 0));
+            }
+            AtomicInteger refused = new AtomicInteger();
+            book.scan(r -> {
+                if (r.id() == 0) {
+                    Throwable failure = CompletableFuture.runAsync(r::qty).handle((v, e) -> e).join();
+                    assertTrue(failure != null && failure.getCause() instanceof WrongThreadException,
+                            String.valueOf(failure));
+                    refused.incrementAndGet();
+                }
+            });
+            assertEquals(1, refused.get());
+            int[] pairs = {0};
+            book.scan(outer -> {
+                int before = outer.qty();
+                book.scan(inner -> pairs[0] += inner.qty());
+                assertEquals(before, outer.qty(), "the outer Ref is still right after the inner scan");
+                outer.qty(before + 1);
+            });
+            // At outer step k the inner scan sees k objects already raised to 2, the others at 1.
+            assertEquals(100 * 100 + 99 * 100 / 2, pairs[0]);
         }
     }
 

@@ -33,7 +33,7 @@ final class AccessorWriter {
 
     AccessorWriter(CachePlan plan, Target target, ClassName self) {
         this.plan = plan;
-        this.code = new SlotCode(plan);
+        this.code = new SlotCode(plan, target == Target.REF ? "" : "engine");
         this.target = target;
         this.self = self;
         this.record = String.join(".", plan.model.recordType().simpleNames());
@@ -305,7 +305,7 @@ final class AccessorWriter {
     }
 
     private MethodSpec.Builder body(MethodSpec.Builder m, CodeBlock statements) {
-        if (target == Target.BOX) {
+        if (target == Target.BOX || target == Target.REF) {
             m.addStatement("long handle = handle()");
         }
         return m.addCode(statements);

@@ -264,8 +264,7 @@ final class CacheWriter {
                         + " allocated or freed a slot\nof this cache (that call completed; the cache is"
                         + " consistent)\n", recordName, scanExample())
                 .addStatement("$T.requireNonNull(action, $S)", OBJECTS, "action is null")
-                .addStatement("$T ref = new $T(engine)", ref, ref)
-                .addStatement("engine.scan(handle -> action.accept(ref.wrap(handle)))")
+                .addStatement("engine.scan(new $T(engine), action)", ref)
                 .build());
         type.addMethod(method("segment", MEMORY_SEGMENT)
                 .addParameter(long.class, "handle")

@@ -9,6 +9,7 @@ final class Names {
     static final String PROCESSOR = "io.slabforge.processor.SlabProcessor";
 
     static final ClassName SLAB_ENGINE = ClassName.get("io.slabforge.internal", "SlabEngine");
+    static final ClassName SLAB_REF = ClassName.get("io.slabforge.internal", "SlabRef");
     static final ClassName SLAB_GEOMETRY = ClassName.get("io.slabforge.internal", "SlabGeometry");
     static final ClassName SLAB_BUILDER = ClassName.get("io.slabforge.internal", "SlabBuilder");
     static final ClassName SLAB_BOX = ClassName.get("io.slabforge.internal", "SlabBox");

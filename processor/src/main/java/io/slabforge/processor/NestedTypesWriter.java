@@ -52,14 +52,15 @@ final class NestedTypesWriter {
                 .addModifiers(PUBLIC, STATIC, FINAL)
                 .addJavadoc("A reusable flyweight over one {@link $T} slot at a time: {@link #wrap(long)} points it at"
                         + " a handle\nwithout allocating, so one {@code Ref} can walk millions of slots. Every access"
-                        + " validates the\nwrapped handle exactly as the handle accessors of {@link $T} do.\n\n"
+                        + " validates the\nwrapped handle exactly as the handle accessors of {@link $T} do, except"
+                        + " the field reads and\nwrites of the {@code Ref} that {@code scan} hands its action: the"
+                        + " walk validated that slot itself.\n\n"
                         + "<pre>{@code\n$T.Ref ref = slab.ref();\nslab.forEach(h -> ref.wrap(h).toRecord());\n}</pre>\n",
                         record, cache, cache)
-                .addField(SLAB_ENGINE, "engine", PRIVATE, FINAL)
-                .addField(long.class, "handle", PRIVATE)
+                .superclass(Names.SLAB_REF)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(PRIVATE)
                         .addParameter(SLAB_ENGINE, "engine")
-                        .addStatement("this.engine = engine")
+                        .addStatement("super(engine)")
                         .build())
                 .addMethod(MethodSpec.methodBuilder("wrap")
                         .addModifiers(PUBLIC)
@@ -68,25 +69,18 @@ final class NestedTypesWriter {
                         .addJavadoc("Points this {@code Ref} at another slot; validated on the next access, not"
                                 + " here.\n@param handle a handle of the cache this {@code Ref} came from\n"
                                 + "@return this Ref\n")
-                        .addStatement("this.handle = handle")
+                        .addStatement("point(handle)")
                         .addStatement("return this")
-                        .build())
-                .addMethod(MethodSpec.methodBuilder("handle")
-                        .addModifiers(PUBLIC)
-                        .returns(long.class)
-                        .addJavadoc("The wrapped handle.\n@return the handle last passed to {@link #wrap(long)}, or"
-                                + " 0\n")
-                        .addStatement("return handle")
                         .build());
         type.addMethods(new AccessorWriter(plan, AccessorWriter.Target.REF, self).accessors());
-        type.addMethod(toRecord("this {@code Ref} points at", false));
+        type.addMethod(toRecord("this {@code Ref} points at"));
         type.addMethod(MethodSpec.methodBuilder("toString")
                 .addAnnotation(Override.class)
                 .addModifiers(PUBLIC)
                 .returns(String.class)
                 .addJavadoc("The wrapped handle described (hex, cache tag, slab, slot, generation), for logs.\n"
                         + "@return the description\n")
-                .addStatement("return $S + engine.describe(handle) + $S", cache.simpleName() + ".Ref[", "]")
+                .addStatement("return $S + engine.describe(handle()) + $S", cache.simpleName() + ".Ref[", "]")
                 .build());
         return type.build();
     }
@@ -107,19 +101,16 @@ final class NestedTypesWriter {
                         .addStatement("super(engine, handle)")
                         .build());
         type.addMethods(new AccessorWriter(plan, AccessorWriter.Target.BOX, self).accessors());
-        type.addMethod(toRecord("this {@code Box} owns", true));
+        type.addMethod(toRecord("this {@code Box} owns"));
         return type.build();
     }
 
-    private MethodSpec toRecord(String subject, boolean box) {
+    private MethodSpec toRecord(String subject) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("toRecord")
                 .addModifiers(PUBLIC)
                 .returns(record)
                 .addJavadoc("Copies the {@link $T} $L into a new record.\n@return a new $L\n", record, subject,
                         recordName);
-        if (box) {
-            m.addStatement("long handle = handle()");
-        }
-        return m.addStatement("return readSlot(engine, handle)").build();
+        return m.addStatement("long handle = handle()").addStatement("return readSlot(engine, handle)").build();
     }
 }

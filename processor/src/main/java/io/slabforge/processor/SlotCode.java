@@ -10,9 +10,20 @@ import java.util.List;
  */
 final class SlotCode {
     private final CachePlan plan;
+    /** What scalar reads and writes call: {@code engine}, or nothing: a {@code Ref}'s own (SlabRef) methods. */
+    private final String scalarReceiver;
 
     SlotCode(CachePlan plan) {
+        this(plan, "engine");
+    }
+
+    /**
+     * @param scalarReceiver {@code ""} for a {@code Ref}: its scalar accesses are its own ({@code SlabRef}'s), in
+     *                       place while {@code scan} positions it, else checked by the engine
+     */
+    SlotCode(CachePlan plan, String scalarReceiver) {
         this.plan = plan;
+        this.scalarReceiver = scalarReceiver;
     }
 
     /** An expression reading the node's whole value (a copy, for arrays and embedded records). */
@@ -27,7 +38,7 @@ final class SlotCode {
     private CodeBlock read(CachePlan.Node node, CodeBlock handle, boolean nested) {
         ComponentType type = node.type();
         if (type instanceof ComponentType.Primitive p) {
-            return get(p.scalar(), handle, CodeBlock.of("$N", node.offsetConstant()));
+            return scalarGet(p.scalar(), handle, CodeBlock.of("$N", node.offsetConstant()));
         }
         if (type instanceof ComponentType.EnumType e) {
             return CodeBlock.of("$T.enumAt($N, $L, $S)", Names.SLAB_CHECKS, plan.enumValues.get(e.type()),
@@ -73,8 +84,22 @@ final class SlotCode {
         return CodeBlock.of("engine.set$L(GEOMETRY, $L, $L, $L)", scalar.engineSuffix(), handle, offset, value);
     }
 
+    /** {@link #get} on this code's scalar receiver. */
+    private CodeBlock scalarGet(Scalar scalar, CodeBlock handle, CodeBlock offset) {
+        return CodeBlock.of("$Lget$L(GEOMETRY, $L, $L)", receiver(), scalar.engineSuffix(), handle, offset);
+    }
+
+    /** {@link #set} on this code's scalar receiver. */
+    private CodeBlock scalarSet(Scalar scalar, CodeBlock handle, CodeBlock offset, CodeBlock value) {
+        return CodeBlock.of("$Lset$L(GEOMETRY, $L, $L, $L)", receiver(), scalar.engineSuffix(), handle, offset, value);
+    }
+
+    private String receiver() {
+        return scalarReceiver.isEmpty() ? "" : scalarReceiver + ".";
+    }
+
     CodeBlock readOrdinal(ComponentType.EnumType e, CodeBlock handle, CodeBlock offset) {
-        CodeBlock raw = get(e.storage(), handle, offset);
+        CodeBlock raw = scalarGet(e.storage(), handle, offset);
         return switch (e.storage()) {
             case BYTE -> CodeBlock.of("$T.toUnsignedInt($L)", Byte.class, raw);
             case SHORT -> CodeBlock.of("$T.toUnsignedInt($L)", Short.class, raw);
@@ -87,7 +112,7 @@ final class SlotCode {
         ComponentType type = node.type();
         CodeBlock offset = CodeBlock.of("$N", node.offsetConstant());
         if (type instanceof ComponentType.Primitive p) {
-            return CodeBlock.builder().addStatement("$L", set(p.scalar(), handle, offset, value)).build();
+            return CodeBlock.builder().addStatement("$L", scalarSet(p.scalar(), handle, offset, value)).build();
         }
         if (type instanceof ComponentType.EnumType e) {
             return CodeBlock.builder().addStatement("$L", writeOrdinal(e, handle, offset, value)).build();
@@ -110,9 +135,9 @@ final class SlotCode {
 
     CodeBlock writeOrdinal(ComponentType.EnumType e, CodeBlock handle, CodeBlock offset, CodeBlock value) {
         return switch (e.storage()) {
-            case BYTE -> set(Scalar.BYTE, handle, offset, CodeBlock.of("(byte) $L.ordinal()", value));
-            case SHORT -> set(Scalar.SHORT, handle, offset, CodeBlock.of("(short) $L.ordinal()", value));
-            default -> set(e.storage(), handle, offset, CodeBlock.of("$L.ordinal()", value));
+            case BYTE -> scalarSet(Scalar.BYTE, handle, offset, CodeBlock.of("(byte) $L.ordinal()", value));
+            case SHORT -> scalarSet(Scalar.SHORT, handle, offset, CodeBlock.of("(short) $L.ordinal()", value));
+            default -> scalarSet(e.storage(), handle, offset, CodeBlock.of("$L.ordinal()", value));
         };
     }
 

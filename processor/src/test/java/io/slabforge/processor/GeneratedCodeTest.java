@@ -72,9 +72,10 @@ class GeneratedCodeTest {
     void cacheRefAndBoxAccessorsHaveTheSameBodies() throws IOException {
         Compilation compilation = Sources.compileClean(records());
         int compared = 0;
+        int ownScalarAccessors = 0;
         for (JavaFileObject file : compilation.generatedSourceFiles()) {
             String source = file.getCharContent(true).toString();
-            int ref = source.indexOf("    public static final class Ref {");
+            int ref = source.indexOf("    public static final class Ref extends SlabRef {");
             int box = source.indexOf("    public static final class Box extends SlabBox {");
             int afterBox = source.indexOf("\n    public static final class ", box + 1);
             java.util.Map<String, String> cache = bodies(CACHE_ACCESSOR, source.substring(0, ref), true);
@@ -87,13 +88,24 @@ class GeneratedCodeTest {
             assertWithMessage("Box accessors of %s are Ref's", file.getName()).that(boxes.keySet())
                     .containsExactlyElementsIn(refs.keySet());
             for (String key : refs.keySet()) {
-                assertWithMessage("Ref.%s of %s", key, file.getName()).that(refs.get(key)).isEqualTo(cache.get(key));
+                // A Ref's scalar accesses are its own (SlabRef's: in place while scan positions it), else the same.
+                String refBody = OWN_SCALAR_ACCESS.matcher(refs.get(key)).replaceAll("$1engine.$2");
+                if (!refBody.equals(refs.get(key))) {
+                    ownScalarAccessors++;
+                }
+                assertWithMessage("Ref.%s of %s", key, file.getName()).that(refBody).isEqualTo(cache.get(key));
                 assertWithMessage("Box.%s of %s", key, file.getName()).that(boxes.get(key)).isEqualTo(cache.get(key));
                 compared++;
             }
         }
         assertThat(compared).isAtLeast(100);
+        assertThat(ownScalarAccessors).isAtLeast(50);
     }
+
+    /** A call of SlabRef's own {@code getDouble(GEOMETRY, ...)} and the like, not the engine's. */
+    private static final java.util.regex.Pattern OWN_SCALAR_ACCESS = java.util.regex.Pattern.compile(
+            "(^|[^.\\w])((?:get|set)(?:Byte|Boolean|Short|Char|Int|Float|Long|Double)\\(GEOMETRY)",
+            java.util.regex.Pattern.MULTILINE);
 
     /** Accessor name and parameters (without the cache's handle) to its statements, normalised. */
     private static java.util.Map<String, String> bodies(java.util.regex.Pattern pattern, String code,

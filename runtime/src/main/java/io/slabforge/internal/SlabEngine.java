@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -1878,12 +1879,34 @@ public final class SlabEngine implements AutoCloseable {
      * @param action what to do with each live handle
      */
     public void scan(LongConsumer action) {
+        scan(new HandleRef(this), ref -> action.accept(ref.handle()));
+    }
+
+    /**
+     * {@link #scan(LongConsumer)} for a generated {@code Ref}: {@code action} is given {@code ref} at every step,
+     * positioned at the slot, so that it reads and writes the scalar fields in place (see {@link SlabRef}).
+     *
+     * @param ref a new {@code Ref} of this cache
+     * @param action what to do with each live slot
+     * @param <R> the generated {@code Ref}
+     */
+    public <R extends SlabRef> void scan(R ref, Consumer<? super R> action) {
+        if (!ref.belongsTo(table) || ref.outer != null || table.walking == ref) {
+            throw new IllegalArgumentException("the Ref is not a new one of this cache's");
+        }
         lockAll();
         try {
             checkOpen();
-            SlabScan.walk(pools, table, action);
+            SlabScan.walk(pools, table, ref, action);
         } finally {
             unlockAll();
+        }
+    }
+
+    /** The {@code Ref} of {@link #scan(LongConsumer)}, whose action takes the handle only. */
+    private static final class HandleRef extends SlabRef {
+        HandleRef(SlabEngine engine) {
+            super(engine);
         }
     }
 

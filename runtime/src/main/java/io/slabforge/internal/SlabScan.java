@@ -1,13 +1,18 @@
 package io.slabforge.internal;
 
 import java.util.ConcurrentModificationException;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * The walk behind {@code scan(action)} of generated caches: every live slot once, pool by pool, slab by slab, in
  * slot order. It reads each slot's generation word itself and hands out the handle built from it, so the accessors
  * the action calls through that handle find the word they compare with just loaded (C2 folds the check). Reads
  * the pools' bookkeeping only.
+ *
+ * <p>The action is given one {@link SlabRef} (the generated {@code Ref}) at every step, positioned at the slot (its
+ * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle. The
+ * walk chains it into {@link SlotTable#walking} so that a slab release or {@code close()} in the action sends it
+ * back to the checked path, and leaves it idle at the end.
  *
  * <p>An allocation or free during the walk changes a pool's {@code allocations} or {@code frees} counter: the
  * walk compares both after every call of the action and throws {@link ConcurrentModificationException} before the
@@ -16,22 +21,45 @@ import java.util.function.LongConsumer;
 final class SlabScan {
     private SlabScan() {}
 
-    static void walk(SlabPool[] pools, SlotTable table, LongConsumer action) {
-        if (pools.length == 1) {
-            walkPool(pools[0], table, action);
-            return;
+    static <R extends SlabRef> void walk(SlabPool[] pools, SlotTable table, R ref, Consumer<? super R> action) {
+        boolean positions = !table.readOnly; // a reader's words are the file's: its Ref stays on the checked path
+        ref.outer = table.walking;
+        table.walking = ref;
+        try {
+            if (pools.length == 1) {
+                walkPool(pools[0], table, ref, action, positions);
+            } else {
+                walkPools(pools, table, ref, action, positions);
+            }
+        } finally {
+            ref.leave();
+            table.walking = ref.outer;
+            ref.outer = null;
         }
+    }
+
+    private static <R extends SlabRef> void walkPools(SlabPool[] pools, SlotTable table, R ref,
+            Consumer<? super R> action, boolean positions) {
         long mark = modifications(pools);
+        long slotSize = table.slotSize;
         for (SlabPool pool : pools) {
             int slabs = pool.highWater;
             for (int s = 0; s < slabs; s++) {
                 int carved = pool.carved[s];
-                int first = (s << pool.stripeShift | pool.stripe) << table.slotBits;
-                for (int slot = 0; slot < carved; slot++) {
+                int slab = s << pool.stripeShift | pool.stripe;
+                int first = slab << table.slotBits;
+                long at = carved > 0 && positions ? enter(ref, table, slab) : 0;
+                for (int slot = 0; slot < carved; slot++, at += slotSize) {
                     int index = first + slot;
                     int word = table.words[index];
                     if ((word & HandleFormat.LIVE) != 0) {
-                        action.accept(HandleFormat.handle(table.tagBits, word, index));
+                        long handle = HandleFormat.handle(table.tagBits, word, index);
+                        if (positions) {
+                            ref.position(handle, index, word, at);
+                        } else {
+                            ref.point(handle);
+                        }
+                        action.accept(ref);
                         if (modifications(pools) != mark || table.isClosed()) {
                             throw modified(table);
                         }
@@ -42,26 +70,42 @@ final class SlabScan {
     }
 
     /** One pool: the counters of that pool are the only ones an allocation or free can change. */
-    private static void walkPool(SlabPool pool, SlotTable table, LongConsumer action) {
+    private static <R extends SlabRef> void walkPool(SlabPool pool, SlotTable table, R ref,
+            Consumer<? super R> action, boolean positions) {
+        int[] words = table.words;
         long allocations = pool.allocations;
         long frees = pool.frees;
-        int[] words = table.words;
         long tagBits = table.tagBits;
         int slotBits = table.slotBits;
+        long slotSize = table.slotSize;
         int slabs = pool.highWater;
         int[] carvedBySlab = pool.carved;
         for (int s = 0; s < slabs; s++) {
             int first = s << slotBits;
-            for (int index = first, end = first + carvedBySlab[s]; index < end; index++) {
+            int end = first + carvedBySlab[s];
+            long at = end > first && positions ? enter(ref, table, s) : 0;
+            for (int index = first; index < end; index++, at += slotSize) {
                 int word = words[index];
                 if ((word & HandleFormat.LIVE) != 0) {
-                    action.accept(HandleFormat.handle(tagBits, word, index));
+                    long handle = HandleFormat.handle(tagBits, word, index);
+                    if (positions) {
+                        ref.position(handle, index, word, at);
+                    } else {
+                        ref.point(handle);
+                    }
+                    action.accept(ref);
                     if (pool.allocations != allocations || pool.frees != frees || table.isClosed()) {
                         throw modified(table);
                     }
                 }
             }
         }
+    }
+
+    /** The walk enters held slab {@code slab}: returns where its first slot starts. */
+    private static long enter(SlabRef ref, SlotTable table, int slab) {
+        ref.enterSlab(table.via(slab));
+        return table.slabBase(slab);
     }
 
     private static long modifications(SlabPool[] pools) {

@@ -97,6 +97,11 @@ final class SlotTable {
     private long[] bases = new long[0];
     private MemorySegment[] vias = new MemorySegment[0];
     private boolean closed;
+    /**
+     * The {@code Ref} of the innermost scan walking this table, the others chained by {@link SlabRef#outer}; null
+     * when none. Changed by the walk under the same locks as the walk itself.
+     */
+    SlabRef walking;
     /** Which cache this is, for messages and events; the engine sets it right after construction. */
     CacheIdentity identity;
 
@@ -442,6 +447,7 @@ final class SlotTable {
      * the slab's (still mapped, private) memory instead of at address 0.
      */
     void unpublish(int slab) {
+        leaveCursors();
         vias[slab] = RELEASED;
         if (direct && !keepBases) {
             bases[slab] = 0;
@@ -450,6 +456,21 @@ final class SlotTable {
 
     MemorySegment via(int slab) {
         return vias[slab];
+    }
+
+    /** Where held slab {@code slab} starts: an address on a direct table, else an offset in its via. */
+    long slabBase(int slab) {
+        return bases[slab] & ADDRESS_MASK;
+    }
+
+    /**
+     * Sends every positioned {@code Ref} back to the checked path: before a slab is given back or the table closes
+     * (either may happen in a scan's action: a free that empties a slab, {@code trim()}, {@code close()}).
+     */
+    void leaveCursors() {
+        for (SlabRef c = walking; c != null; c = c.outer) {
+            c.leave();
+        }
     }
 
     /**
@@ -495,6 +516,7 @@ final class SlotTable {
     /** After {@code close()}: every access fails, and no word, base or via stays reachable. */
     void close() {
         closed = true;
+        leaveCursors();
         words = NO_WORDS;
         bases = new long[0];
         vias = new MemorySegment[0];

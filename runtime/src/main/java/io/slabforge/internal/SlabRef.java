@@ -1,0 +1,426 @@
+package io.slabforge.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_CHAR_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+
+/**
+ * The base of every generated {@code Ref}: the wrapped handle, and the scalar field accesses, which run in place at
+ * the slot that {@code scan}'s walk positioned this {@code Ref} on, without the handle check the walk already made
+ * (it read the slot's generation word itself), and otherwise, like every other access, through the engine, which
+ * validates the handle. <b>Not API</b>: generated code extends it (as {@code Box} extends {@link SlabBox}).
+ *
+ * <p>Only the walk ({@link SlabScan}) positions a {@code Ref}, at a live slot of a slab the cache holds, for one call
+ * of the action. {@link #point} (the generated {@code wrap}) leaves that state, so a {@code Ref} wrapped at another
+ * handle inside the action is checked as usual. Whatever could take the memory away while a {@code Ref} is
+ * positioned first sends it back to the checked path ({@link SlotTable#leaveCursors}: a slab given back after a free
+ * in the action, {@code close()} in the action), and every walk ends with its {@code Ref} idle, so one kept after the
+ * scan validates its handle again. The owner check of a {@code CONFINED} cache stays on the positioned path. No
+ * method here takes an address, and none but {@link #handle()} is public.
+ *
+ * <pre>{@code
+ * // generated: ParticleSlab.Ref
+ * public double x() {
+ *     long handle = handle();
+ *     return getDouble(GEOMETRY, handle, X_OFFSET);
+ * }
+ * }</pre>
+ */
+public abstract class SlabRef {
+    private static final long ADDRESS_MASK = (1L << 62) - 1;
+    private static final long IDLE = -1;
+
+    /** The engine of the cache this {@code Ref} came from. */
+    protected final SlabEngine engine;
+    private final SlotTable table;
+    private final SlabGeometry geometry;
+    private final boolean direct;
+    private long handle;
+    /** While positioned: the slot's index and the live word the walk read there. */
+    private int index;
+    private int word;
+    /** The slot's address (direct) or its offset in {@link #via} while positioned; {@link #IDLE} otherwise. */
+    private long at = IDLE;
+    /** The slab's segment on the region path, set by the walk once per slab. */
+    private MemorySegment via = SlotTable.RELEASED;
+    /** The {@code Ref} of the scan whose action started this one's walk, while this one walks (SlotTable.walking). */
+    SlabRef outer;
+
+    /**
+     * An idle {@code Ref} wrapping no handle.
+     *
+     * @param engine the engine of the cache
+     */
+    protected SlabRef(SlabEngine engine) {
+        this.engine = engine;
+        this.table = engine.table();
+        this.geometry = table.geometry;
+        this.direct = table.direct;
+    }
+
+    /**
+     * The wrapped handle.
+     *
+     * @return the handle this {@code Ref} points at, or 0
+     */
+    public final long handle() {
+        return handle;
+    }
+
+    /**
+     * Points this {@code Ref} at {@code handle}, validated on each access (the generated {@code wrap}).
+     *
+     * @param handle a handle of the cache
+     */
+    protected final void point(long handle) {
+        this.handle = handle;
+        at = IDLE;
+    }
+
+    final boolean belongsTo(SlotTable t) {
+        return table == t;
+    }
+
+    /** The walk enters a slab whose segment, on the region path, is {@code slabVia}. */
+    final void enterSlab(MemorySegment slabVia) {
+        via = slabVia;
+    }
+
+    /** The walk positions this {@code Ref} at live slot {@code slotIndex}, whose word it read, for one action. */
+    final void position(long slotHandle, int slotIndex, int slotWord, long slotAt) {
+        handle = slotHandle;
+        index = slotIndex;
+        word = slotWord;
+        at = slotAt & ADDRESS_MASK;
+    }
+
+    /** Back to the checked path: after the walk, and whenever the memory it is positioned in may go. */
+    final void leave() {
+        at = IDLE;
+    }
+
+    final boolean isPositioned() {
+        return at != IDLE;
+    }
+
+    /**
+     * Where to access {@code size} bytes at {@code offset} in place, or a negative value for the checked path.
+     * The slot's word must still be the one the walk read: a free in the action (of this slot, or of any slot:
+     * the walk then stops at the next step) makes the rest of the action take the checked path, which refuses the
+     * stale handle. Where the action frees nothing, C2 finds the word just loaded by the walk and folds the test;
+     * {@code g} is a constant at every generated call site, so the bound folds; the mask lets C2 prove the address
+     * in range of {@link Everything#MEMORY}, so FFM's own bounds check folds too.
+     */
+    private long positionedAt(SlabGeometry g, long handle, long offset, long size) {
+        long a = at;
+        if (a < 0 || handle != this.handle || g != geometry || table.word(index) != word) {
+            return IDLE;
+        }
+        table.checkThread();
+        if (offset < 0 || offset > g.slotSize() - size) {
+            throw new IndexOutOfBoundsException("an access of " + size + " bytes at offset " + offset
+                    + " is outside the slot");
+        }
+        return (a & ADDRESS_MASK) + offset;
+    }
+
+    private MemorySegment memory() {
+        return direct ? Everything.MEMORY : via;
+    }
+
+    /**
+     * Reads a {@code byte} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getByte(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final byte getByte(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Byte.BYTES);
+        if (at < 0) {
+            return engine.getByte(g, handle, offset);
+        }
+        var value = memory().get(JAVA_BYTE, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code byte} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setByte(SlabGeometry, long, long, byte)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setByte(SlabGeometry g, long handle, long offset, byte value) {
+        long at = positionedAt(g, handle, offset, Byte.BYTES);
+        if (at < 0) {
+            engine.setByte(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_BYTE, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code boolean} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getBoolean(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final boolean getBoolean(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, 1);
+        if (at < 0) {
+            return engine.getBoolean(g, handle, offset);
+        }
+        var value = memory().get(JAVA_BOOLEAN, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code boolean} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setBoolean(SlabGeometry, long, long, boolean)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setBoolean(SlabGeometry g, long handle, long offset, boolean value) {
+        long at = positionedAt(g, handle, offset, 1);
+        if (at < 0) {
+            engine.setBoolean(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_BOOLEAN, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code short} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getShort(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final short getShort(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Short.BYTES);
+        if (at < 0) {
+            return engine.getShort(g, handle, offset);
+        }
+        var value = memory().get(JAVA_SHORT_UNALIGNED, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code short} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setShort(SlabGeometry, long, long, short)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setShort(SlabGeometry g, long handle, long offset, short value) {
+        long at = positionedAt(g, handle, offset, Short.BYTES);
+        if (at < 0) {
+            engine.setShort(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_SHORT_UNALIGNED, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code char} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getChar(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final char getChar(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Character.BYTES);
+        if (at < 0) {
+            return engine.getChar(g, handle, offset);
+        }
+        var value = memory().get(JAVA_CHAR_UNALIGNED, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code char} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setChar(SlabGeometry, long, long, char)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setChar(SlabGeometry g, long handle, long offset, char value) {
+        long at = positionedAt(g, handle, offset, Character.BYTES);
+        if (at < 0) {
+            engine.setChar(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_CHAR_UNALIGNED, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code int} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getInt(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final int getInt(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Integer.BYTES);
+        if (at < 0) {
+            return engine.getInt(g, handle, offset);
+        }
+        var value = memory().get(JAVA_INT_UNALIGNED, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code int} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setInt(SlabGeometry, long, long, int)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setInt(SlabGeometry g, long handle, long offset, int value) {
+        long at = positionedAt(g, handle, offset, Integer.BYTES);
+        if (at < 0) {
+            engine.setInt(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_INT_UNALIGNED, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code float} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getFloat(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final float getFloat(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Float.BYTES);
+        if (at < 0) {
+            return engine.getFloat(g, handle, offset);
+        }
+        var value = memory().get(JAVA_FLOAT_UNALIGNED, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code float} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setFloat(SlabGeometry, long, long, float)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setFloat(SlabGeometry g, long handle, long offset, float value) {
+        long at = positionedAt(g, handle, offset, Float.BYTES);
+        if (at < 0) {
+            engine.setFloat(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_FLOAT_UNALIGNED, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code long} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getLong(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final long getLong(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Long.BYTES);
+        if (at < 0) {
+            return engine.getLong(g, handle, offset);
+        }
+        var value = memory().get(JAVA_LONG_UNALIGNED, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code long} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setLong(SlabGeometry, long, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setLong(SlabGeometry g, long handle, long offset, long value) {
+        long at = positionedAt(g, handle, offset, Long.BYTES);
+        if (at < 0) {
+            engine.setLong(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_LONG_UNALIGNED, at, value);
+        Reference.reachabilityFence(this);
+    }
+
+    /**
+     * Reads a {@code double} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#getDouble(SlabGeometry, long, long)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @return the value
+     */
+    protected final double getDouble(SlabGeometry g, long handle, long offset) {
+        long at = positionedAt(g, handle, offset, Double.BYTES);
+        if (at < 0) {
+            return engine.getDouble(g, handle, offset);
+        }
+        var value = memory().get(JAVA_DOUBLE_UNALIGNED, at);
+        Reference.reachabilityFence(this);
+        return value;
+    }
+
+    /**
+     * Writes a {@code double} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * {@link SlabEngine#setDouble(SlabGeometry, long, long, double)}.
+     * @param g the generated class's {@code GEOMETRY}
+     * @param handle {@link #handle()}
+     * @param offset in the slot
+     * @param value the value
+     */
+    protected final void setDouble(SlabGeometry g, long handle, long offset, double value) {
+        long at = positionedAt(g, handle, offset, Double.BYTES);
+        if (at < 0) {
+            engine.setDouble(g, handle, offset, value);
+            return;
+        }
+        memory().set(JAVA_DOUBLE_UNALIGNED, at, value);
+        Reference.reachabilityFence(this);
+    }
+}
