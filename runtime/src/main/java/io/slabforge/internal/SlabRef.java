@@ -21,9 +21,9 @@ import java.lang.ref.Reference;
  * <p>Only the walk ({@link SlabScan}) positions a {@code Ref}, at a live slot of a slab the cache holds, for one call
  * of the action. {@link #point} (the generated {@code wrap}) leaves that state, so a {@code Ref} wrapped at another
  * handle inside the action is checked as usual. Whatever could take the memory away while a {@code Ref} is
- * positioned first sends it back to the checked path ({@link SlotTable#leaveCursors}: a slab given back after a free
- * in the action, {@code close()} in the action), and every walk ends with its {@code Ref} idle, so one kept after the
- * scan validates its handle again. The owner check of a {@code CONFINED} cache stays on the positioned path. No
+ * positioned first sends it back to the checked path ({@link SlotTable#idleWalkingRefs}: a slab given back after a
+ * free in the action, {@code close()} in the action), and every walk ends with its {@code Ref} idle, so one kept
+ * after the scan validates its handle again. The owner check of a {@code CONFINED} cache stays on the positioned path. No
  * method here takes an address, and none but {@link #handle()} is public.
  *
  * <pre>{@code
@@ -107,10 +107,6 @@ public abstract class SlabRef {
         at = IDLE;
     }
 
-    final boolean isPositioned() {
-        return at != IDLE;
-    }
-
     /**
      * Where to access {@code size} bytes at {@code offset} in place, or a negative value for the checked path.
      * The slot's word must still be the one the walk read: a free in the action (of this slot, or of any slot:
@@ -137,7 +133,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code byte} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code byte}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getByte(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -155,7 +151,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code byte} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code byte}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setByte(SlabGeometry, long, long, byte)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -173,7 +169,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code boolean} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code boolean}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getBoolean(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -191,7 +187,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code boolean} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code boolean}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setBoolean(SlabGeometry, long, long, boolean)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -209,7 +205,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code short} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code short}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getShort(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -227,7 +223,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code short} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code short}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setShort(SlabGeometry, long, long, short)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -245,7 +241,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code char} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code char}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getChar(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -263,7 +259,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code char} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code char}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setChar(SlabGeometry, long, long, char)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -281,7 +277,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code int} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code int}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getInt(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -299,7 +295,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code int} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code int}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setInt(SlabGeometry, long, long, int)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -317,7 +313,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code float} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code float}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getFloat(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -335,7 +331,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code float} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code float}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setFloat(SlabGeometry, long, long, float)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -353,7 +349,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code long} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code long}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getLong(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -371,7 +367,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code long} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code long}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setLong(SlabGeometry, long, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -389,7 +385,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Reads a {@code double} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Reads a {@code double}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#getDouble(SlabGeometry, long, long)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}
@@ -407,7 +403,7 @@ public abstract class SlabRef {
     }
 
     /**
-     * Writes a {@code double} of {@code handle}'s slot: in place when this {@code Ref} is positioned at that slot, else as
+     * Writes a {@code double}: in place while {@code scan} has this {@code Ref} at the slot, else as
      * {@link SlabEngine#setDouble(SlabGeometry, long, long, double)}.
      * @param g the generated class's {@code GEOMETRY}
      * @param handle {@link #handle()}

@@ -447,7 +447,7 @@ final class SlotTable {
      * the slab's (still mapped, private) memory instead of at address 0.
      */
     void unpublish(int slab) {
-        leaveCursors();
+        idleWalkingRefs();
         vias[slab] = RELEASED;
         if (direct && !keepBases) {
             bases[slab] = 0;
@@ -467,7 +467,7 @@ final class SlotTable {
      * Sends every positioned {@code Ref} back to the checked path: before a slab is given back or the table closes
      * (either may happen in a scan's action: a free that empties a slab, {@code trim()}, {@code close()}).
      */
-    void leaveCursors() {
+    void idleWalkingRefs() {
         for (SlabRef c = walking; c != null; c = c.outer) {
             c.leave();
         }
@@ -516,7 +516,7 @@ final class SlotTable {
     /** After {@code close()}: every access fails, and no word, base or via stays reachable. */
     void close() {
         closed = true;
-        leaveCursors();
+        idleWalkingRefs();
         words = NO_WORDS;
         bases = new long[0];
         vias = new MemorySegment[0];
