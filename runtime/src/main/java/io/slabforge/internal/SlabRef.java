@@ -43,6 +43,8 @@ public abstract class SlabRef {
     private final SlotTable table;
     private final SlabGeometry geometry;
     private final boolean direct;
+    private final long tagBits;
+    /** The wrapped handle while idle; while positioned, the handle is made from the index and the word. */
     private long handle;
     /** While positioned: the slot's index and the live word the walk read there. */
     private int index;
@@ -64,6 +66,7 @@ public abstract class SlabRef {
         this.table = engine.table();
         this.geometry = table.geometry;
         this.direct = table.direct;
+        this.tagBits = table.tagBits;
     }
 
     /**
@@ -72,7 +75,8 @@ public abstract class SlabRef {
      * @return the handle this {@code Ref} points at, or 0
      */
     public final long handle() {
-        return handle;
+        // Made here, not by the walk at every slot: where an action calls no handle(), C2 drops the work.
+        return at >= 0 ? HandleFormat.handle(tagBits, word, index) : handle;
     }
 
     /**
@@ -95,15 +99,15 @@ public abstract class SlabRef {
     }
 
     /** The walk positions this {@code Ref} at live slot {@code slotIndex}, whose word it read, for one action. */
-    final void position(long slotHandle, int slotIndex, int slotWord, long slotAt) {
-        handle = slotHandle;
+    final void position(int slotIndex, int slotWord, long slotAt) {
         index = slotIndex;
         word = slotWord;
         at = slotAt & ADDRESS_MASK;
     }
 
-    /** Back to the checked path: after the walk, and whenever the memory it is positioned in may go. */
+    /** Back to the checked path, wrapping the slot's handle: after the walk, and whenever the memory may go. */
     final void leave() {
+        handle = handle();
         at = IDLE;
     }
 
@@ -111,13 +115,14 @@ public abstract class SlabRef {
      * Where to access {@code size} bytes at {@code offset} in place, or a negative value for the checked path.
      * The slot's word must still be the one the walk read: a free in the action (of this slot, or of any slot:
      * the walk then stops at the next step) makes the rest of the action take the checked path, which refuses the
-     * stale handle. Where the action frees nothing, C2 finds the word just loaded by the walk and folds the test;
-     * {@code g} is a constant at every generated call site, so the bound folds; the mask lets C2 prove the address
-     * in range of {@link Everything#MEMORY}, so FFM's own bounds check folds too.
+     * stale handle. {@code g} is a constant at every generated call site, so the bound folds; the mask lets C2
+     * prove the address in range of {@link Everything#MEMORY}, so FFM's own bounds check folds too. The handle the
+     * caller passes (generated code: {@link #handle()}) is used only on the checked path: positioned, the access
+     * goes to the walk's slot whatever it is, so C2 computes the handle only where it is needed.
      */
-    private long positionedAt(SlabGeometry g, long handle, long offset, long size) {
+    private long positionedAt(SlabGeometry g, long offset, long size) {
         long a = at;
-        if (a < 0 || handle != this.handle || g != geometry || table.word(index) != word) {
+        if (a < 0 || g != geometry || table.word(index) != word) {
             return IDLE;
         }
         table.checkThread();
@@ -141,7 +146,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final byte getByte(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Byte.BYTES);
+        long at = positionedAt(g, offset, Byte.BYTES);
         if (at < 0) {
             return engine.getByte(g, handle, offset);
         }
@@ -159,7 +164,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setByte(SlabGeometry g, long handle, long offset, byte value) {
-        long at = positionedAt(g, handle, offset, Byte.BYTES);
+        long at = positionedAt(g, offset, Byte.BYTES);
         if (at < 0) {
             engine.setByte(g, handle, offset, value);
             return;
@@ -177,7 +182,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final boolean getBoolean(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, 1);
+        long at = positionedAt(g, offset, 1);
         if (at < 0) {
             return engine.getBoolean(g, handle, offset);
         }
@@ -195,7 +200,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setBoolean(SlabGeometry g, long handle, long offset, boolean value) {
-        long at = positionedAt(g, handle, offset, 1);
+        long at = positionedAt(g, offset, 1);
         if (at < 0) {
             engine.setBoolean(g, handle, offset, value);
             return;
@@ -213,7 +218,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final short getShort(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Short.BYTES);
+        long at = positionedAt(g, offset, Short.BYTES);
         if (at < 0) {
             return engine.getShort(g, handle, offset);
         }
@@ -231,7 +236,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setShort(SlabGeometry g, long handle, long offset, short value) {
-        long at = positionedAt(g, handle, offset, Short.BYTES);
+        long at = positionedAt(g, offset, Short.BYTES);
         if (at < 0) {
             engine.setShort(g, handle, offset, value);
             return;
@@ -249,7 +254,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final char getChar(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Character.BYTES);
+        long at = positionedAt(g, offset, Character.BYTES);
         if (at < 0) {
             return engine.getChar(g, handle, offset);
         }
@@ -267,7 +272,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setChar(SlabGeometry g, long handle, long offset, char value) {
-        long at = positionedAt(g, handle, offset, Character.BYTES);
+        long at = positionedAt(g, offset, Character.BYTES);
         if (at < 0) {
             engine.setChar(g, handle, offset, value);
             return;
@@ -285,7 +290,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final int getInt(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Integer.BYTES);
+        long at = positionedAt(g, offset, Integer.BYTES);
         if (at < 0) {
             return engine.getInt(g, handle, offset);
         }
@@ -303,7 +308,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setInt(SlabGeometry g, long handle, long offset, int value) {
-        long at = positionedAt(g, handle, offset, Integer.BYTES);
+        long at = positionedAt(g, offset, Integer.BYTES);
         if (at < 0) {
             engine.setInt(g, handle, offset, value);
             return;
@@ -321,7 +326,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final float getFloat(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Float.BYTES);
+        long at = positionedAt(g, offset, Float.BYTES);
         if (at < 0) {
             return engine.getFloat(g, handle, offset);
         }
@@ -339,7 +344,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setFloat(SlabGeometry g, long handle, long offset, float value) {
-        long at = positionedAt(g, handle, offset, Float.BYTES);
+        long at = positionedAt(g, offset, Float.BYTES);
         if (at < 0) {
             engine.setFloat(g, handle, offset, value);
             return;
@@ -357,7 +362,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final long getLong(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Long.BYTES);
+        long at = positionedAt(g, offset, Long.BYTES);
         if (at < 0) {
             return engine.getLong(g, handle, offset);
         }
@@ -375,7 +380,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setLong(SlabGeometry g, long handle, long offset, long value) {
-        long at = positionedAt(g, handle, offset, Long.BYTES);
+        long at = positionedAt(g, offset, Long.BYTES);
         if (at < 0) {
             engine.setLong(g, handle, offset, value);
             return;
@@ -393,7 +398,7 @@ public abstract class SlabRef {
      * @return the value
      */
     protected final double getDouble(SlabGeometry g, long handle, long offset) {
-        long at = positionedAt(g, handle, offset, Double.BYTES);
+        long at = positionedAt(g, offset, Double.BYTES);
         if (at < 0) {
             return engine.getDouble(g, handle, offset);
         }
@@ -411,7 +416,7 @@ public abstract class SlabRef {
      * @param value the value
      */
     protected final void setDouble(SlabGeometry g, long handle, long offset, double value) {
-        long at = positionedAt(g, handle, offset, Double.BYTES);
+        long at = positionedAt(g, offset, Double.BYTES);
         if (at < 0) {
             engine.setDouble(g, handle, offset, value);
             return;

@@ -53,11 +53,10 @@ final class SlabScan {
                     int index = first + slot;
                     int word = table.words[index];
                     if ((word & HandleFormat.LIVE) != 0) {
-                        long handle = HandleFormat.handle(table.tagBits, word, index);
                         if (positions) {
-                            ref.position(handle, index, word, at);
+                            ref.position(index, word, at);
                         } else {
-                            ref.point(handle);
+                            ref.point(HandleFormat.handle(table.tagBits, word, index));
                         }
                         action.accept(ref);
                         if (modifications(pools) != mark || table.isClosed()) {
@@ -87,11 +86,10 @@ final class SlabScan {
             for (int index = first; index < end; index++, at += slotSize) {
                 int word = words[index];
                 if ((word & HandleFormat.LIVE) != 0) {
-                    long handle = HandleFormat.handle(tagBits, word, index);
                     if (positions) {
-                        ref.position(handle, index, word, at);
+                        ref.position(index, word, at);
                     } else {
-                        ref.point(handle);
+                        ref.point(HandleFormat.handle(tagBits, word, index));
                     }
                     action.accept(ref);
                     if (pool.allocations != allocations || pool.frees != frees || table.isClosed()) {
