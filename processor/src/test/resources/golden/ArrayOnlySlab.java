@@ -471,11 +471,11 @@ public final class ArrayOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(int[] samplesValue, byte[] codeValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
         SlabArrays.copyIn(engine, GEOMETRY, handle, SAMPLES_OFFSET, samplesValue, 4, "ArrayOnly.samples");
         SlabArrays.copyIn(engine, GEOMETRY, handle, CODE_OFFSET, codeValue, 6, "ArrayOnly.code");
-        return engine.publish(handle);
+        return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

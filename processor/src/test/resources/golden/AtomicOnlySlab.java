@@ -524,11 +524,11 @@ public final class AtomicOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(long versionValue, int hitsValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
         engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
         engine.setInt(GEOMETRY, handle, HITS_OFFSET, hitsValue);
-        return engine.publish(handle);
+        return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

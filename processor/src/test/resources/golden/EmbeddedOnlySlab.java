@@ -506,12 +506,12 @@ public final class EmbeddedOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(Vec2 aValue, Vec2 bValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         engine.setFloat(GEOMETRY, handle, A_X_OFFSET, aValue.x());
         engine.setFloat(GEOMETRY, handle, A_Y_OFFSET, aValue.y());
         engine.setFloat(GEOMETRY, handle, B_X_OFFSET, bValue.x());
         engine.setFloat(GEOMETRY, handle, B_Y_OFFSET, bValue.y());
-        return engine.publish(handle);
+        return handle;
     }
 
     private static void requireValid(EmbeddedOnly value) {

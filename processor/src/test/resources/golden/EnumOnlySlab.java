@@ -410,11 +410,11 @@ public final class EnumOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(Kind kindValue, int idValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
         engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
         engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
-        return engine.publish(handle);
+        return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

@@ -756,7 +756,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
 
     private long allocateCopy(long versionValue, Kind kindValue, int hitsValue, int[] samplesValue,
             Vec2 posValue, boolean[] flagsValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
         engine.setLong(GEOMETRY, handle, VERSION_OFFSET, versionValue);
         engine.setByte(GEOMETRY, handle, KIND_OFFSET, (byte) kindValue.ordinal());
@@ -765,7 +765,7 @@ public final class KitchenSinkSlab extends SlabCacheBase {
         engine.setFloat(GEOMETRY, handle, POS_X_OFFSET, posValue.x());
         engine.setFloat(GEOMETRY, handle, POS_Y_OFFSET, posValue.y());
         SlabArrays.copyIn(engine, GEOMETRY, handle, FLAGS_OFFSET, flagsValue, 3, "KitchenSink.flags");
-        return engine.publish(handle);
+        return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

@@ -468,13 +468,13 @@ public final class ParticleSlab extends SlabCacheBase {
 
     private long allocateCopy(double xValue, double yValue, double zValue, int idValue,
             int flagsValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         engine.setDouble(GEOMETRY, handle, X_OFFSET, xValue);
         engine.setDouble(GEOMETRY, handle, Y_OFFSET, yValue);
         engine.setDouble(GEOMETRY, handle, Z_OFFSET, zValue);
         engine.setInt(GEOMETRY, handle, ID_OFFSET, idValue);
         engine.setInt(GEOMETRY, handle, FLAGS_OFFSET, flagsValue);
-        return engine.publish(handle);
+        return handle;
     }
 
     /**

@@ -492,14 +492,14 @@ public final class RenamedOnlySlab extends SlabCacheBase {
 
     private long allocateCopy(long timeValue, double openValue, double highValue, double lowValue,
             double closeValue, long volumeValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         engine.setLong(GEOMETRY, handle, TIME_OFFSET, timeValue);
         engine.setDouble(GEOMETRY, handle, OPEN_OFFSET, openValue);
         engine.setDouble(GEOMETRY, handle, HIGH_OFFSET, highValue);
         engine.setDouble(GEOMETRY, handle, LOW_OFFSET, lowValue);
         engine.setDouble(GEOMETRY, handle, CLOSE_OFFSET, closeValue);
         engine.setLong(GEOMETRY, handle, VOLUME_OFFSET, volumeValue);
-        return engine.publish(handle);
+        return handle;
     }
 
     /**

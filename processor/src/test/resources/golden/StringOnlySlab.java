@@ -412,11 +412,11 @@ public final class StringOnlySlab extends SlabCacheBase {
     }
 
     private long allocateCopy(long idValue, String symbolValue) {
-        long handle = engine.allocateUnpublished();
+        long handle = engine.allocateUninitialized();
         zeroPadding(engine, handle);
         engine.setLong(GEOMETRY, handle, ID_OFFSET, idValue);
         engine.setString(handle, SYMBOL_OFFSET, 12, symbolValue, "StringOnly.symbol");
-        return engine.publish(handle);
+        return handle;
     }
 
     private static void zeroPadding(SlabEngine engine, long handle) {

@@ -79,13 +79,11 @@ final class HelpersWriter {
             method.addParameter(node.type().javaType(), parameter);
             writes.add(code.write(node, HANDLE, CodeBlock.of("$N", parameter)));
         }
-        // Every byte of the slot is written below (fields and padding), so a file-backed cache records the
-        // allocation in its file only after them (publish) and zeroes nothing.
         return method
-                .addStatement("long handle = engine.allocateUnpublished()")
+                .addStatement("long handle = engine.allocateUninitialized()")
                 .addCode(plan.gaps.isEmpty() ? CodeBlock.of("") : CodeBlock.of("zeroPadding(engine, handle);\n"))
                 .addCode(writes.build())
-                .addStatement("return engine.publish(handle)")
+                .addStatement("return handle")
                 .build();
     }
 

@@ -82,8 +82,6 @@ public final class SlabEngine implements AutoCloseable {
      * file, or ask whether a custom provider closed the slab's memory ({@link #opened}).
      */
     private final boolean finishesUninitialized;
-    /** An unlocked file-backed cache: {@link #allocateUnpublished()} leaves the file to {@link #publish(long)}. */
-    private final boolean publishesAfterWrites;
     /** The only pool of an unstriped cache; pool 0 of a striped one. */
     private final SlabPool pool;
     private final SlabPool[] pools;
@@ -127,7 +125,6 @@ public final class SlabEngine implements AutoCloseable {
                 : new SlabSource(locked ? SlabSource.privateFor(options.memory, lockedDirect) : options.memory,
                         geometry.slabSize(), options.maxBytes, owner, stripeShift > 0);
         this.finishesUninitialized = f != null || source.memoryMayClose;
-        this.publishesAfterWrites = f != null && !locked;
         // A LOCKED file-backed cache goes through its regions' segments: close() unmaps them under racing readers.
         boolean direct = f != null ? NATIVE_ACCESS && !locked
                 : NATIVE_ACCESS && source.hasRegions() && (!locked || lockedDirect);
@@ -202,7 +199,6 @@ public final class SlabEngine implements AutoCloseable {
         this.columnOf = primary; // the primary stays reachable (not reclaimed as unclosed) while its column is
         this.file = null;
         this.finishesUninitialized = false; // a column never allocates
-        this.publishesAfterWrites = false;
         this.leased = primary.leased;
         this.stripeMask = primary.stripeMask;
     }
@@ -276,7 +272,6 @@ public final class SlabEngine implements AutoCloseable {
         this.locked = true;
         this.file = reader;
         this.finishesUninitialized = false; // a reader never allocates
-        this.publishesAfterWrites = false;
         this.source = new SlabSource(reader, geometry.slabSize(), Long.MAX_VALUE, false);
         this.table = new SlotTable(geometry, reader.tag, false, false, null, false, reader);
         reader.attachReader(table);
@@ -467,48 +462,6 @@ public final class SlabEngine implements AutoCloseable {
             if (finishesUninitialized) {
                 finishUninitialized(handle);
             }
-        }
-        Reference.reachabilityFence(this);
-        return handle;
-    }
-
-    /**
-     * Allocates a slot for a caller that writes every byte of it next and then calls {@link #publish(long)}: the
-     * generated {@code allocate(record)}, whose writes cover the whole slot (fields and padding). A file-backed
-     * cache records the allocation in its file only at {@code publish}, after those writes, so it needs no zeroing:
-     * a kill before then leaves the slot free in the file, a kill after it a complete object. Elsewhere (in-memory
-     * caches, and {@code LOCKED} ones, which zero and publish under the pool's lock) the same as
-     * {@link #allocateUninitialized()}.
-     *
-     * @return a live handle, never 0
-     */
-    public long allocateUnpublished() {
-        long handle;
-        if (locked) {
-            handle = allocateLocked(false, false);
-        } else {
-            table.checkThread();
-            handle = pool.allocate(false);
-            if (finishesUninitialized && !publishesAfterWrites) { // one test, as allocateUninitialized's, in memory
-                finishUninitialized(handle);
-            }
-        }
-        Reference.reachabilityFence(this);
-        return handle;
-    }
-
-    /**
-     * Records a slot that {@link #allocateUnpublished()} handed out, and the caller then filled, as allocated in
-     * a file-backed cache's file; nothing on other caches.
-     *
-     * @param handle a live handle of this engine
-     * @return {@code handle}
-     * @throws io.slabforge.InvalidHandleException if it is not one
-     */
-    public long publish(long handle) {
-        // The first test is allocateUnpublished's: C2 folds it there, so an in-memory cache pays for neither.
-        if (finishesUninitialized && publishesAfterWrites) {
-            table.publish(handle);
         }
         Reference.reachabilityFence(this);
         return handle;

@@ -289,20 +289,6 @@ final class SlotTable {
     }
 
     /**
-     * Writes the live word of {@code handle}, a live handle of this file-backed writer's table, through to the
-     * file: the engine's {@code publish}, after the caller filled the slot. Checked in full whether or not the
-     * cache is: the check repeats the one of the writes just made, and C2 folds it.
-     */
-    void publish(long handle) {
-        checkThread();
-        int index = (int) handle & INDEX_MASK;
-        if ((handle & TAG_MASK) != tagBits || word(index) != HandleFormat.liveWord(handle)) {
-            throw invalid(handle);
-        }
-        writeThrough(index, HandleFormat.liveWord(handle));
-    }
-
-    /**
      * Moves word {@code index} of {@code w} (the table's words, read once by the caller) from {@code expect} to
      * {@code update} atomically: how a {@code LOCKED} cache frees, so that of two threads freeing one handle (its
      * owner's pool holder and a remote thread, or two remote threads) exactly one succeeds.

@@ -83,57 +83,6 @@ class FileCacheTest {
         }
     }
 
-    /**
-     * The generated {@code allocate(record)} (allocateUnpublished, every byte written, publish) leaves a kill two
-     * outcomes: before publish the slot is free in the file, after it the object is complete. A copy of the open
-     * file is what a kill leaves (the mapping is shared: the copy reads the page cache).
-     */
-    @Test
-    void anAllocationIsInTheFileOnlyOncePublishedAfterItsWrites() throws IOException {
-        Path path = dir.resolve("publish.slab");
-        Path beforePublish = dir.resolve("before.slab");
-        Path afterPublish = dir.resolve("after.slab");
-        long freed;
-        long handle;
-        try (SlabEngine engine = FileCaches.open(path)) {
-            freed = allocateWithCookie(engine);
-            engine.free(freed); // its slot holds a freed object's bytes, and the magazine hands it out next
-            handle = engine.allocateUnpublished();
-            assertEquals(freed & 0xFFF_FFFF, handle & 0xFFF_FFFF, "the freed slot is reused");
-            for (long at = 0; at < GEOMETRY.slotSize(); at += Long.BYTES) {
-                engine.setLong(handle, at, at == COOKIE ? cookie(handle) : at == COMPLEMENT ? ~cookie(handle) : at);
-            }
-            Files.copy(path, beforePublish);
-            assertEquals(handle, engine.publish(handle));
-            Files.copy(path, afterPublish);
-            long stale = freed;
-            assertThrows(InvalidHandleException.class, () -> engine.publish(stale));
-            assertThrows(InvalidHandleException.class, () -> engine.publish(handle ^ 1L << 40));
-        }
-        try (SlabEngine engine = FileCaches.open(beforePublish)) {
-            assertFalse(engine.isLive(handle), "not published: the allocation never happened");
-            assertEquals(0, engine.liveCount());
-        }
-        try (SlabEngine engine = FileCaches.open(afterPublish)) {
-            assertTrue(engine.isLive(handle), "published: " + engine.describe(handle));
-            assertEquals(cookie(handle), engine.getLong(handle, COOKIE));
-            assertEquals(~cookie(handle), engine.getLong(handle, COMPLEMENT));
-            assertEquals(16L, engine.getLong(handle, 16));
-        }
-        // A LOCKED file-backed cache zeroes and publishes under the pool's lock; publish changes nothing there.
-        try (SlabEngine engine = FileCaches.openLocked(dir.resolve("locked.slab"))) {
-            long h = engine.allocateUnpublished();
-            assertTrue(engine.isLive(h));
-            assertEquals(0L, engine.getLong(h, COOKIE));
-            assertEquals(h, engine.publish(h));
-        }
-        try (SlabEngine inMemory = SlabEngine.builder(GEOMETRY).build()) {
-            long h = inMemory.allocateUnpublished();
-            assertEquals(h, inMemory.publish(h), "nothing to publish in memory");
-            assertTrue(inMemory.isLive(h));
-        }
-    }
-
     @Test
     void aLockedStripedCacheReattachesWithAnyStripeCount() {
         Path path = dir.resolve("locked.slab");
