@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 
 /**
  * The walk behind {@code scan(action)} of generated caches: every live slot once, pool by pool, slab by slab, in
- * slot order. It reads each slot's generation word itself and hands out the handle built from it, so the accessors
- * the action calls through that handle find the word they compare with just loaded (C2 folds the check). Reads
- * the pools' bookkeeping only.
+ * slot order. It reads each slot's generation word itself; the accessors the action calls through the
+ * {@link SlabRef} it is handed compare that word again (one load) instead of validating a handle. Reads the
+ * pools' bookkeeping only.
  *
  * <p>The action is given one {@link SlabRef} (the generated {@code Ref}) at every step, positioned at the slot (its
  * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle. The
