@@ -120,6 +120,7 @@ final class CacheResources implements Runnable {
      * of an unlocked cache, or the cleaner of an unreachable one).
      */
     SlabException releaseEverything() {
+        table.closing();
         SlabException failure = null;
         if (source.lock != null) {
             source.lock.lock();

@@ -1931,11 +1931,14 @@ public final class SlabEngine implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #close()} was called.
+     * Whether {@link #close()} was called. On a {@code LOCKED} cache, a field read that raced {@code close()} (it
+     * is lock-free, and may then have read any bytes of the slot given back) is always followed by {@code true}
+     * here, so a caller that must know can ask after the read.
      *
-     * @return {@code true} once closed
+     * @return {@code true} once closed, or while closing
      */
     public boolean isClosed() {
+        VarHandle.acquireFence(); // the caller's reads before this one stay before it
         return table.isClosed();
     }
 

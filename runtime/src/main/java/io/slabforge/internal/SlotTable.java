@@ -141,32 +141,28 @@ final class SlotTable {
     }
 
     long locate(SlabGeometry g, long handle, long offset, long size) {
-        if (g != geometry) {
-            return locateInColumn(g, handle, offset, size);
-        }
+        int bits = g == geometry ? g.slotBits() : columnSlotBits(g);
         int index = checkedIndex(handle);
         if (offset < 0 || offset > g.slotSize() - size) {
             throw outsideSlot(offset, size);
         }
-        return slotAddress(handle, index, g.slotBits(), g.slotSize()) + offset;
+        return slotAddress(handle, index, bits, g.slotSize()) + offset;
     }
 
     /**
-     * {@link #locate} on a column's table, which generated {@code Column} code reaches with its record's own
-     * {@code GEOMETRY}: that geometry's slot size is this table's, so the slot bound and the slot arithmetic fold as
-     * on a cache; only the split of the index into slab and slot takes this table's {@code slotBits} (the
-     * primary's). A method of its own, so that {@code g} stays the caller's constant on the cache path of a
-     * program that uses columns too.
+     * The slot bits with which {@link #locate} splits an index when generated {@code Column} code passes its record's
+     * own {@code GEOMETRY} to a column's table: that geometry's slot size is this table's, so the slot bound and
+     * the slot arithmetic fold as on a cache; only the split of the index into slab and slot takes this table's
+     * {@code slotBits} (the primary's). A merge into one {@code locate} rather than a column {@code locate} of its
+     * own: C2 inlines {@code locate}'s callees at one call site each, at the frequency of every access, where a
+     * second copy of them behind a rarely-profiled branch was compiled as a call (a column read cost 2x a
+     * primary read: benchmarks/ANALYSIS.md, "Column access").
      */
-    private long locateInColumn(SlabGeometry g, long handle, long offset, long size) {
+    private int columnSlotBits(SlabGeometry g) {
         if (g == null || g != columnRecord) {
             throw foreignGeometry(g);
         }
-        int index = checkedIndex(handle);
-        if (offset < 0 || offset > g.slotSize() - size) {
-            throw outsideSlot(offset, size);
-        }
-        return slotAddress(handle, index, slotBits, g.slotSize()) + offset;
+        return slotBits;
     }
 
     /** The global slot index of {@code handle}, validated as the cache was built to; on the owner thread only. */
@@ -497,6 +493,17 @@ final class SlotTable {
         MemorySegment via = vias[slab];
         long offset = direct ? bases[slab] - via.address() : bases[slab];
         return offset == 0 && via.byteSize() == geometry.slabSize() ? via : via.asSlice(offset, geometry.slabSize());
+    }
+
+    /**
+     * The first step of {@code close()}, before any slab is given back: from here on {@link #isClosed()} is true,
+     * so that a lock-free access of a {@code LOCKED} cache that read a slot while close gave it back (the value
+     * it read may then be any bytes of that slot's memory) finds the cache closed when it asks
+     * ({@link SlabEngine#isClosed()}). The fence keeps the provider's writes to the slabs given back after it.
+     */
+    void closing() {
+        closed = true;
+        VarHandle.releaseFence();
     }
 
     /** After {@code close()}: every access fails, and no word, base or via stays reachable. */
