@@ -157,6 +157,9 @@ final class Leaks {
             if (!table.isLive(leak.handle)) {
                 return;
             }
+            // Queued before the report, so that what the report says holds once it is read: the next box() frees it.
+            leaked.add(leak.handle);
+            pending = true;
             String box = identity.cacheType() + ".Box " + hex(leak.handle);
             String outcome = "its slot is freed by the cache's next box() call (or by close())";
             String message = "leak: " + box + " of " + identity.describe() + " became unreachable without close(); "
@@ -166,8 +169,6 @@ final class Leaks {
             Throwable site = trimmed(leak.site);
             warn(message, site);
             SlabEvents.leak(identity.label(), "Box", leak.handle, outcome, framesOf(site));
-            leaked.add(leak.handle);
-            pending = true;
         }
     }
 
