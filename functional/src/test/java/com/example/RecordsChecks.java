@@ -384,26 +384,56 @@ public final class RecordsChecks {
         }
     }
 
+    /**
+     * Every kind of cache, because the Ref learns of a free differently: where only the walking thread can free
+     * (NONE, CONFINED, LOCKED with the user's lock), from the pool's count of frees; on a leased LOCKED cache from
+     * the slot's word.
+     */
     private static void scanRefAfterFreeInTheAction() {
-        try (QuoteSlab book = QuoteSlab.builder().reserveSlabs(0).build()) {
+        scanRefAfterFreeInTheAction("NONE", QuoteSlab.builder().sync(SlabSync.NONE));
+        scanRefAfterFreeInTheAction("CONFINED", QuoteSlab.builder().sync(SlabSync.CONFINED));
+        scanRefAfterFreeInTheAction("LOCKED", QuoteSlab.builder().sync(SlabSync.LOCKED));
+        scanRefAfterFreeInTheAction("LOCKED, the user's lock",
+                QuoteSlab.builder().sync(SlabSync.LOCKED).lock(new java.util.concurrent.locks.ReentrantLock()));
+    }
+
+    private static void scanRefAfterFreeInTheAction(String kind, QuoteSlab.Builder builder) {
+        try (QuoteSlab book = builder.reserveSlabs(0).build()) {
             int perSlab = QuoteSlab.SLOTS_PER_SLAB;
             List<Long> first = new ArrayList<>();
             for (int i = 0; i < perSlab; i++) {
                 first.add(book.allocate(new Quote(i, "A", Side.BUY, i, 0)));
             }
             long lonely = book.allocate(new Quote(-1, "B", Side.BUY, -1, 0)); // alone in the second slab
-            assertEquals(2, book.stats().slabs());
+            assertEquals(2, book.stats().slabs(), kind);
             // The action frees its own slot: the Ref refuses it at once, even though the slab is still held.
             AtomicInteger calls = new AtomicInteger();
             assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
                 calls.incrementAndGet();
                 long h = r.handle();
                 book.free(h);
-                assertThrows(InvalidHandleException.class, r::qty);
-                assertThrows(InvalidHandleException.class, () -> r.qty(5));
-            }));
-            assertEquals(1, calls.get());
-            assertFalse(book.isLive(first.get(0)));
+                assertThrows(InvalidHandleException.class, r::qty, kind);
+                assertThrows(InvalidHandleException.class, () -> r.qty(5), kind);
+            }), kind);
+            assertEquals(1, calls.get(), kind);
+            assertFalse(book.isLive(first.get(0)), kind);
+            // The action frees its slot and allocates it again at once (a new generation of the same memory): the
+            // Ref still refuses it, and the new object is left as it was written.
+            long[] reused = new long[2];
+            long[] addresses = new long[2];
+            assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                reused[0] = r.handle();
+                addresses[0] = book.segment(reused[0]).address();
+                book.free(reused[0]);
+                reused[1] = book.allocate(new Quote(42, "C", Side.SELL, 42, 0));
+                addresses[1] = book.segment(reused[1]).address();
+                assertThrows(InvalidHandleException.class, r::qty, kind);
+                assertThrows(InvalidHandleException.class, () -> r.qty(5), kind);
+            }), kind);
+            assertEquals(first.get(1), reused[0], kind);
+            assertEquals(addresses[0], addresses[1], kind + ": the slot was reused");
+            assertEquals(42, book.qty(reused[1]), kind);
+            assertFalse(book.isLive(reused[0]), kind);
             // The action frees the only object of another slab, which goes back to the memory: the Ref's own slot
             // is still read and written right (and checked), the scan stops at the next step.
             long[] seen = new long[2];
@@ -413,10 +443,10 @@ public final class RecordsChecks {
                 seen[0] = r.handle();
                 seen[1] = r.qty();
                 r.qty(77);
-            }));
-            assertEquals(first.get(1), seen[0]);
-            assertEquals(1, seen[1]);
-            assertEquals(77, book.qty(first.get(1)));
+            }), kind);
+            assertEquals(reused[1], seen[0], kind);
+            assertEquals(42, seen[1], kind);
+            assertEquals(77, book.qty(reused[1]), kind);
         }
     }
 

@@ -1850,7 +1850,7 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
-            SlabScan.walk(pools, table, ref, action);
+            SlabScan.walk(pools, table, leased, ref, action);
         } finally {
             unlockAll();
         }

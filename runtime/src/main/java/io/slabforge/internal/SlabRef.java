@@ -53,6 +53,13 @@ public abstract class SlabRef {
     private long at = IDLE;
     /** The slab's segment on the region path, set by the walk once per slab. */
     private MemorySegment via = SlotTable.RELEASED;
+    /**
+     * The pool a walk watches while only the walking thread can free its slots (see {@link #watch}); null when
+     * another thread may free one at any moment, and the slot's word is compared instead.
+     */
+    private SlabPool watched;
+    /** {@code watched.frees} when the walk began: a free since may have been the positioned slot's. */
+    private long freesMark;
     /** The {@code Ref} of the scan whose action started this one's walk, while this one walks (SlotTable.walking). */
     SlabRef outer;
 
@@ -98,6 +105,18 @@ public abstract class SlabRef {
         via = slabVia;
     }
 
+    /**
+     * The walk of {@code pool} runs where no other thread can free one of its slots (a cache of one thread, or one
+     * whose frees wait for the locks the walk holds): a free in the action is then the only way the positioned slot
+     * can stop being live, and every free counts in {@code pool.frees}, a field the walk's loop never writes, so C2
+     * loads it once for the whole walk instead of loading the slot's word at every access. {@code null}: compare the
+     * word.
+     */
+    final void watch(SlabPool pool) {
+        watched = pool;
+        freesMark = pool == null ? 0 : pool.frees;
+    }
+
     /** The walk positions this {@code Ref} at live slot {@code slotIndex}, whose word it read, for one action. */
     final void position(int slotIndex, int slotWord, long slotAt) {
         index = slotIndex;
@@ -113,16 +132,16 @@ public abstract class SlabRef {
 
     /**
      * Where to access {@code size} bytes at {@code offset} in place, or a negative value for the checked path.
-     * The slot's word must still be the one the walk read: a free in the action (of this slot, or of any slot:
-     * the walk then stops at the next step) makes the rest of the action take the checked path, which refuses the
-     * stale handle. {@code g} is a constant at every generated call site, so the bound folds; the mask lets C2
+     * The slot must still be the live slot the walk read ({@link #stillLive}): a free in the action (of this slot,
+     * or of any slot: the walk then stops at the next step) makes the rest of the action take the checked path,
+     * which refuses the stale handle. {@code g} is a constant at every generated call site, so the bound folds; the mask lets C2
      * prove the address in range of {@link Everything#MEMORY}, so FFM's own bounds check folds too. The handle the
      * caller passes (generated code: {@link #handle()}) is used only on the checked path: positioned, the access
      * goes to the walk's slot whatever it is, so C2 computes the handle only where it is needed.
      */
     private long positionedAt(SlabGeometry g, long offset, long size) {
         long a = at;
-        if (a < 0 || g != geometry || table.word(index) != word) {
+        if (a < 0 || g != geometry || !stillLive()) {
             return IDLE;
         }
         table.checkThread();
@@ -131,6 +150,15 @@ public abstract class SlabRef {
                     + " is outside the slot");
         }
         return (a & ADDRESS_MASK) + offset;
+    }
+
+    /**
+     * Whether nothing freed the positioned slot since the walk read its word: no free at all in the watched pool,
+     * or, where another thread may free it, the same word.
+     */
+    private boolean stillLive() {
+        SlabPool pool = watched;
+        return pool != null ? pool.frees == freesMark : table.word(index) == word;
     }
 
     private MemorySegment memory() {

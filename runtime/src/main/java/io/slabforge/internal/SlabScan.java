@@ -6,8 +6,10 @@ import java.util.function.Consumer;
 /**
  * The walk behind {@code scan(action)} of generated caches: every live slot once, pool by pool, slab by slab, in
  * slot order. It reads each slot's generation word itself; the accessors the action calls through the
- * {@link SlabRef} it is handed compare that word again (one load) instead of validating a handle. Reads the
- * pools' bookkeeping only.
+ * {@link SlabRef} it is handed do not validate a handle but ask whether anything freed the slot since: where only
+ * the walking thread can free (every cache but a leased {@code LOCKED} one), whether the pool's {@code frees}
+ * counter moved, a field C2 loads once per walk; elsewhere whether the slot's word is still the one read (one load
+ * per access). Reads the pools' bookkeeping only.
  *
  * <p>The action is given one {@link SlabRef} (the generated {@code Ref}) at every step, positioned at the slot (its
  * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle. The
@@ -21,17 +23,20 @@ import java.util.function.Consumer;
 final class SlabScan {
     private SlabScan() {}
 
-    static <R extends SlabRef> void walk(SlabPool[] pools, SlotTable table, R ref, Consumer<? super R> action) {
+    static <R extends SlabRef> void walk(SlabPool[] pools, SlotTable table, boolean remoteFrees, R ref,
+            Consumer<? super R> action) {
         boolean positions = !table.readOnly; // a reader's words are the file's: its Ref stays on the checked path
         ref.outer = table.walking;
         table.walking = ref;
         try {
             if (pools.length == 1) {
+                ref.watch(remoteFrees ? null : pools[0]);
                 walkPool(pools[0], table, ref, action, positions);
             } else {
                 walkPools(pools, table, ref, action, positions);
             }
         } finally {
+            ref.watch(null);
             ref.leave();
             table.walking = ref.outer;
             ref.outer = null;
