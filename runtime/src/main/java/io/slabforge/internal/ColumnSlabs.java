@@ -47,8 +47,9 @@ final class ColumnSlabs {
         if (slab >= table.slabCapacity() || table.via(slab) == SlotTable.RELEASED) {
             return;
         }
+        long at = table.slabAddress(slab);
         table.unpublish(slab);
-        source.give(slab);
+        source.give(slab, at);
     }
 
     /** Zeroes the column slot of primary slot {@code index}, which was just freed. */

@@ -134,14 +134,26 @@ public final class ProviderChecks {
      * @return the exception to throw
      */
     public static SlabException rejected(SlabMemory provider, String what, String fault, MemorySegment segment) {
-        SlabException e = new SlabException("memory provider " + provider + " returned a bad " + what + ": " + fault
-                + "; the cache is unchanged");
+        SlabException e = rejection(provider, what, fault);
         try {
             provider.free(segment);
         } catch (RuntimeException suppressed) {
             e.addSuppressed(suppressed);
         }
         return e;
+    }
+
+    /**
+     * The error for a bad segment from a provider, which the caller has already handed back.
+     *
+     * @param provider the provider
+     * @param what what was asked for ("slab", "block")
+     * @param fault what is wrong with it
+     * @return the exception to throw
+     */
+    public static SlabException rejection(SlabMemory provider, String what, String fault) {
+        return new SlabException("memory provider " + provider + " returned a bad " + what + ": " + fault
+                + "; the cache is unchanged");
     }
 
     /**

@@ -119,9 +119,16 @@ public final class RegionSlabMemory implements SlabMemory {
         /** Bit {@code b % 64} of word {@code b / 64} set while block {@code b} is handed out. */
         private final long[] taken;
         /**
-         * The segment each taken block was handed out as, compared by identity in {@code free}: a copy, a slice, or a
-         * segment given back earlier for a block that has since gone to someone else, names the same address but is
-         * not the same object. Grows with the highest block taken (blocks go out lowest first).
+         * Bit {@code b % 64} of word {@code b / 64} set while block {@code b} is held by an engine of this package
+         * ({@link #allocateForEngine}), which gives it back by address: no segment is kept for it, and
+         * {@link #free} refuses every segment naming it.
+         */
+        private final long[] engineHeld;
+        /**
+         * The segment each block taken through {@link #allocate} was handed out as, compared by identity in
+         * {@code free}: a copy, a slice, or a segment given back earlier for a block that has since gone to someone
+         * else, names the same address but is not the same object. Grows with the highest such block (blocks go out
+         * lowest first); stays empty where only engines take blocks.
          */
         private MemorySegment[] handedOut = new MemorySegment[0];
         /** No block below this one is free. */
@@ -135,6 +142,7 @@ public final class RegionSlabMemory implements SlabMemory {
             this.shape = shape;
             this.blocks = blocks;
             this.taken = new long[(blocks + 63) >>> 6];
+            this.engineHeld = new long[taken.length];
             this.freeCount = blocks;
         }
 
@@ -171,13 +179,24 @@ public final class RegionSlabMemory implements SlabMemory {
             handedOut[block] = segment;
         }
 
+        void handOutToEngine(int block) {
+            engineHeld[block >>> 6] |= 1L << block;
+        }
+
+        boolean isEngineHeld(int block) {
+            return (engineHeld[block >>> 6] & 1L << block) != 0;
+        }
+
         /** Whether {@code segment} is exactly what block {@code block} was handed out as, and still is. */
         boolean handedOutAs(int block, MemorySegment segment) {
-            return isTaken(block) && block < handedOut.length && handedOut[block] == segment;
+            return isTaken(block) && !isEngineHeld(block) && block < handedOut.length && handedOut[block] == segment;
         }
 
         void give(int block) {
-            handedOut[block] = null;
+            if (block < handedOut.length) {
+                handedOut[block] = null;
+            }
+            engineHeld[block >>> 6] &= ~(1L << block);
             taken[block >>> 6] &= ~(1L << block);
             lowestFree = Math.min(lowestFree, block);
             freeCount++;
@@ -186,6 +205,19 @@ public final class RegionSlabMemory implements SlabMemory {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        return take(byteSize, byteAlignment, false);
+    }
+
+    /**
+     * {@link #allocate} for an engine of this package, which gives the block back with {@link #freeForEngine} by
+     * its address and keeps no segment for it: a slab costs no segment object for as long as a cache holds it
+     * (40 bytes a slab, a third of a byte per object of a cache of 4 KiB slabs). {@link #free} refuses the block.
+     */
+    MemorySegment allocateForEngine(long byteSize, long byteAlignment) {
+        return take(byteSize, byteAlignment, true);
+    }
+
+    private MemorySegment take(long byteSize, long byteAlignment, boolean forEngine) {
         if (byteSize <= 0 || byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("size " + byteSize + " / alignment " + byteAlignment
                     + ": size must be positive and alignment a power of two");
@@ -213,7 +245,11 @@ public final class RegionSlabMemory implements SlabMemory {
                 region.listed = false;
             }
             MemorySegment segment = region.memory.asSlice(block * blockStride(shape), byteSize);
-            region.handOut(block, segment);
+            if (forEngine) {
+                region.handOutToEngine(block);
+            } else {
+                region.handOut(block, segment);
+            }
             return segment;
         } finally {
             lock.unlock();
@@ -256,41 +292,74 @@ public final class RegionSlabMemory implements SlabMemory {
     public void free(MemorySegment segment) {
         lock.lock();
         try {
-            var entry = byAddress.floorEntry(segment.address());
-            Region region = entry == null ? null : entry.getValue();
-            long offset = region == null ? -1 : segment.address() - region.memory.address();
-            long stride = region == null ? 1 : blockStride(region.shape);
-            if (region == null || offset >= region.memory.byteSize() || offset % stride != 0
-                    || !region.handedOutAs((int) (offset / stride), segment)) {
+            Region region = regionAt(segment.address());
+            int block = region == null ? -1 : blockAt(region, segment.address());
+            if (block < 0 || !region.handedOutAs(block, segment)) {
                 throw notHandedOut(segment);
             }
-            int block = (int) (offset / stride);
-            region.give(block);
-            if (region != spare) {
-                expireSpare();
+            giveBack(region, block);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes back the block at {@code address} that {@link #allocateForEngine} handed out.
+     *
+     * @throws IllegalStateException if no block an engine holds starts there (a bug of the engine: nothing is freed)
+     */
+    void freeForEngine(long address) {
+        lock.lock();
+        try {
+            Region region = regionAt(address);
+            int block = region == null ? -1 : blockAt(region, address);
+            if (block < 0 || !region.isTaken(block) || !region.isEngineHeld(block)) {
+                throw new IllegalStateException("no block held by a cache starts at 0x" + Long.toHexString(address)
+                        + " in " + this + "; nothing was freed");
             }
-            ArrayDeque<Region> regions = available.get(region.shape);
-            if (region.freeCount() == region.blocks() && retainMappings) {
-                AnonymousMappings.release(region.memory);
-                if (!region.listed) {
-                    regions.addLast(region);
-                    region.listed = true;
-                }
-            } else if (region.freeCount() == region.blocks()) {
-                if (spare != null) {
-                    closeRegion(spare);
-                }
-                if (keepsSpare && (mapped || region.memory.byteSize() <= MIN_REGION_BYTES)) {
-                    keepAsSpare(region, regions);
-                } else {
-                    closeRegion(region);
-                }
-            } else if (!region.listed) {
+            giveBack(region, block);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Region regionAt(long address) {
+        var entry = byAddress.floorEntry(address);
+        return entry == null ? null : entry.getValue();
+    }
+
+    /** The block of {@code region} that starts at {@code address}, or -1. */
+    private static int blockAt(Region region, long address) {
+        long offset = address - region.memory.address();
+        long stride = blockStride(region.shape);
+        return offset < 0 || offset >= region.memory.byteSize() || offset % stride != 0 ? -1 : (int) (offset / stride);
+    }
+
+    /** Marks {@code block} free and keeps, lists, or closes its region; under the lock. */
+    private void giveBack(Region region, int block) {
+        region.give(block);
+        if (region != spare) {
+            expireSpare();
+        }
+        ArrayDeque<Region> regions = available.get(region.shape);
+        if (region.freeCount() == region.blocks() && retainMappings) {
+            AnonymousMappings.release(region.memory);
+            if (!region.listed) {
                 regions.addLast(region);
                 region.listed = true;
             }
-        } finally {
-            lock.unlock();
+        } else if (region.freeCount() == region.blocks()) {
+            if (spare != null) {
+                closeRegion(spare);
+            }
+            if (keepsSpare && (mapped || region.memory.byteSize() <= MIN_REGION_BYTES)) {
+                keepAsSpare(region, regions);
+            } else {
+                closeRegion(region);
+            }
+        } else if (!region.listed) {
+            regions.addLast(region);
+            region.listed = true;
         }
     }
 

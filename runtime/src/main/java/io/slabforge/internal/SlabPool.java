@@ -579,8 +579,9 @@ final class SlabPool extends SlabPoolState {
                 try {
                     table.acquireColumns(slab);
                 } catch (RuntimeException | Error e) {
+                    long at = table.slabAddress(slab);
                     table.unpublish(slab);
-                    source.give(slab);
+                    source.give(slab, at);
                     throw e;
                 }
             }
@@ -625,9 +626,10 @@ final class SlabPool extends SlabPoolState {
             shared.lock();
         }
         try {
+            long at = table.slabAddress(slab);
             table.unpublish(slab);
             try {
-                source.give(slab);
+                source.give(slab, at);
             } finally {
                 table.releaseColumns(slab);
             }
@@ -665,9 +667,10 @@ final class SlabPool extends SlabPoolState {
             carved[s] = -1;
             heldSlabs--;
             try {
+                long at = table.slabAddress(slab);
                 table.unpublish(slab);
                 try {
-                    source.give(slab);
+                    source.give(slab, at);
                 } finally {
                     table.releaseColumns(slab);
                 }
@@ -687,7 +690,7 @@ final class SlabPool extends SlabPoolState {
 
     private void ensureCapacity(int slabs) {
         if (slabs > carved.length) {
-            int length = Math.min(maxSlabs, Math.max(slabs, carved.length + Math.max(8, carved.length >> 2)));
+            int length = Math.min(maxSlabs, Math.max(slabs, carved.length + Math.max(8, carved.length >> 3)));
             freeHead = Arrays.copyOf(freeHead, length);
             carved = Arrays.copyOf(carved, length);
             live = Arrays.copyOf(live, length);

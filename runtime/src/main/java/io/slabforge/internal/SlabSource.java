@@ -33,15 +33,22 @@ final class SlabSource {
     /** Which cache this is, for events; the engine sets it right after construction. */
     CacheIdentity identity = new CacheIdentity(null, "SlabEngine", null, 0);
     /**
+     * Whether {@link #memory} is the built-in region provider itself, whose blocks this source takes and gives back
+     * by address ({@link RegionSlabMemory#allocateForEngine}): no segment object is kept per held slab.
+     */
+    private final boolean byAddress;
+    /**
      * Each held slab's segment, exactly as the provider returned it, by global slab index: what {@link #give}
      * hands back (the built-in providers take back only the very segment they handed out, see
-     * {@link RegionSlabMemory#free}). Guarded like the slab entries.
+     * {@link RegionSlabMemory#free}). Guarded like the slab entries. Empty {@link #byAddress}: the slab's address,
+     * which the slot table has, is all the regions need.
      */
     private MemorySegment[] held = new MemorySegment[0];
 
     SlabSource(SlabMemory memory, long slabSize, long maxBytes, Thread owner, boolean shared) {
         this.memory = memory;
         this.regions = regionsOf(memory);
+        this.byAddress = regions != null && memory == regions;
         this.slabSize = slabSize;
         this.maxBytes = maxBytes;
         this.owner = owner;
@@ -54,6 +61,7 @@ final class SlabSource {
     SlabSource(SlabFile file, long slabSize, long maxBytes, boolean shared) {
         this.memory = null;
         this.regions = null;
+        this.byAddress = false;
         this.slabSize = slabSize;
         this.maxBytes = maxBytes;
         this.owner = null;
@@ -157,7 +165,7 @@ final class SlabSource {
         SlabEvents.SlabAcquire event = SlabEvents.acquireStart();
         MemorySegment segment;
         try {
-            segment = memory.allocate(slabSize, slabSize);
+            segment = byAddress ? regions.allocateForEngine(slabSize, slabSize) : memory.allocate(slabSize, slabSize);
         } catch (OutOfMemoryError e) {
             if (orNull) {
                 return null;
@@ -175,6 +183,10 @@ final class SlabSource {
         }
         String fault = ProviderChecks.faultOf(segment, slabSize, slabSize, owner);
         if (fault != null) {
+            if (byAddress) {
+                regions.freeForEngine(segment.address());
+                throw ProviderChecks.rejection(memory, "slab", fault);
+            }
             throw ProviderChecks.rejected(memory, "slab", fault, segment);
         }
         // The built-in regions never hand out a block twice; any other provider might, to this cache or another.
@@ -184,13 +196,20 @@ final class SlabSource {
                 throw ProviderChecks.overlapping(memory, overlap);
             }
         }
-        if (slab >= held.length) {
-            held = java.util.Arrays.copyOf(held, Math.max(16, 2 * slab + 1));
+        if (!byAddress) {
+            if (slab >= held.length) {
+                held = java.util.Arrays.copyOf(held, grownLength(slab));
+            }
+            held[slab] = segment;
         }
-        held[slab] = segment;
         heldSlabs++;
         SlabEvents.acquired(event, identity, slabSize, heldSlabs);
         return segment;
+    }
+
+    /** A length for the held-slab arrays that holds {@code slab}: an eighth more than needed, at least 16. */
+    private static int grownLength(int slab) {
+        return Math.max(16, slab + 1 + (slab >>> 3));
     }
 
     /** The exception for an allocation that found no memory, and its {@code io.slabforge.OutOfMemory} event. */
@@ -209,22 +228,28 @@ final class SlabSource {
     }
 
     /**
-     * Gives global slab {@code slab} back, as the very segment the provider returned. It no longer counts against
-     * the budget even if the provider throws.
+     * Gives global slab {@code slab}, which starts at {@code address}, back: by its address to the built-in regions
+     * ({@link #byAddress}), else as the very segment the provider returned. It no longer counts against the budget
+     * even if the provider throws.
      *
      * @throws SlabException when the provider throws
      */
-    void give(int slab) {
+    void give(int slab, long address) {
         heldSlabs--;
         if (file != null) {
             return; // a file's slabs stay in it; the file is unmapped as a whole on close
+        }
+        SlabEvents.SlabRelease event = SlabEvents.releaseStart();
+        if (byAddress) {
+            regions.freeForEngine(address);
+            SlabEvents.released(event, identity, slabSize, heldSlabs);
+            return;
         }
         MemorySegment segment = held[slab];
         held[slab] = null;
         if (regions == null) {
             ProviderChecks.unclaim(segment);
         }
-        SlabEvents.SlabRelease event = SlabEvents.releaseStart();
         try {
             memory.free(segment);
         } catch (RuntimeException e) {

@@ -417,6 +417,12 @@ final class SlotTable {
         }
     }
 
+    /** The address held slab {@code slab} starts at (direct or not). */
+    long slabAddress(int slab) {
+        long base = bases[slab] & ADDRESS_MASK;
+        return direct ? base : vias[slab].address() + base;
+    }
+
     /** Slab {@code slab} is now reached through {@code via} at {@code base}. */
     void publish(int slab, MemorySegment via, long base) {
         bases[slab] = base;

@@ -78,6 +78,38 @@ class ProviderOwnershipTest {
         assertThrowsExactly(IllegalArgumentException.class, () -> regions.free(block));
     }
 
+    /**
+     * A cache takes its slabs from the regions by address and keeps no segment for them: no segment naming such a
+     * slab is taken back by {@code free}, not even the one {@code allocateForEngine} returned, and the engine path
+     * takes back only a block an engine holds, once.
+     */
+    @Test
+    void blocksHeldByAnEngineGoBackByAddressOnlyAndOnce() {
+        RegionSlabMemory regions = new RegionSlabMemory();
+        MemorySegment engineBlock = regions.allocateForEngine(4096, 4096);
+        MemorySegment userBlock = regions.allocate(4096, 4096);
+        assertThrowsExactly(IllegalArgumentException.class, () -> regions.free(engineBlock));
+        IllegalStateException e = assertThrowsExactly(IllegalStateException.class,
+                () -> regions.freeForEngine(userBlock.address()));
+        assertTrue(e.getMessage().contains("nothing was freed"), e.getMessage());
+        assertThrowsExactly(IllegalStateException.class, () -> regions.freeForEngine(engineBlock.address() + 64));
+        regions.freeForEngine(engineBlock.address());
+        assertThrowsExactly(IllegalStateException.class, () -> regions.freeForEngine(engineBlock.address()));
+        assertThrowsExactly(IllegalArgumentException.class, () -> regions.free(engineBlock));
+        assertEquals(1, regions.openRegions(), "the user's block keeps the region open");
+        regions.free(userBlock);
+        assertEquals(0, regions.openRegions());
+
+        try (SlabEngine cache = SlabEngine.builder(GEOMETRY).memory(regions).build()) {
+            long h = cache.allocate();
+            cache.setLong(h, 0, 42);
+            assertThrowsExactly(IllegalArgumentException.class, () -> regions.free(cache.segment(h)));
+            assertEquals(42, cache.getLong(h, 0));
+            cache.free(h);
+        }
+        assertEquals(0, regions.openRegions(), "the cache gave its slab back by address: the region is closed");
+    }
+
     /** A bounded provider over a delegate that takes anything back still refuses what it did not hand out. */
     @Test
     void boundedRefusesWhatItDidNotHandOutEvenOverALaxDelegate() {
