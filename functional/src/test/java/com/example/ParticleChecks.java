@@ -41,11 +41,65 @@ public final class ParticleChecks {
         checks.put("maxBytes(n * SLAB_SIZE) holds exactly n * SLOTS_PER_SLAB", ParticleChecks::capacity);
         checks.put("a slab holds slots only: SLOTS_PER_SLAB slots tile it from offset 0", ParticleChecks::slotsTileTheSlab);
         checks.put("forEach, liveCount and stats", ParticleChecks::iteration);
+        checks.put("scan across runs of full slabs, a slab given back, a hole, a partly carved slab",
+                ParticleChecks::scanAcrossSlabRuns);
         checks.put("confined cache rejects other threads", ParticleChecks::confined);
         checks.put("use after close is IllegalStateException", ParticleChecks::useAfterClose);
         checks.put("toString, describe and isDirect say what a cache, Ref and Box are", ParticleChecks::descriptions);
         checks.put("a named cache is a SlabCache named in toString, use-after-close and JMX", ParticleChecks::named);
         return checks;
+    }
+
+    /**
+     * Slots of 32 bytes fill a 4 KiB slab exactly, so the walk takes full slabs that follow each other in memory as
+     * one run: every live slot is still visited once, through a Ref that reads and writes its own slot, whatever
+     * breaks a run (a block of the provider between two slabs, a slab given back, a freed slot, the partly carved
+     * last slab, a slab taken again).
+     */
+    static void scanAcrossSlabRuns() {
+        for (SlabSync sync : new SlabSync[] {SlabSync.NONE, SlabSync.CONFINED, SlabSync.LOCKED}) {
+            io.slabforge.internal.RegionSlabMemory regions = new io.slabforge.internal.RegionSlabMemory();
+            try (ParticleSlab slab = ParticleSlab.builder().sync(sync).memory(regions).reserveSlabs(0).build()) {
+                int perSlab = ParticleSlab.SLOTS_PER_SLAB;
+                java.util.List<Long> handles = new java.util.ArrayList<>();
+                MemorySegment between = null;
+                for (int i = 0; i < 10 * perSlab + 5; i++) {
+                    if (i == 5 * perSlab) {
+                        between = regions.allocate(ParticleSlab.SLAB_SIZE, ParticleSlab.SLAB_SIZE);
+                        between.fill((byte) 0x7F); // not a slab of the cache: a walk that stepped in would read it
+                    }
+                    handles.add(slab.allocate(new Particle(i, 0, 0, i, 0)));
+                }
+                if (sync != SlabSync.LOCKED) { // a LOCKED cache has private regions: no block lies between
+                    assertEquals(2 * ParticleSlab.SLAB_SIZE, slab.segment(handles.get(5 * perSlab)).address()
+                            - slab.segment(handles.get(4 * perSlab)).address(), "slab 5 starts a block after slab 4 ends");
+                }
+                for (int i = 3 * perSlab; i < 4 * perSlab; i++) {
+                    slab.free(handles.get(i)); // slab 3 goes back
+                }
+                slab.free(handles.get(7 * perSlab + 17));
+                assertEquals(10, slab.stats().slabs(), sync.toString());
+                checkScan(slab, sync + ", before the holes are filled");
+                for (int i = 0; i < perSlab + 1; i++) {
+                    slab.allocate(new Particle(-i, 0, 0, -i, 0)); // the freed slot, the last slab's rest, a new slab
+                }
+                checkScan(slab, sync + ", after");
+                regions.free(between);
+            }
+        }
+    }
+
+    private static void checkScan(ParticleSlab slab, String what) {
+        java.util.Map<Long, Double> expected = new java.util.HashMap<>();
+        slab.forEach(h -> expected.put(h, slab.x(h)));
+        java.util.Map<Long, Double> seen = new java.util.HashMap<>();
+        slab.scan(r -> {
+            assertEquals(null, seen.put(r.handle(), r.x()), what + ": visited twice");
+            assertEquals((int) r.x(), r.id(), what);
+            r.y(r.x() + 0.5);
+        });
+        assertEquals(expected, seen, what);
+        slab.forEach(h -> assertEquals(slab.x(h) + 0.5, slab.y(h), what + ": written through the Ref"));
     }
 
     static void descriptions() {

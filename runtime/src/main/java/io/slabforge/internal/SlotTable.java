@@ -417,6 +417,15 @@ final class SlotTable {
         }
     }
 
+    /**
+     * Whether held slab {@code next} starts where held slab {@code slab} ends, in the same via: a walk may step from
+     * the last slot of one into the first of the other by adding the slot size.
+     */
+    boolean continues(int slab, int next) {
+        return vias[next] == vias[slab]
+                && (bases[next] & ADDRESS_MASK) == (bases[slab] & ADDRESS_MASK) + geometry.slabSize();
+    }
+
     /** The address held slab {@code slab} starts at (direct or not). */
     long slabAddress(int slab) {
         long base = bases[slab] & ADDRESS_MASK;
