@@ -46,9 +46,11 @@ public abstract class SlabRef {
     private final long tagBits;
     /** The wrapped handle while idle; while positioned, the handle is made from the index and the word. */
     private long handle;
-    /** While positioned: the slot's index and the live word the walk read there. */
-    private int index;
-    private int word;
+    /**
+     * While positioned, the live word the walk read (high half) and the slot's index (low half), in one field so
+     * that the walk stores two values per slot, not three.
+     */
+    private long slot;
     /** The slot's address (direct) or its offset in {@link #via} while positioned; {@link #IDLE} otherwise. */
     private long at = IDLE;
     /** The slab's segment on the region path, set by the walk once per slab. */
@@ -83,7 +85,7 @@ public abstract class SlabRef {
      */
     public final long handle() {
         // Made here, not by the walk at every slot: where an action calls no handle(), C2 drops the work.
-        return at >= 0 ? HandleFormat.handle(tagBits, word, index) : handle;
+        return at >= 0 ? HandleFormat.handle(tagBits, (int) (slot >>> 32), (int) slot) : handle;
     }
 
     /**
@@ -119,8 +121,7 @@ public abstract class SlabRef {
 
     /** The walk positions this {@code Ref} at live slot {@code slotIndex}, whose word it read, for one action. */
     final void position(int slotIndex, int slotWord, long slotAt) {
-        index = slotIndex;
-        word = slotWord;
+        slot = (long) slotWord << 32 | (slotIndex & 0xFFFF_FFFFL);
         at = slotAt & ADDRESS_MASK;
     }
 
@@ -158,7 +159,8 @@ public abstract class SlabRef {
      */
     private boolean stillLive() {
         SlabPool pool = watched;
-        return pool != null ? pool.frees == freesMark : table.word(index) == word;
+        long s = slot;
+        return pool != null ? pool.frees == freesMark : table.word((int) s) == (int) (s >>> 32);
     }
 
     private MemorySegment memory() {
