@@ -135,10 +135,10 @@ public abstract class SlabRef {
      * Where to access {@code size} bytes at {@code offset} in place, or a negative value for the checked path.
      * The slot must still be the live slot the walk read ({@link #stillLive}): a free in the action (of this slot,
      * or of any slot: the walk then stops at the next step) makes the rest of the action take the checked path,
-     * which refuses the stale handle. {@code g} is a constant at every generated call site, so the bound folds; the mask lets C2
-     * prove the address in range of {@link Everything#MEMORY}, so FFM's own bounds check folds too. The handle the
-     * caller passes (generated code: {@link #handle()}) is used only on the checked path: positioned, the access
-     * goes to the walk's slot whatever it is, so C2 computes the handle only where it is needed.
+     * which refuses the stale handle. {@code g} is a constant at every generated call site, so the bound folds; the
+     * mask lets C2 prove the address in range of {@link Everything#MEMORY}, so FFM's own bounds check folds too. The
+     * handle the caller passes (generated code: {@link #handle()}) is used only on the checked path: positioned, the
+     * access goes to the walk's slot whatever it is, so C2 computes the handle only where it is needed.
      */
     private long positionedAt(SlabGeometry g, long offset, long size) {
         long a = at;
