@@ -43,6 +43,7 @@ public final class ParticleChecks {
         checks.put("forEach, liveCount and stats", ParticleChecks::iteration);
         checks.put("scan across runs of full slabs, a slab given back, a hole, a partly carved slab",
                 ParticleChecks::scanAcrossSlabRuns);
+        checks.put("scan of a file-backed cache, reopened, and of a reader", ParticleChecks::scanFileBacked);
         checks.put("confined cache rejects other threads", ParticleChecks::confined);
         checks.put("use after close is IllegalStateException", ParticleChecks::useAfterClose);
         checks.put("toString, describe and isDirect say what a cache, Ref and Box are", ParticleChecks::descriptions);
@@ -86,6 +87,47 @@ public final class ParticleChecks {
                 checkScan(slab, sync + ", after");
                 regions.free(between);
             }
+        }
+    }
+
+    /** The walk over a cache file's slabs (reached through the file's regions), after a reopen, and a reader's. */
+    static void scanFileBacked() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("slabforge-scan", ".slab");
+            java.nio.file.Files.delete(file);
+            try {
+                int perSlab = ParticleSlab.SLOTS_PER_SLAB;
+                try (ParticleSlab slab = ParticleSlab.open(file)) {
+                    java.util.List<Long> handles = new java.util.ArrayList<>();
+                    for (int i = 0; i < 6 * perSlab + 3; i++) {
+                        handles.add(slab.allocate(new Particle(i, 0, 0, i, 0)));
+                    }
+                    for (int i = 2 * perSlab; i < 3 * perSlab; i += 2) {
+                        slab.free(handles.get(i));
+                    }
+                    checkScan(slab, "file");
+                }
+                try (ParticleSlab slab = ParticleSlab.open(file)) {
+                    assertEquals(6 * perSlab + 3 - perSlab / 2, slab.liveCount());
+                    checkScan(slab, "file, reopened");
+                }
+                try (ParticleSlab reader = ParticleSlab.openReadOnly(file)) {
+                    java.util.Set<Long> seen = new java.util.HashSet<>();
+                    reader.scan(r -> {
+                        assertTrue(seen.add(r.handle()), "reader: visited twice");
+                        assertEquals((int) r.x(), r.id(), "reader");
+                        assertEquals(r.x() + 0.5, r.y(), "reader: the writer's writes through its Ref");
+                    });
+                    assertEquals(reader.liveCount(), seen.size(), "reader");
+                    assertEquals(6 * perSlab + 3 - perSlab / 2, seen.size(), "reader");
+                }
+                ParticleSlab closing = ParticleSlab.openReadOnly(file);
+                assertThrows(IllegalStateException.class, () -> closing.scan(r -> closing.close()), "reader closed");
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

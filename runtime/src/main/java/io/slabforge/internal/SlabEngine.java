@@ -1850,7 +1850,11 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
-            SlabScan.walk(pools, table, leased, ref, action);
+            if (table.readOnly) {
+                SlabScan.walkReader(file, table, ref, action);
+            } else {
+                SlabScan.walk(pools, table, leased, ref, action);
+            }
         } finally {
             unlockAll();
         }

@@ -43,6 +43,29 @@ final class SlabScan {
         }
     }
 
+    /**
+     * The walk of a reader ({@code openReadOnly}): its pools hold nothing, the file's words say what is live (as
+     * for {@code forEach}). The {@code Ref} points at each live handle and stays on the checked path, which
+     * validates every access against the file's words while a writer may be changing them.
+     */
+    static <R extends SlabRef> void walkReader(SlabFile file, SlotTable table, R ref, Consumer<? super R> action) {
+        ref.outer = table.walking;
+        table.walking = ref;
+        try {
+            file.forEachLive(handle -> {
+                ref.point(handle);
+                action.accept(ref);
+                if (table.isClosed()) {
+                    throw table.closedException();
+                }
+            }, table.tagBits);
+        } finally {
+            ref.leave();
+            table.walking = ref.outer;
+            ref.outer = null;
+        }
+    }
+
     private static <R extends SlabRef> void walkPools(SlabPool[] pools, SlotTable table, R ref,
             Consumer<? super R> action, boolean positions) {
         long mark = modifications(pools);
