@@ -7,9 +7,9 @@ import java.util.function.Consumer;
  * The walk behind {@code scan(action)} of generated caches: every live slot once, pool by pool, slab by slab, in
  * slot order. It reads each slot's generation word itself; the accessors the action calls through the
  * {@link SlabRef} it is handed do not validate a handle but ask whether anything freed the slot since: where only
- * the walking thread can free (every cache but a leased {@code LOCKED} one), whether the pool's {@code frees}
- * counter moved, a field C2 loads once per walk; elsewhere whether the slot's word is still the one read (one load
- * per access). Reads the pools' bookkeeping only.
+ * the walking thread can free (a cache of one pool that is not a leased {@code LOCKED} one), whether the pool's
+ * {@code frees} counter moved, a field C2 loads once per walk; elsewhere whether the slot's word is still the one
+ * read (one load per access). Reads the pools' bookkeeping only.
  *
  * <p>The action is given one {@link SlabRef} (the generated {@code Ref}) at every step, positioned at the slot (its
  * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle. The
