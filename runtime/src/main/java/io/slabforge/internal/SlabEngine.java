@@ -1850,11 +1850,7 @@ public final class SlabEngine implements AutoCloseable {
         lockAll();
         try {
             checkOpen();
-            if (table.readOnly) {
-                SlabScan.walkReader(file, table, ref, action);
-            } else {
-                SlabScan.walk(pools, table, leased, ref, action);
-            }
+            SlabScan.walk(pools, table, leased, ref, action);
         } finally {
             unlockAll();
         }

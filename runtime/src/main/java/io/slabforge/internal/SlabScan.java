@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * read (one load per access). Reads the pools' bookkeeping only.
  *
  * <p>The action is given one {@link SlabRef} (the generated {@code Ref}) at every step, positioned at the slot (its
- * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle. The
+ * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle (a
+ * reader's pools hold nothing: the file's words say what is live, as for {@code forEach}). The
  * walk chains it into {@link SlotTable#walking} so that a slab release or {@code close()} in the action sends it
  * back to the checked path, and leaves it idle at the end.
  *
@@ -25,15 +26,16 @@ final class SlabScan {
 
     static <R extends SlabRef> void walk(SlabPool[] pools, SlotTable table, boolean remoteFrees, R ref,
             Consumer<? super R> action) {
-        boolean positions = !table.readOnly; // a reader's words are the file's: its Ref stays on the checked path
         ref.outer = table.walking;
         table.walking = ref;
         try {
-            if (pools.length == 1) {
+            if (table.readOnly) {
+                walkReader(table, ref, action);
+            } else if (pools.length == 1) {
                 ref.watch(remoteFrees ? null : pools[0]);
-                walkPool(pools[0], table, ref, action, positions);
+                walkPool(pools[0], table, ref, action);
             } else {
-                walkPools(pools, table, ref, action, positions);
+                walkPools(pools, table, ref, action);
             }
         } finally {
             ref.watch(null);
@@ -44,30 +46,21 @@ final class SlabScan {
     }
 
     /**
-     * The walk of a reader ({@code openReadOnly}): its pools hold nothing, the file's words say what is live (as
-     * for {@code forEach}). The {@code Ref} points at each live handle and stays on the checked path, which
-     * validates every access against the file's words while a writer may be changing them.
+     * A reader's walk: the {@code Ref} points at each live handle the file records and stays on the checked path,
+     * which validates every access against the file's words while a writer may be changing them.
      */
-    static <R extends SlabRef> void walkReader(SlabFile file, SlotTable table, R ref, Consumer<? super R> action) {
-        ref.outer = table.walking;
-        table.walking = ref;
-        try {
-            file.forEachLive(handle -> {
-                ref.point(handle);
-                action.accept(ref);
-                if (table.isClosed()) {
-                    throw table.closedException();
-                }
-            }, table.tagBits);
-        } finally {
-            ref.leave();
-            table.walking = ref.outer;
-            ref.outer = null;
-        }
+    private static <R extends SlabRef> void walkReader(SlotTable table, R ref, Consumer<? super R> action) {
+        table.file.forEachLive(handle -> {
+            ref.point(handle);
+            action.accept(ref);
+            if (table.isClosed()) {
+                throw table.closedException();
+            }
+        }, table.tagBits);
     }
 
     private static <R extends SlabRef> void walkPools(SlabPool[] pools, SlotTable table, R ref,
-            Consumer<? super R> action, boolean positions) {
+            Consumer<? super R> action) {
         long mark = modifications(pools);
         long slotSize = table.slotSize;
         for (SlabPool pool : pools) {
@@ -76,16 +69,12 @@ final class SlabScan {
                 int carved = pool.carved[s];
                 int slab = s << pool.stripeShift | pool.stripe;
                 int first = slab << table.slotBits;
-                long at = carved > 0 && positions ? enter(ref, table, slab) : 0;
+                long at = carved > 0 ? enter(ref, table, slab) : 0;
                 for (int slot = 0; slot < carved; slot++, at += slotSize) {
                     int index = first + slot;
                     int word = table.words[index];
                     if ((word & HandleFormat.LIVE) != 0) {
-                        if (positions) {
-                            ref.position(index, word, at);
-                        } else {
-                            ref.point(HandleFormat.handle(table.tagBits, word, index));
-                        }
+                        ref.position(index, word, at);
                         action.accept(ref);
                         if (modifications(pools) != mark || table.isClosed()) {
                             throw modified(table);
@@ -103,23 +92,22 @@ final class SlabScan {
      * thousands of objects instead of entering and leaving an unrolled loop every slab.
      */
     private static <R extends SlabRef> void walkPool(SlabPool pool, SlotTable table, R ref,
-            Consumer<? super R> action, boolean positions) {
+            Consumer<? super R> action) {
         int[] words = table.words;
         long allocations = pool.allocations;
         long frees = pool.frees;
-        long tagBits = table.tagBits;
         int slotBits = table.slotBits;
         long slotSize = table.slotSize;
         int slabs = pool.highWater;
         int[] carvedBySlab = pool.carved;
-        int full = positions && table.slotsPerSlab == 1 << slotBits
-                && slotSize << slotBits == table.geometry.slabSize() ? 1 << slotBits : -1;
+        // Slots tile the slab (a power of two of them, no tail): slab s + 1's first index and address follow s's last.
+        int full = slotSize << slotBits == table.geometry.slabSize() ? 1 << slotBits : -1;
         for (int s = 0; s < slabs; s++) {
             int first = s << slotBits;
             if (carvedBySlab[s] <= 0) {
                 continue;
             }
-            long at = positions ? enter(ref, table, s) : 0;
+            long at = enter(ref, table, s);
             while (carvedBySlab[s] == full && s + 1 < slabs && carvedBySlab[s + 1] > 0 && table.continues(s, s + 1)) {
                 s++;
             }
@@ -127,11 +115,7 @@ final class SlabScan {
             for (int index = first; index < end; index++, at += slotSize) {
                 int word = words[index];
                 if ((word & HandleFormat.LIVE) != 0) {
-                    if (positions) {
-                        ref.position(index, word, at);
-                    } else {
-                        ref.point(HandleFormat.handle(tagBits, word, index));
-                    }
+                    ref.position(index, word, at);
                     action.accept(ref);
                     if (pool.allocations != allocations || pool.frees != frees || table.isClosed()) {
                         throw modified(table);
