@@ -362,6 +362,33 @@ public final class RecordsChecks {
                 assertEquals(2000, qty[0]);
                 assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> book.free(r.handle())));
                 assertEquals(1999, book.liveCount());
+                // A change in a pool other than the one being walked stops the walk at the next step too.
+                List<Long> order = new ArrayList<>();
+                book.scan(r -> order.add(r.handle()));
+                long last = order.get(order.size() - 1);
+                AtomicInteger calls = new AtomicInteger();
+                assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                    calls.incrementAndGet();
+                    book.free(last);
+                }));
+                assertEquals(1, calls.get(), "a free of the walk's last slot, from its first step");
+                calls.set(0);
+                assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                    calls.incrementAndGet();
+                    book.allocate();
+                }));
+                assertEquals(1, calls.get(), "an allocation from the first step");
+                calls.set(0);
+                QuoteSlab.Box box = book.box();
+                assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                    calls.incrementAndGet();
+                    box.close();
+                }));
+                assertEquals(1, calls.get(), "a box's free from the first step");
+                assertEquals(1999, book.liveCount());
+                Set<Long> after = new HashSet<>();
+                book.scan(r -> after.add(r.handle()));
+                assertEquals(1999, after.size(), "consistent after");
             }
         }
     }

@@ -573,6 +573,9 @@ public final class SlabEngine implements AutoCloseable {
                     throw closedException();
                 }
                 long handle = in.allocate(orZero);
+                if (handle != 0) {
+                    table.walkedChange();
+                }
                 if (file != null && handle != 0) {
                     return published(zero(handle));
                 }
@@ -747,7 +750,8 @@ public final class SlabEngine implements AutoCloseable {
     /** A free by a thread without the lease of the handle's pool: CAS on the word, offer to the pool's ring. */
     private void freeRemotely(SlabPool owner, long handle) {
         if (owner.lease.isHeldByCurrentThread()) {
-            owner.freeLeased(handle); // a forEach action (or a provider) of this thread: it holds the pool
+            owner.freeLeased(handle); // a scan or forEach action (or a provider) of this thread: it holds the pool
+            table.walkedChange();
             return;
         }
         long position = owner.freeRemote(handle);
@@ -762,6 +766,7 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             owner.free(handle);
+            table.walkedChange();
             if (table.columns != null) {
                 table.clearColumns(handle); // under the lock: the slot's next owner cannot be writing its columns yet
             }
@@ -828,6 +833,7 @@ public final class SlabEngine implements AutoCloseable {
                         table.clearColumns(handle);
                     }
                 }
+                table.walkedChange();
             }
         } finally {
             owner.lock.unlock();
@@ -878,6 +884,7 @@ public final class SlabEngine implements AutoCloseable {
         try {
             if (table.isLive(handle)) {
                 owner.free(handle);
+                table.walkedChange();
             }
         } finally {
             owner.lock.unlock();

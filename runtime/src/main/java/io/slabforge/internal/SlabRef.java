@@ -36,7 +36,8 @@ import java.lang.ref.Reference;
  */
 public abstract class SlabRef {
     private static final long ADDRESS_MASK = (1L << 62) - 1;
-    private static final long IDLE = -1;
+    /** {@link #positionedAt}'s answer when the access must take the checked path. */
+    private static final long CHECKED = -1;
 
     /** The engine of the cache this {@code Ref} came from. */
     protected final SlabEngine engine;
@@ -46,14 +47,20 @@ public abstract class SlabRef {
     private final long tagBits;
     /** The wrapped handle while idle; while positioned, the handle is made from the index and the word. */
     private long handle;
+    /** Whether the walk has this {@code Ref} at a slot: then {@link #slot} says which, else {@link #handle}. */
+    private boolean positioned;
     /**
-     * While positioned, the live word the walk read (high half) and the slot's index (low half), in one field so
-     * that the walk stores two values per slot, not three.
+     * While positioned, the live word the walk read (high half) and the slot's index (low half), in one field: with
+     * {@link #positioned}, which stays true from slot to slot, all the walk stores per slot.
      */
     private long slot;
-    /** The slot's address (direct) or its offset in {@link #via} while positioned; {@link #IDLE} otherwise. */
-    private long at = IDLE;
-    /** The slab's segment on the region path, set by the walk once per slab. */
+    /**
+     * Where slot {@link #runFirst} starts, an address (direct) or an offset in {@link #via}: the walk sets both once
+     * per run of slots, and an access computes its slot's place from them and the index.
+     */
+    private long runAt;
+    private int runFirst;
+    /** The run's segment on the region path, set with {@link #runAt}. */
     private MemorySegment via = SlotTable.RELEASED;
     /**
      * The pool a walk watches while only the walking thread can free its slots (see {@link #watch}); null when
@@ -85,7 +92,8 @@ public abstract class SlabRef {
      */
     public final long handle() {
         // Made here, not by the walk at every slot: where an action calls no handle(), C2 drops the work.
-        return at >= 0 ? HandleFormat.handle(tagBits, (int) (slot >>> 32), (int) slot) : handle;
+        long s = slot;
+        return positioned ? HandleFormat.handle(tagBits, (int) (s >>> 32), (int) s) : handle;
     }
 
     /**
@@ -95,16 +103,21 @@ public abstract class SlabRef {
      */
     protected final void point(long handle) {
         this.handle = handle;
-        at = IDLE;
+        positioned = false;
     }
 
     final boolean belongsTo(SlotTable t) {
         return table == t;
     }
 
-    /** The walk enters a slab whose segment, on the region path, is {@code slabVia}. */
-    final void enterSlab(MemorySegment slabVia) {
-        via = slabVia;
+    /**
+     * The walk enters a run of slots, from index {@code first} at {@code firstAt} (an address, or an offset in
+     * {@code runVia} on the region path), each {@code slotSize} bytes after the one before.
+     */
+    final void enterRun(MemorySegment runVia, int first, long firstAt) {
+        via = runVia;
+        runFirst = first;
+        runAt = firstAt & ADDRESS_MASK;
     }
 
     /**
@@ -119,16 +132,19 @@ public abstract class SlabRef {
         freesMark = pool == null ? 0 : pool.frees;
     }
 
-    /** The walk positions this {@code Ref} at live slot {@code slotIndex}, whose word it read, for one action. */
-    final void position(int slotIndex, int slotWord, long slotAt) {
+    /**
+     * The walk positions this {@code Ref} at live slot {@code slotIndex} of the run it entered, whose word
+     * ({@code slotWord}) it read, for one action.
+     */
+    final void position(int slotIndex, int slotWord) {
         slot = (long) slotWord << 32 | (slotIndex & 0xFFFF_FFFFL);
-        at = slotAt & ADDRESS_MASK;
+        positioned = true;
     }
 
     /** Back to the checked path, wrapping the slot's handle: after the walk, and whenever the memory may go. */
     final void leave() {
         handle = handle();
-        at = IDLE;
+        positioned = false;
     }
 
     /**
@@ -141,25 +157,24 @@ public abstract class SlabRef {
      * access goes to the walk's slot whatever it is, so C2 computes the handle only where it is needed.
      */
     private long positionedAt(SlabGeometry g, long offset, long size) {
-        long a = at;
-        if (a < 0 || g != geometry || !stillLive()) {
-            return IDLE;
+        long s = slot;
+        if (!positioned || g != geometry || !stillLive(s)) {
+            return CHECKED;
         }
         table.checkThread();
         if (offset < 0 || offset > g.slotSize() - size) {
             throw new IndexOutOfBoundsException("an access of " + size + " bytes at offset " + offset
                     + " is outside the slot");
         }
-        return (a & ADDRESS_MASK) + offset;
+        return ((runAt + (long) ((int) s - runFirst) * g.slotSize()) & ADDRESS_MASK) + offset;
     }
 
     /**
      * Whether nothing freed the positioned slot since the walk read its word: no free at all in the watched pool,
      * or, where another thread may free it, the same word.
      */
-    private boolean stillLive() {
+    private boolean stillLive(long s) {
         SlabPool pool = watched;
-        long s = slot;
         return pool != null ? pool.frees == freesMark : table.word((int) s) == (int) (s >>> 32);
     }
 

@@ -17,9 +17,14 @@ import java.util.function.Consumer;
  * walk chains it into {@link SlotTable#walking} so that a slab release or {@code close()} in the action sends it
  * back to the checked path, and leaves it idle at the end.
  *
- * <p>An allocation or free during the walk changes a pool's {@code allocations} or {@code frees} counter: the
- * walk compares both after every call of the action and throws {@link ConcurrentModificationException} before the
- * next step (the call that changed the cache completed, so the cache is consistent).
+ * <p>An allocation or free during the walk changes a pool's {@code allocations} or {@code frees} counter (on a cache
+ * of several pools, also {@link SlotTable#walkChanges}): the walk compares them after every call of the action and
+ * throws {@link ConcurrentModificationException} before the next step (the call that changed the cache completed,
+ * so the cache is consistent).
+ *
+ * <p>Per slot the walk loads the word and stores one value in the {@code Ref} ({@link SlabRef#position}); an access
+ * computes the slot's place from the run the walk entered. What the step compares after the action is made of
+ * fields the loop never writes, so C2 loads them once and unrolls the loop over the slots.
  */
 final class SlabScan {
     private SlabScan() {}
@@ -59,27 +64,46 @@ final class SlabScan {
         }, table.tagBits);
     }
 
+    /**
+     * Several pools (a striped {@code LOCKED} cache): the walk holds every pool's lock, so another thread's free of
+     * a slot is a remote one (the slot's word changes, which the positioned {@code Ref} compares; the pool counts it
+     * when it collects it, after the walk), and every allocation or free of the action runs on a path that finds the
+     * pool held by a lock, not leased, and counts it in {@link SlotTable#walkChanges}. That one field, which the
+     * loop never writes, is all the step compares: C2 loads it once, and the loop over a slab's slots stays the
+     * innermost loop, which it unrolls (summing each pool's counters at every step was a loop inside it).
+     * {@link #modifications} of every pool is still compared after each slab, so a change on a path that forgot to
+     * count it stops the walk there.
+     */
     private static <R extends SlabRef> void walkPools(SlabPool[] pools, SlotTable table, R ref,
             Consumer<? super R> action) {
+        int[] words = table.words;
+        long changes = table.walkChanges;
         long mark = modifications(pools);
-        long slotSize = table.slotSize;
+        int slotBits = table.slotBits;
         for (SlabPool pool : pools) {
             int slabs = pool.highWater;
+            int[] carvedBySlab = pool.carved;
             for (int s = 0; s < slabs; s++) {
-                int carved = pool.carved[s];
+                int carved = carvedBySlab[s];
+                if (carved <= 0) {
+                    continue;
+                }
                 int slab = s << pool.stripeShift | pool.stripe;
-                int first = slab << table.slotBits;
-                long at = carved > 0 ? enter(ref, table, slab) : 0;
-                for (int slot = 0; slot < carved; slot++, at += slotSize) {
-                    int index = first + slot;
-                    int word = table.words[index];
+                int first = slab << slotBits;
+                enter(ref, table, slab, first);
+                int end = first + carved;
+                for (int index = first; index < end; index++) {
+                    int word = words[index];
                     if ((word & HandleFormat.LIVE) != 0) {
-                        ref.position(index, word, at);
+                        ref.position(index, word);
                         action.accept(ref);
-                        if (modifications(pools) != mark || table.isClosed()) {
+                        if (table.walkChanges != changes || table.isClosed()) {
                             throw modified(table);
                         }
                     }
+                }
+                if (modifications(pools) != mark) {
+                    throw modified(table);
                 }
             }
         }
@@ -97,25 +121,24 @@ final class SlabScan {
         long allocations = pool.allocations;
         long frees = pool.frees;
         int slotBits = table.slotBits;
-        long slotSize = table.slotSize;
         int slabs = pool.highWater;
         int[] carvedBySlab = pool.carved;
         // Slots tile the slab (a power of two of them, no tail): slab s + 1's first index and address follow s's last.
-        int full = slotSize << slotBits == table.geometry.slabSize() ? 1 << slotBits : -1;
+        int full = table.slotSize << slotBits == table.geometry.slabSize() ? 1 << slotBits : -1;
         for (int s = 0; s < slabs; s++) {
             int first = s << slotBits;
             if (carvedBySlab[s] <= 0) {
                 continue;
             }
-            long at = enter(ref, table, s);
+            enter(ref, table, s, first);
             while (carvedBySlab[s] == full && s + 1 < slabs && carvedBySlab[s + 1] > 0 && table.continues(s, s + 1)) {
                 s++;
             }
             int end = (s << slotBits) + carvedBySlab[s];
-            for (int index = first; index < end; index++, at += slotSize) {
+            for (int index = first; index < end; index++) {
                 int word = words[index];
                 if ((word & HandleFormat.LIVE) != 0) {
-                    ref.position(index, word, at);
+                    ref.position(index, word);
                     action.accept(ref);
                     if (pool.allocations != allocations || pool.frees != frees || table.isClosed()) {
                         throw modified(table);
@@ -125,10 +148,9 @@ final class SlabScan {
         }
     }
 
-    /** The walk enters held slab {@code slab}: returns where its first slot starts. */
-    private static long enter(SlabRef ref, SlotTable table, int slab) {
-        ref.enterSlab(table.via(slab));
-        return table.slabBase(slab);
+    /** The walk enters a run of slots that starts with held slab {@code slab}, whose first index is {@code first}. */
+    private static void enter(SlabRef ref, SlotTable table, int slab, int first) {
+        ref.enterRun(table.via(slab), first, table.slabBase(slab));
     }
 
     private static long modifications(SlabPool[] pools) {

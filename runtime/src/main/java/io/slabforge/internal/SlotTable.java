@@ -102,6 +102,12 @@ final class SlotTable {
      * when none. Changed by the walk under the same locks as the walk itself.
      */
     SlabRef walking;
+    /**
+     * Allocations and frees a scan's action made on a cache of several pools, whose walk holds every pool's lock
+     * ({@link #walkedChange}); the walk compares it after each step. Written only while {@link #walking} is set,
+     * so by the holder of every lock.
+     */
+    long walkChanges;
     /** Which cache this is, for messages and events; the engine sets it right after construction. */
     CacheIdentity identity;
 
@@ -458,6 +464,17 @@ final class SlotTable {
     /** Where held slab {@code slab} starts: an address on a direct table, else an offset in its via. */
     long slabBase(int slab) {
         return bases[slab] & ADDRESS_MASK;
+    }
+
+    /**
+     * On the paths that allocate or free while the pool is held as a lock, not leased (every allocation and free of
+     * a scan's action on a cache of several pools, see {@code SlabScan}): counts the change for the walk, if one
+     * is under way. Not on a leased fast path, which cannot run during such a walk.
+     */
+    void walkedChange() {
+        if (walking != null) {
+            walkChanges++;
+        }
     }
 
     /**
