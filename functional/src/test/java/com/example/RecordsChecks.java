@@ -52,6 +52,8 @@ public final class RecordsChecks {
                 RecordsChecks::scanConcurrentModification);
         checks.put("scan: close during the scan is an IllegalStateException", RecordsChecks::scanClose);
         checks.put("scan on LOCKED caches, striped and not", RecordsChecks::scanLocked);
+        checks.put("scan on a LOCKED cache: another thread's free of the positioned slot is refused through the Ref,"
+                + " and does not stop the walk", RecordsChecks::scanRemoteFree);
         checks.put("scan: the Ref reads and writes its slot in place", RecordsChecks::scanWritesInPlace);
         checks.put("scan: a slot freed in the action is refused through the Ref, whose other reads stay right",
                 RecordsChecks::scanRefAfterFreeInTheAction);
@@ -389,6 +391,37 @@ public final class RecordsChecks {
                 Set<Long> after = new HashSet<>();
                 book.scan(r -> after.add(r.handle()));
                 assertEquals(1999, after.size(), "consistent after");
+            }
+        }
+    }
+
+    private static void scanRemoteFree() {
+        for (int stripes : new int[] {1, 4}) {
+            try (QuoteSlab book = QuoteSlab.builder().sync(SlabSync.LOCKED).stripes(stripes).build()) {
+                for (int i = 0; i < 300; i++) {
+                    book.allocate(new Quote(i, "R", Side.BUY, i + 1, i));
+                }
+                int[] steps = {0};
+                long[] freed = {0};
+                book.scan(r -> {
+                    if (steps[0]++ == 10) {
+                        long h = r.handle();
+                        assertEquals(11, r.qty());
+                        // The walk holds every stripe's lock: the other thread's free is a remote one, and returns.
+                        CompletableFuture.runAsync(() -> book.free(h)).join();
+                        freed[0] = h;
+                        assertThrows(InvalidHandleException.class, r::qty, stripes + " stripes: freed by another thread");
+                        assertThrows(InvalidHandleException.class, () -> r.qty(5));
+                    } else {
+                        assertTrue(r.qty() > 0);
+                    }
+                });
+                assertEquals(300, steps[0], "another thread's free is no modification by the scan");
+                assertFalse(book.isLive(freed[0]));
+                Set<Long> after = new HashSet<>();
+                book.scan(r -> after.add(r.handle()));
+                assertEquals(299, after.size());
+                assertFalse(after.contains(freed[0]));
             }
         }
     }
