@@ -282,8 +282,10 @@ final class SlotTable {
     void writeThrough(int index, int word) {
         if (direct && SlabFile.STORES_IN_ORDER) {
             int slab = index >>> slotBits;
-            long at = (bases[slab] & ADDRESS_MASK) - file.wordsBelowSlab(slab)
-                    + (long) (index & slotMask & MAX_SLOT) * Integer.BYTES;
+            // The outer mask changes no value (a word's address is far below 2^62) but, as in slotAt, lets C2 prove
+            // the address in range, which the subtraction alone does not: FFM's bounds check then folds away.
+            long at = ((bases[slab] & ADDRESS_MASK) - file.wordsBelowSlab(slab)
+                    + (long) (index & slotMask & MAX_SLOT) * Integer.BYTES) & ADDRESS_MASK;
             Everything.MEMORY.set(ValueLayout.JAVA_INT_UNALIGNED, at, word);
         } else {
             file.writeWord(index, word);
