@@ -713,12 +713,35 @@ public final class SlabEngine implements AutoCloseable {
             freeLocked(handle);
         } else {
             table.checkThread();
-            pool.free(handle);
+            freeInPool(handle);
+        }
+        Reference.reachabilityFence(this);
+    }
+
+    /** A free on a cache of one thread (or none): the slot into the pool, its columns cleared. */
+    private void freeInPool(long handle) {
+        pool.free(handle);
+        if (table.columns != null) {
+            table.clearColumns(handle);
+        }
+    }
+
+    /**
+     * A free in {@code owner}, a pool the calling thread holds (its lock, or a lease it took): how every locked free
+     * path that does not free remotely ends. A leased pool's free is a CAS on the word (a remote free may race it)
+     * and clears the columns itself; otherwise the columns are cleared here, under the lock, before the slot's next
+     * owner can write them. Counts the change for a scan walking the table ({@link SlotTable#walkedChange}).
+     */
+    private void freeHeld(SlabPool owner, long handle) {
+        if (leased) {
+            owner.freeLeased(handle);
+        } else {
+            owner.free(handle);
             if (table.columns != null) {
                 table.clearColumns(handle);
             }
         }
-        Reference.reachabilityFence(this);
+        table.walkedChange();
     }
 
     /**
@@ -750,8 +773,7 @@ public final class SlabEngine implements AutoCloseable {
     /** A free by a thread without the lease of the handle's pool: CAS on the word, offer to the pool's ring. */
     private void freeRemotely(SlabPool owner, long handle) {
         if (owner.lease.isHeldByCurrentThread()) {
-            owner.freeLeased(handle); // a scan or forEach action (or a provider) of this thread: it holds the pool
-            table.walkedChange();
+            freeHeld(owner, handle); // a scan or forEach action (or a provider) of this thread: it holds the pool
             return;
         }
         long position = owner.freeRemote(handle);
@@ -765,11 +787,7 @@ public final class SlabEngine implements AutoCloseable {
         SlabPool owner = poolOf(handle);
         owner.lock.lock();
         try {
-            owner.free(handle);
-            table.walkedChange();
-            if (table.columns != null) {
-                table.clearColumns(handle); // under the lock: the slot's next owner cannot be writing its columns yet
-            }
+            freeHeld(owner, handle);
         } finally {
             owner.lock.unlock();
         }
@@ -810,10 +828,7 @@ public final class SlabEngine implements AutoCloseable {
         if (!locked) {
             table.checkThread();
             if (!table.isClosed()) {
-                pool.free(handle);
-                if (table.columns != null) {
-                    table.clearColumns(handle);
-                }
+                freeInPool(handle);
             }
             Reference.reachabilityFence(this);
             return;
@@ -825,15 +840,7 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             if (!table.isClosed()) {
-                if (leased) {
-                    owner.freeLeased(handle);
-                } else {
-                    owner.free(handle);
-                    if (table.columns != null) {
-                        table.clearColumns(handle);
-                    }
-                }
-                table.walkedChange();
+                freeHeld(owner, handle);
             }
         } finally {
             owner.lock.unlock();
@@ -871,11 +878,15 @@ public final class SlabEngine implements AutoCloseable {
         }
     }
 
-    /** Frees {@code handle} if it is still live (a leaked box's slot may have been freed through its handle). */
+    /**
+     * Frees {@code handle} if it is still live (a leaked box's slot may have been freed through its handle), by the
+     * same paths as {@link #free}, so that its columns are cleared too. On a leased cache another thread may free
+     * it remotely between the test and the free: the free's CAS then fails, and there is nothing left to do.
+     */
     private void freeIfLive(long handle) {
         if (!locked) {
             if (table.isLive(handle)) {
-                pool.free(handle);
+                freeInPool(handle);
             }
             return;
         }
@@ -883,9 +894,10 @@ public final class SlabEngine implements AutoCloseable {
         owner.lock.lock();
         try {
             if (table.isLive(handle)) {
-                owner.free(handle);
-                table.walkedChange();
+                freeHeld(owner, handle);
             }
+        } catch (io.slabforge.InvalidHandleException freedMeanwhile) {
+            // freed remotely since the test: what this method was for happened anyway
         } finally {
             owner.lock.unlock();
         }

@@ -145,6 +145,34 @@ class LeakDetectionTest {
     }
 
     @Test
+    void aLeakedSlotFreedByTheNextBoxHasItsColumnsCleared() throws Exception {
+        for (SlabSync sync : new SlabSync[] {SlabSync.CONFINED, SlabSync.LOCKED}) {
+            try (LogCapture log = new LogCapture();
+                 SlabEngine engine = engine("columns-" + sync, LeakDetection.PARANOID, sync)) {
+                SlabEngine column = engine.attachColumn(8, 8, null);
+                long leaked = dropBoxesWithColumn(engine, column);
+                assertTrue(LogCapture.awaitGc(() -> !log.warnings("leak:").isEmpty()), sync + ": a report within 10 s");
+                new TestBox(engine).close(); // frees the leaked slot first
+                assertFalse(engine.isLive(leaked));
+                boolean reused = false;
+                for (int i = 0; i < 8 && !reused; i++) {
+                    long h = engine.allocate();
+                    reused = HandleFormat.index(h) == HandleFormat.index(leaked);
+                    assertEquals(0, column.getLong(h, 0), sync + ": a column slot reads zeros when its slot is allocated");
+                }
+                assertTrue(reused, sync + ": the leaked slot was allocated again");
+            }
+        }
+    }
+
+    /** One box dropped as in {@link #dropBoxes}, with its column slot written; its handle. */
+    private static long dropBoxesWithColumn(SlabEngine engine, SlabEngine column) {
+        long h = new TestBox(engine).value(1).handle();
+        column.setLong(h, 0, 77);
+        return h;
+    }
+
+    @Test
     void aLockedCacheFreesLeakedSlotsOnTheNextBoxOfAnyThread() throws Exception {
         try (LogCapture log = new LogCapture();
              SlabEngine engine = engine("shared", LeakDetection.PARANOID, SlabSync.LOCKED)) {
