@@ -272,21 +272,22 @@ final class SlotTable {
 
     /**
      * The write-through of the hot paths (allocate's publish after the zeroing, free's new generation) on a
-     * file-backed writer's table, for a slot of a slab this table holds. On a direct table of a machine whose
-     * stores become visible in program order, a plain store at the word's address (found from the slab's base:
-     * a region keeps its words below its slabs): C2 keeps stores to native memory in program order, so it lands
-     * after the zeroing as a release store would, without the release's compiler barrier, after which C2 would
-     * reload every heap word the following checks read (the generated {@code allocate(record)}'s field writes
-     * then fold their checks as on an in-memory cache). Elsewhere the file's own release store.
+     * file-backed writer's table, for a slot of a slab this table holds. On a machine whose stores become visible
+     * in program order, a plain store at the word's place, found from the slab's base as its slots are (a region
+     * keeps its words below its slabs, in the same mapping): an address on a direct table, an offset in the slab's
+     * region otherwise. C2 keeps stores to native memory in program order, so it lands after the zeroing as a
+     * release store would, without the release's compiler barrier, after which C2 would reload every heap word the
+     * following checks read (the generated {@code allocate(record)}'s field writes then fold their checks as on an
+     * in-memory cache). Elsewhere the file's own release store.
      */
     void writeThrough(int index, int word) {
-        if (direct && SlabFile.STORES_IN_ORDER) {
+        if (SlabFile.STORES_IN_ORDER) {
             int slab = index >>> slotBits;
-            // The outer mask changes no value (a word's address is far below 2^62) but, as in slotAt, lets C2 prove
+            // The outer mask changes no value (a word's place is far below 2^62) but, as in slotAt, lets C2 prove
             // the address in range, which the subtraction alone does not: FFM's bounds check then folds away.
             long at = ((bases[slab] & ADDRESS_MASK) - file.wordsBelowSlab(slab)
                     + (long) (index & slotMask & MAX_SLOT) * Integer.BYTES) & ADDRESS_MASK;
-            Everything.MEMORY.set(ValueLayout.JAVA_INT_UNALIGNED, at, word);
+            memoryOfSlab(slab).set(ValueLayout.JAVA_INT_UNALIGNED, at, word);
         } else {
             file.writeWord(index, word);
         }
