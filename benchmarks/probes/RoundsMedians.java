@@ -3,8 +3,8 @@
 // Reads DIR/<benchmark>@<peer>@<round>.json (JMH's -rf json, one fork each) and prints, per benchmark, each peer's
 // median over every iteration of every round, its ratio to the first peer's, and the ratio of the two in each round.
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import java.io.IOException;
@@ -29,11 +29,10 @@ public class RoundsMedians {
             for (int p = 0; p < peers.size(); p++) {
                 List<Double> all = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
-                    Path file = dir.resolve(benchmark + "@" + peers.get(p) + "@" + (r + 1) + ".json");
-                    List<Double> scores = scores(file);
-                    all.addAll(scores);
-                    roundMedians[p][r] = median(scores);
-                    unit = unit(file);
+                    Fork fork = fork(dir.resolve(benchmark + "@" + peers.get(p) + "@" + (r + 1) + ".json"));
+                    all.addAll(fork.scores());
+                    roundMedians[p][r] = median(fork.scores());
+                    unit = fork.unit().isEmpty() ? unit : fork.unit();
                 }
                 double median = median(all);
                 if (p == 0) {
@@ -52,35 +51,29 @@ public class RoundsMedians {
         }
     }
 
-    /** Every measured iteration of the file's one benchmark, or none if the fork failed (its log says why). */
-    private static List<Double> scores(Path file) throws IOException {
+    /** One fork's result file: every measured iteration and the unit. */
+    private record Fork(List<Double> scores, String unit) {}
+
+    /** The file's iterations, or none if the fork failed (its log says why). */
+    private static Fork fork(Path file) throws IOException {
         List<Double> scores = new ArrayList<>();
+        String unit = "";
         if (!Files.exists(file) || Files.size(file) == 0) {
             System.out.println("  (no result: " + file + "; see its .log)");
-            return scores;
+            return new Fork(scores, unit);
         }
         try (Reader in = Files.newBufferedReader(file)) {
             for (JsonElement run : JsonParser.parseReader(in).getAsJsonArray()) {
-                JsonArray forks = run.getAsJsonObject().getAsJsonObject("primaryMetric").getAsJsonArray("rawData");
-                for (JsonElement fork : forks) {
+                JsonObject metric = run.getAsJsonObject().getAsJsonObject("primaryMetric");
+                unit = metric.get("scoreUnit").getAsString();
+                for (JsonElement fork : metric.getAsJsonArray("rawData")) {
                     for (JsonElement score : fork.getAsJsonArray()) {
                         scores.add(score.getAsDouble());
                     }
                 }
             }
         }
-        return scores;
-    }
-
-    private static String unit(Path file) throws IOException {
-        if (!Files.exists(file) || Files.size(file) == 0) {
-            return "";
-        }
-        try (Reader in = Files.newBufferedReader(file)) {
-            JsonArray runs = JsonParser.parseReader(in).getAsJsonArray();
-            return runs.isEmpty() ? "" : runs.get(0).getAsJsonObject().getAsJsonObject("primaryMetric")
-                    .get("scoreUnit").getAsString();
-        }
+        return new Fork(scores, unit);
     }
 
     private static double median(List<Double> values) {

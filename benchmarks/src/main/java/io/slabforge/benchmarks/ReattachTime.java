@@ -1,5 +1,6 @@
 package io.slabforge.benchmarks;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,10 @@ import java.util.List;
  * <pre>
  * java -cp benchmarks.jar io.slabforge.benchmarks.ReattachTime [file] [particles]
  * </pre>
+ *
+ * <p>For re-attach in a new JVM, or with the page cache dropped in between, one step per JVM: {@code --fill file
+ * [particles]} fills a new file and closes it, {@code --crash file} re-attaches, allocates one particle and halts,
+ * {@code --open file} re-attaches and prints the time and the live count.
  */
 public final class ReattachTime {
     private ReattachTime() {}
@@ -25,22 +30,31 @@ public final class ReattachTime {
      * @throws Exception if the child fails
      */
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("--crash")) {
-            ParticleSlab slab = ParticleSlab.open(Path.of(args[1]));
-            slab.allocate(new Particle(1, 2, 3, 4, 5));
-            Runtime.getRuntime().halt(0);
+        if (args.length > 1) {
+            switch (args[0]) {
+                case "--crash" -> {
+                    ParticleSlab slab = ParticleSlab.open(Path.of(args[1]));
+                    slab.allocate(new Particle(1, 2, 3, 4, 5));
+                    Runtime.getRuntime().halt(0);
+                }
+                case "--fill" -> {
+                    fill(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000);
+                    return;
+                }
+                case "--open" -> {
+                    long start = System.nanoTime();
+                    try (ParticleSlab slab = ParticleSlab.open(Path.of(args[1]))) {
+                        System.out.printf("re-attached in %.0f ms: %,d live%n", (System.nanoTime() - start) / 1e6,
+                                slab.liveCount());
+                    }
+                    return;
+                }
+                default -> { } // a file and a count
+            }
         }
         Path file = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("reattach").resolve("p.slab");
         int particles = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
-        Files.deleteIfExists(file);
-        long fill = System.nanoTime();
-        try (ParticleSlab slab = ParticleSlab.open(file)) {
-            for (int i = 0; i < particles; i++) {
-                slab.allocate(new Particle(i, i, i, i, 0));
-            }
-        }
-        System.out.printf("filled %,d particles in %.0f ms; file %,d bytes%n", particles,
-                (System.nanoTime() - fill) / 1e6, Files.size(file));
+        fill(file, particles);
         for (int run = 0; run < 3; run++) {
             System.out.printf("re-attach after a clean close: %.0f ms%n", reattach(file, particles) / 1e6);
         }
@@ -57,6 +71,19 @@ public final class ReattachTime {
                     reattach(file, particles) / 1e6);
         }
         Files.delete(file);
+    }
+
+    /** A new file of {@code particles} particles, closed. */
+    private static void fill(Path file, int particles) throws IOException {
+        Files.deleteIfExists(file);
+        long start = System.nanoTime();
+        try (ParticleSlab slab = ParticleSlab.open(file)) {
+            for (int i = 0; i < particles; i++) {
+                slab.allocate(new Particle(i, i, i, i, 0));
+            }
+        }
+        System.out.printf("filled %,d particles in %.0f ms; file %,d bytes%n", particles,
+                (System.nanoTime() - start) / 1e6, Files.size(file));
     }
 
     private static long reattach(Path file, long expected) {

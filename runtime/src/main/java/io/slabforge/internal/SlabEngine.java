@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
+import io.slabforge.InvalidHandleException;
 import io.slabforge.LeakDetection;
 import io.slabforge.SlabException;
 import io.slabforge.SlabStats;
@@ -896,7 +897,7 @@ public final class SlabEngine implements AutoCloseable {
             if (table.isLive(handle)) {
                 freeHeld(owner, handle);
             }
-        } catch (io.slabforge.InvalidHandleException freedMeanwhile) {
+        } catch (InvalidHandleException freedMeanwhile) {
             // freed remotely since the test: what this method was for happened anyway
         } finally {
             owner.lock.unlock();

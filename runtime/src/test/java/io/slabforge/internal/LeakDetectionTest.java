@@ -150,7 +150,7 @@ class LeakDetectionTest {
             try (LogCapture log = new LogCapture();
                  SlabEngine engine = engine("columns-" + sync, LeakDetection.PARANOID, sync)) {
                 SlabEngine column = engine.attachColumn(8, 8, null);
-                long leaked = dropBoxesWithColumn(engine, column);
+                long leaked = dropBoxWithColumn(engine, column);
                 assertTrue(LogCapture.awaitGc(() -> !log.warnings("leak:").isEmpty()), sync + ": a report within 10 s");
                 new TestBox(engine).close(); // frees the leaked slot first
                 assertFalse(engine.isLive(leaked));
@@ -166,7 +166,7 @@ class LeakDetectionTest {
     }
 
     /** One box dropped as in {@link #dropBoxes}, with its column slot written; its handle. */
-    private static long dropBoxesWithColumn(SlabEngine engine, SlabEngine column) {
+    private static long dropBoxWithColumn(SlabEngine engine, SlabEngine column) {
         long h = new TestBox(engine).value(1).handle();
         column.setLong(h, 0, 77);
         return h;
