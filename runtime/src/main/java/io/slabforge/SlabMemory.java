@@ -61,32 +61,6 @@ public interface SlabMemory {
     }
 
     /**
-     * The default provider's regions, asking the operating system for transparent huge pages: for caches of many
-     * MiB whose objects are reached at random (a table looked up by handle, a churning pool), where a miss in the
-     * TLB costs as much as the miss in the cache. One 2 MiB page maps what 512 base pages would, so a cache of
-     * 1 million 32-byte particles fits in 16 TLB entries instead of 8,192.
-     *
-     * <pre>{@code
-     * try (ParticleSlab slab = ParticleSlab.builder().memory(SlabMemory.ofHugePages()).build()) { ... }
-     * }</pre>
-     *
-     * <p>Regions are as {@link #ofArena()}'s, with their own process-wide, thread-safe instance, aligned to 2 MiB
-     * and advised {@code MADV_HUGEPAGE}. This takes native access for this module and Linux with transparent huge
-     * pages set to {@code always} or {@code madvise} ({@code /sys/kernel/mm/transparent_hugepage/enabled});
-     * elsewhere the advice is not given or not heeded, and this provider behaves exactly as {@link #ofArena()}.
-     *
-     * <p>The costs, which are the kernel's: a region becomes resident 2 MiB at a time as its slabs are first
-     * written (a cache holding one slab keeps 2 MiB resident), and the first write to each 2 MiB may wait for the
-     * kernel to find or compact a free huge page (as {@code /sys/kernel/mm/transparent_hugepage/defrag} says).
-     * Measure before choosing it: benchmarks/README.md has the figures for this machine's benchmarks.
-     *
-     * @return the shared provider of huge-page regions
-     */
-    static SlabMemory ofHugePages() {
-        return RegionSlabMemory.SHARED_HUGE_PAGES;
-    }
-
-    /**
      * A provider that takes its memory from {@code delegate} but never holds more than {@code capacityBytes}
      * bytes at once: past that, {@link #allocate} returns {@code null}. Thread-safe if the delegate is.
      *

@@ -29,8 +29,7 @@ public class AllocFreeBenchmark {
 
     @Param({"floor", "floorChecked", "floorCheckedOffHeap", "slabforgeNone", "slabforgeNoneSetters",
             "slabforgeNoneUnchecked", "slabforgeNoneUncheckedSetters", "slabforgeConfined", "slabforgeConfinedSetters",
-            "slabforgeLocked", "slabforgeConfinedHuge", "slabforgeLockedHuge",
-            "onheap", "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject"})
+            "slabforgeLocked", "onheap", "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject"})
     public String peer;
 
     private ParticleStore store;

@@ -9,18 +9,17 @@ public final class Peers {
      * Single-threaded peers of (a) and (b): the floor first, then the checked floors ({@code floorChecked}, the
      * second baseline of the report, and {@code floorCheckedOffHeap}). {@code slabforgeXSetters} is
      * {@code slabforgeX} filling each particle with {@code allocate()} and one setter per field, as the floors do,
-     * instead of {@code allocate(Particle)}; {@code slabforgeXHuge} is {@code slabforgeX} on
-     * {@code SlabMemory.ofHugePages()}.
+     * instead of {@code allocate(Particle)}.
      */
     public static final List<String> SINGLE = List.of("floor", "floorChecked", "floorCheckedOffHeap",
             "slabforgeNone", "slabforgeNoneSetters", "slabforgeNoneUnchecked", "slabforgeNoneUncheckedSetters",
-            "slabforgeConfined", "slabforgeConfinedSetters", "slabforgeLocked", "slabforgeConfinedHuge",
-            "slabforgeLockedHuge", "onheap", "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject");
+            "slabforgeConfined", "slabforgeConfinedSetters", "slabforgeLocked", "onheap", "nettyPooled",
+            "commonsPool2", "mallocFree", "arenaPerObject");
     /** Peers of the scan (c): {@link #SINGLE} without the {@code *Setters} variants (a scan allocates nothing). */
     public static final List<String> SCAN = SINGLE.stream().filter(p -> !p.endsWith("Setters")).toList();
     /** Peers usable from several threads at once, the floor first. */
-    public static final List<String> SHARED = List.of("floorLocked", "slabforgeLocked", "slabforgeLockedHuge",
-            "onheap", "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject");
+    public static final List<String> SHARED = List.of("floorLocked", "slabforgeLocked", "onheap", "nettyPooled",
+            "commonsPool2", "mallocFree", "arenaPerObject");
 
     /** Peers of the producer/consumer benchmark (e): the shared peers a thread can free another's objects in. */
     public static final List<String> HANDOFF = List.of("slabforgeLocked", "mallocFree", "nettyPooled", "onheap");
@@ -55,8 +54,6 @@ public final class Peers {
             case "slabforgeConfined" -> new SlabforgeStore(capacity, SlabSync.CONFINED, true);
             case "slabforgeConfinedSetters" -> new SlabforgeStore(capacity, SlabSync.CONFINED, true, true);
             case "slabforgeLocked" -> new SlabforgeStore(capacity, SlabSync.LOCKED, true);
-            case "slabforgeConfinedHuge" -> SlabforgeStore.onHugePages(capacity, SlabSync.CONFINED);
-            case "slabforgeLockedHuge" -> SlabforgeStore.onHugePages(capacity, SlabSync.LOCKED);
             case "slabforge64k" -> new Slabforge64KStore(capacity);
             case "slabforgeFile" -> SlabforgeStore.inFile(capacity, false);
             case "slabforgeFileSetters" -> SlabforgeStore.inFile(capacity, true);

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ScanBenchmark {
 
     @Param({"floor", "floorChecked", "floorCheckedOffHeap", "slabforgeNone", "slabforgeNoneUnchecked",
-            "slabforgeConfined", "slabforgeLocked", "slabforgeConfinedHuge", "slabforgeLockedHuge", "onheap",
-            "nettyPooled", "commonsPool2", "mallocFree", "arenaPerObject"})
+            "slabforgeConfined", "slabforgeLocked", "onheap", "nettyPooled", "commonsPool2", "mallocFree",
+            "arenaPerObject"})
     public String peer;
 
     @Param("1000000")

@@ -38,8 +38,8 @@ public class SharedAllocFreeBenchmark {
      */
     static final int SLOT_STRIDE = 16;
 
-    @Param({"floorLocked", "slabforgeLocked", "slabforgeLockedHuge", "onheap", "nettyPooled", "commonsPool2",
-            "mallocFree", "arenaPerObject"})
+    @Param({"floorLocked", "slabforgeLocked", "onheap", "nettyPooled", "commonsPool2", "mallocFree",
+            "arenaPerObject"})
     public String peer;
 
     private ParticleStore store;

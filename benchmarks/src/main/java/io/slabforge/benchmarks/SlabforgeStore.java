@@ -1,6 +1,5 @@
 package io.slabforge.benchmarks;
 
-import io.slabforge.SlabMemory;
 import io.slabforge.SlabSync;
 
 /**
@@ -28,12 +27,6 @@ final class SlabforgeStore extends SlabCacheStore {
      */
     SlabforgeStore(int capacity, SlabSync sync, boolean checked, boolean setters) {
         this(ParticleSlab.builder().sync(sync).checked(checked).build(), capacity, setters, null);
-    }
-
-    /** {@code slabforge*Huge}: the cache's slabs from {@code SlabMemory.ofHugePages()}. */
-    static SlabforgeStore onHugePages(int capacity, SlabSync sync) {
-        return new SlabforgeStore(ParticleSlab.builder().sync(sync).memory(SlabMemory.ofHugePages()).build(),
-                capacity, false, null);
     }
 
     private SlabforgeStore(ParticleSlab slab, int capacity, boolean setters, java.nio.file.Path file) {

@@ -43,17 +43,8 @@ final class AnonymousMappings {
 
     /** {@code MADV_DONTNEED} on Linux and macOS: the pages may be dropped; the mapping stays. */
     private static final int MADV_DONTNEED = 4;
-    /** {@code MADV_HUGEPAGE} on Linux (every architecture): back the range with transparent huge pages. */
-    private static final int MADV_HUGEPAGE = 14;
-    /**
-     * The huge page size regions asking for huge pages are aligned to: 2 MiB on amd64, and on aarch64 with 4 KiB
-     * base pages (the common kernels); where huge pages are larger, the advice still applies to every aligned
-     * huge page inside a region, and regions are at least 2 MiB.
-     */
-    static final long HUGE_PAGE_BYTES = 2L << 20;
 
-    private record Calls(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise, int mapFlags,
-                         boolean hugePages) {}
+    private record Calls(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise, int mapFlags) {}
 
     /** The linked calls, or null when regions cannot be mapped here. */
     private static final Calls CALLS = link();
@@ -96,40 +87,24 @@ final class AnonymousMappings {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        boolean linux = System.getProperty("os.name", "").startsWith("Linux");
-        return new Calls(mmap, munmap, madvise, MAP_PRIVATE | mapAnonymous, linux);
-    }
-
-    /** Whether {@link #map} can ask for transparent huge pages here: Linux with mappings available. */
-    static boolean hugePagesAvailable() {
-        return CALLS != null && CALLS.hugePages;
+        return new Calls(mmap, munmap, madvise, MAP_PRIVATE | mapAnonymous);
     }
 
     /**
-     * Maps {@code bytes} of fresh (zero) memory at an address aligned to {@code blockAlignment}; closing
-     * {@code arena} unmaps it.
+     * Maps {@code bytes} of fresh (zero) memory at an address aligned to {@code alignment}; closing {@code arena}
+     * unmaps it.
      *
      * <p>mmap only aligns to the page size, so a larger alignment is met by mapping {@code alignment} bytes more
      * and unmapping the head before the first aligned address and the tail after the region at once: they were
      * never touched, so they cost nothing but a moment of address space.
      *
-     * <p>With {@code hugePages} (on Linux, else ignored) the region is aligned to at least {@link #HUGE_PAGE_BYTES}
-     * and advised {@code MADV_HUGEPAGE}: where transparent huge pages are enabled ({@code always} or
-     * {@code madvise} in {@code /sys/kernel/mm/transparent_hugepage/enabled}) the kernel backs each 2 MiB of it
-     * that is touched with one huge page, and one TLB entry then covers 512 times as much. The advice is a
-     * request: a kernel that refuses it (THP {@code never}, or not built in) leaves base pages, so its result is
-     * not checked.
-     *
      * @param bytes region size, positive
-     * @param blockAlignment a power of two
-     * @param hugePages whether to ask for transparent huge pages
+     * @param alignment a power of two
      * @param arena the shared arena the region belongs to; its close unmaps the region
      * @return the region, or {@code null} when the kernel has no memory (or address space) for it
      */
     @SuppressWarnings("restricted") // available() is true only with native access
-    static MemorySegment map(long bytes, long blockAlignment, boolean hugePages, Arena arena) {
-        boolean huge = hugePages && CALLS.hugePages;
-        long alignment = huge ? Math.max(blockAlignment, HUGE_PAGE_BYTES) : blockAlignment;
+    static MemorySegment map(long bytes, long alignment, Arena arena) {
         long length = bytes + (alignment > MIN_PAGE_BYTES ? alignment : 0);
         if (bytes <= 0 || length < bytes) { // a block stride or region size that overflowed
             return null;
@@ -142,9 +117,6 @@ final class AnonymousMappings {
         long end = Math.min(start + length, (aligned + bytes + PAGE_MULTIPLE - 1) & -PAGE_MULTIPLE);
         munmap(start, aligned - start);
         munmap(end, start + length - end);
-        if (huge) {
-            madvise(aligned, end - aligned, MADV_HUGEPAGE);
-        }
         return MemorySegment.ofAddress(aligned).reinterpret(bytes, arena, region -> munmap(aligned, end - aligned));
     }
 
@@ -165,13 +137,10 @@ final class AnonymousMappings {
      * @param region a region {@link #map} returned
      */
     static void release(MemorySegment region) {
-        madvise(region.address(), region.byteSize(), MADV_DONTNEED);
-    }
-
-    private static void madvise(long address, long length, int advice) {
         try {
-            int ignored = (int) CALLS.madvise.invokeExact(MemorySegment.ofAddress(address), length, advice);
-        } catch (Throwable e) { // a downcall throws nothing: only a broken linker could get here
+            int ignored = (int) CALLS.madvise.invokeExact(MemorySegment.ofAddress(region.address()),
+                    region.byteSize(), MADV_DONTNEED);
+        } catch (Throwable e) {
             throw new IllegalStateException("madvise downcall failed", e);
         }
     }

@@ -41,9 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RegionSlabMemory implements SlabMemory {
     public static final RegionSlabMemory SHARED = withSpare(AnonymousMappings.available());
-    /** {@link SlabMemory#ofHugePages()}: regions of their own, each asking for transparent huge pages. */
-    public static final RegionSlabMemory SHARED_HUGE_PAGES = withSpare(AnonymousMappings.available())
-            .askingForHugePages("SlabMemory.ofHugePages()");
 
     static final long MIN_REGION_BYTES = 2L << 20;
     static final long MAX_REGION_BYTES = 64L << 20;
@@ -52,11 +49,6 @@ public final class RegionSlabMemory implements SlabMemory {
 
     /** Regions are anonymous mappings (committed on first touch), not zero-filled {@code Arena.allocate} memory. */
     private final boolean mapped;
-    /**
-     * Mapped regions are aligned to a huge page and advised {@code MADV_HUGEPAGE} ({@link AnonymousMappings#map}).
-     * Set before the provider is published, never changed.
-     */
-    private boolean hugePages;
     /**
      * A region whose last block is freed stays mapped (its pages given back with {@code madvise}) until
      * {@link #closeRetained()}: for the private regions of a direct {@code LOCKED} cache, whose lock-free field
@@ -110,12 +102,6 @@ public final class RegionSlabMemory implements SlabMemory {
         RegionSlabMemory regions = new RegionSlabMemory(mapped);
         regions.keepsSpare = true;
         return regions;
-    }
-
-    private RegionSlabMemory askingForHugePages(String name) {
-        this.hugePages = true;
-        this.name = name;
-        return this;
     }
 
     private record BlockShape(long size, long alignment) {}
@@ -280,7 +266,7 @@ public final class RegionSlabMemory implements SlabMemory {
         long blocks = Math.max(1, Math.min(wanted / stride, Integer.MAX_VALUE - 8));
         long bytes = blocks * stride;
         Arena arena = Arena.ofShared();
-        MemorySegment memory = mapped ? AnonymousMappings.map(bytes, shape.alignment, hugePages, arena)
+        MemorySegment memory = mapped ? AnonymousMappings.map(bytes, shape.alignment, arena)
                                       : allocateZeroed(arena, bytes, shape.alignment);
         if (memory == null) {
             arena.close();
@@ -449,14 +435,6 @@ public final class RegionSlabMemory implements SlabMemory {
         return mapped;
     }
 
-    /**
-     * Whether this provider asks for transparent huge pages where it can: mapped regions on Linux (for tests and
-     * diagnostics; whether the kernel grants them is its own affair).
-     */
-    public boolean asksForHugePages() {
-        return hugePages && mapped && AnonymousMappings.hugePagesAvailable();
-    }
-
     /** Regions mapped or allocated since this provider was made (for tests and diagnostics). */
     public long regionsCreated() {
         lock.lock();
@@ -495,7 +473,6 @@ public final class RegionSlabMemory implements SlabMemory {
     RegionSlabMemory newPrivate() {
         RegionSlabMemory regions = new RegionSlabMemory(mapped);
         regions.name = "private regions like " + name;
-        regions.hugePages = hugePages;
         return regions;
     }
 
@@ -504,7 +481,6 @@ public final class RegionSlabMemory implements SlabMemory {
         RegionSlabMemory regions = new RegionSlabMemory(true);
         regions.name = "private retained regions like " + name;
         regions.retainMappings = true;
-        regions.hugePages = hugePages;
         return regions;
     }
 
