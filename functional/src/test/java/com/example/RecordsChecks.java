@@ -54,6 +54,8 @@ public final class RecordsChecks {
         checks.put("scan on LOCKED caches, striped and not", RecordsChecks::scanLocked);
         checks.put("scan on a LOCKED cache: another thread's free of the positioned slot is refused through the Ref,"
                 + " and does not stop the walk", RecordsChecks::scanRemoteFree);
+        checks.put("scan on a LOCKED cache: after the action grew the table, another thread's free of the positioned"
+                + " slot is still refused through the Ref", RecordsChecks::scanRemoteFreeAfterGrowth);
         checks.put("scan: the Ref reads and writes its slot in place", RecordsChecks::scanWritesInPlace);
         checks.put("scan: a slot freed in the action is refused through the Ref, whose other reads stay right",
                 RecordsChecks::scanRefAfterFreeInTheAction);
@@ -422,6 +424,38 @@ public final class RecordsChecks {
                 book.scan(r -> after.add(r.handle()));
                 assertEquals(299, after.size());
                 assertFalse(after.contains(freed[0]));
+            }
+        }
+    }
+
+    /**
+     * The positioned Ref compares the slot's word in the array its walk reads; an allocation in the action that
+     * grows the table replaces that array, so the Ref must have left the walk's path by then: a remote free of the
+     * slot afterwards (landing in the new array) is refused all the same.
+     */
+    private static void scanRemoteFreeAfterGrowth() {
+        for (int stripes : new int[] {1, 4}) {
+            try (QuoteSlab book = QuoteSlab.builder().sync(SlabSync.LOCKED).stripes(stripes).build()) {
+                for (int i = 0; i < 300; i++) {
+                    book.allocate(new Quote(i, "G", Side.SELL, i + 1, i));
+                }
+                long slabsBefore = book.stats().slabs();
+                int[] steps = {0};
+                assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                    steps[0]++;
+                    long h = r.handle();
+                    assertEquals(1, r.qty());
+                    for (int i = 0; i < 20_000; i++) { // far more slabs than the table had room for
+                        book.allocate(new Quote(i, "N", Side.BUY, 7, i));
+                    }
+                    assertEquals(1, r.qty(), "still live, read after the growth");
+                    CompletableFuture.runAsync(() -> book.free(h)).join();
+                    assertThrows(InvalidHandleException.class, r::qty, stripes + " stripes: freed after the growth");
+                    assertThrows(InvalidHandleException.class, () -> r.qty(5));
+                }), "the allocations stop the walk at the next step");
+                assertEquals(1, steps[0]);
+                assertTrue(book.stats().slabs() > slabsBefore * 10, "the table grew: " + book.stats());
+                assertEquals(299 + 20_000, book.liveCount());
             }
         }
     }

@@ -36,6 +36,7 @@ import java.lang.ref.Reference;
  */
 public abstract class SlabRef {
     private static final long ADDRESS_MASK = (1L << 62) - 1;
+    private static final int[] NO_WORDS = new int[0];
     /** {@link #positionedAt}'s answer when the access must take the checked path. */
     private static final long CHECKED = -1;
 
@@ -47,13 +48,16 @@ public abstract class SlabRef {
     private final long tagBits;
     /** The wrapped handle while idle; while positioned, the handle is made from the index and the word. */
     private long handle;
-    /** Whether the walk has this {@code Ref} at a slot: then {@link #slot} says which, else {@link #handle}. */
+    /** Whether the walk has this {@code Ref} at a slot: then {@link #slotIndex} says which, else {@link #handle}. */
     private boolean positioned;
     /**
-     * While positioned, the live word the walk read (high half) and the slot's index (low half), in one field: with
-     * {@link #positioned}, which stays true from slot to slot, all the walk stores per slot.
+     * While positioned, the slot's index and the live word the walk read: with {@link #positioned}, which stays
+     * true from slot to slot, all the walk stores per slot. Two fields, not one packed {@code long}: C2 then sees
+     * an access's index and word as the walk's own values, and shares the walk's load of the word where an access
+     * compares it ({@link #stillLive}).
      */
-    private long slot;
+    private int slotIndex;
+    private int slotWord;
     /**
      * Where slot {@link #runFirst} starts, an address (direct) or an offset in {@link #via}: the walk sets both once
      * per run of slots, and an access computes its slot's place from them and the index.
@@ -62,6 +66,13 @@ public abstract class SlabRef {
     private int runFirst;
     /** The run's segment on the region path, set with {@link #runAt}. */
     private MemorySegment via = SlotTable.RELEASED;
+    /**
+     * The words array the walk reads, set with {@link #runAt}: where another thread may free the positioned slot,
+     * an access compares the slot's word in this very array. It is the table's current one for as long as the
+     * {@code Ref} is positioned ({@link SlotTable#ensureSlabs} sends walking {@code Ref}s back to the checked path
+     * before it replaces the array), and being the walk's own array lets C2 share the walk's load of the word.
+     */
+    private int[] runWords = NO_WORDS;
     /**
      * The pool a walk watches while only the walking thread can free its slots (see {@link #watch}); null when
      * another thread may free one at any moment, and the slot's word is compared instead.
@@ -92,8 +103,7 @@ public abstract class SlabRef {
      */
     public final long handle() {
         // Made here, not by the walk at every slot: where an action calls no handle(), C2 drops the work.
-        long s = slot;
-        return positioned ? HandleFormat.handle(tagBits, (int) (s >>> 32), (int) s) : handle;
+        return positioned ? HandleFormat.handle(tagBits, slotWord, slotIndex) : handle;
     }
 
     /**
@@ -112,9 +122,11 @@ public abstract class SlabRef {
 
     /**
      * The walk enters a run of slots, from index {@code first} at {@code firstAt} (an address, or an offset in
-     * {@code runVia} on the region path), each {@code slotSize} bytes after the one before.
+     * {@code runVia} on the region path), each {@code slotSize} bytes after the one before; {@code words} is the
+     * table's words array the walk reads their words from.
      */
-    final void enterRun(MemorySegment runVia, int first, long firstAt) {
+    final void enterRun(MemorySegment runVia, int first, long firstAt, int[] words) {
+        runWords = words;
         via = runVia;
         runFirst = first;
         runAt = firstAt & ADDRESS_MASK;
@@ -137,7 +149,8 @@ public abstract class SlabRef {
      * ({@code slotWord}) it read, for one action.
      */
     final void position(int slotIndex, int slotWord) {
-        slot = (long) slotWord << 32 | (slotIndex & 0xFFFF_FFFFL);
+        this.slotIndex = slotIndex;
+        this.slotWord = slotWord;
         positioned = true;
     }
 
@@ -145,6 +158,7 @@ public abstract class SlabRef {
     final void leave() {
         handle = handle();
         positioned = false;
+        runWords = NO_WORDS;
     }
 
     /**
@@ -157,8 +171,8 @@ public abstract class SlabRef {
      * access goes to the walk's slot whatever it is, so C2 computes the handle only where it is needed.
      */
     private long positionedAt(SlabGeometry g, long offset, long size) {
-        long s = slot;
-        if (!positioned || g != geometry || !stillLive(s)) {
+        int index = slotIndex;
+        if (!positioned || g != geometry || !stillLive(index)) {
             return CHECKED;
         }
         table.checkThread();
@@ -166,16 +180,24 @@ public abstract class SlabRef {
             throw new IndexOutOfBoundsException("an access of " + size + " bytes at offset " + offset
                     + " is outside the slot");
         }
-        return ((runAt + (long) ((int) s - runFirst) * g.slotSize()) & ADDRESS_MASK) + offset;
+        return ((runAt + (long) (index - runFirst) * g.slotSize()) & ADDRESS_MASK) + offset;
     }
 
     /**
      * Whether nothing freed the positioned slot since the walk read its word: no free at all in the watched pool,
-     * or, where another thread may free it, the same word.
+     * or, where another thread may free it, the same word. That load is a plain one of the array element the walk
+     * loaded: where the action does nothing that orders it after another thread's actions (a lock, a volatile
+     * access, a call C2 cannot see through), C2 may reuse the walk's value, which is what an access racing a
+     * remote free may see anyway (the old value, docs/ARCHITECTURE.md "Memory model"); where the action did
+     * synchronize with the freeing thread, the word is loaded again and the free is seen.
      */
-    private boolean stillLive(long s) {
+    private boolean stillLive(int index) {
         SlabPool pool = watched;
-        return pool != null ? pool.frees == freesMark : table.word((int) s) == (int) (s >>> 32);
+        if (pool != null) {
+            return pool.frees == freesMark;
+        }
+        int[] w = runWords;
+        return Integer.compareUnsigned(index, w.length) < 0 && w[index] == slotWord;
     }
 
     private MemorySegment memory() {

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * {@link SlabRef} it is handed do not validate a handle but ask whether anything freed the slot since: where only
  * the walking thread can free (a cache of one pool that is not a leased {@code LOCKED} one), whether the pool's
  * {@code frees} counter moved, a field C2 loads once per walk; elsewhere whether the slot's word is still the one
- * read (one load per access). Reads the pools' bookkeeping only.
+ * read, in the same array (which lets C2 share the walk's load where the action does not synchronize; see
+ * {@code SlabRef.stillLive}). Reads the pools' bookkeeping only.
  *
  * <p>The action is given one {@link SlabRef} (the generated {@code Ref}) at every step, positioned at the slot (its
  * scalar fields are then accessed in place) except on a reader's table, where it only points at the handle (a
@@ -90,7 +91,7 @@ final class SlabScan {
                 }
                 int slab = s << pool.stripeShift | pool.stripe;
                 int first = slab << slotBits;
-                enter(ref, table, slab, first);
+                enter(ref, table, words, slab, first);
                 int end = first + carved;
                 for (int index = first; index < end; index++) {
                     int word = words[index];
@@ -130,7 +131,7 @@ final class SlabScan {
             if (carvedBySlab[s] <= 0) {
                 continue;
             }
-            enter(ref, table, s, first);
+            enter(ref, table, words, s, first);
             while (carvedBySlab[s] == full && s + 1 < slabs && carvedBySlab[s + 1] > 0 && table.continues(s, s + 1)) {
                 s++;
             }
@@ -148,9 +149,12 @@ final class SlabScan {
         }
     }
 
-    /** The walk enters a run of slots that starts with held slab {@code slab}, whose first index is {@code first}. */
-    private static void enter(SlabRef ref, SlotTable table, int slab, int first) {
-        ref.enterRun(table.via(slab), first, table.slabBase(slab));
+    /**
+     * The walk enters a run of slots that starts with held slab {@code slab}, whose first index is {@code first};
+     * {@code words} is the table's array the walk reads.
+     */
+    private static void enter(SlabRef ref, SlotTable table, int[] words, int slab, int first) {
+        ref.enterRun(table.via(slab), first, table.slabBase(slab), words);
     }
 
     private static long modifications(SlabPool[] pools) {

@@ -333,6 +333,7 @@ final class SlotTable {
         long[] b = Arrays.copyOf(bases, length);
         int[] w = Arrays.copyOf(words, length << slotBits);
         Arrays.fill(w, words.length, w.length, RETIRED);
+        idleWalkingRefs(); // a positioned Ref compares words in the array its walk reads (SlabRef#stillLive)
         // Words first: a reader that sees the new bases finds the words of every slab in them.
         words = w;
         vias = v;
@@ -358,7 +359,10 @@ final class SlotTable {
             vias = v;
             bases = b;
         }
-        words = primary.words;
+        if (words != primary.words) {
+            idleWalkingRefs();
+            words = primary.words;
+        }
     }
 
     /** Attaches a column; the caller holds every lock of the primary. */
