@@ -115,6 +115,9 @@ final class SlabPool extends SlabPoolState {
      * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not one
      */
     void free(long handle) {
+        if (table.walking != null) {
+            table.idleWalkingRefs(); // a positioned Ref may not have read its slot's word yet (SlabRef#handle)
+        }
         int index = (int) handle & INDEX_MASK;
         int[] w = words;
         if (Integer.compareUnsigned(index, w.length) >= 0 || (handle & TAG_MASK) != tagBits

@@ -103,7 +103,18 @@ public abstract class SlabRef {
      */
     public final long handle() {
         // Made here, not by the walk at every slot: where an action calls no handle(), C2 drops the work.
-        return positioned ? HandleFormat.handle(tagBits, slotWord, slotIndex) : handle;
+        return positioned ? HandleFormat.handle(tagBits, positionedWord(), slotIndex) : handle;
+    }
+
+    /**
+     * The positioned slot's word: the one the walk read, or, where the walk read none (a run of slabs whose every
+     * slot is live, {@link #enterLiveRun}), the slot's word now. That is still the word the slot had when the walk
+     * came to it: only a free changes a live slot's word, and in such a walk every free goes through
+     * {@code SlabPool.free}, which first makes every walking {@code Ref} idle ({@link #leave}, which reads it here).
+     */
+    private int positionedWord() {
+        int word = slotWord;
+        return word != 0 ? word : runWords[slotIndex];
     }
 
     /**
@@ -142,6 +153,22 @@ public abstract class SlabRef {
     final void watch(SlabPool pool) {
         watched = pool;
         freesMark = pool == null ? 0 : pool.frees;
+    }
+
+    /**
+     * The walk enters a run of slots as {@link #enterRun} does, every one of them live, in a walk where only the
+     * walking thread can free (a {@link #watch watched} pool): it positions the {@code Ref} with
+     * {@link #position(int)}, reading no word, and {@link #handle()} reads the word only if it is called.
+     */
+    final void enterLiveRun(MemorySegment runVia, int first, long firstAt, int[] words) {
+        enterRun(runVia, first, firstAt, words);
+        slotWord = 0;
+    }
+
+    /** The walk positions this {@code Ref} at slot {@code slotIndex} of the live run it entered, for one action. */
+    final void position(int slotIndex) {
+        this.slotIndex = slotIndex;
+        positioned = true;
     }
 
     /**

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * throws {@link ConcurrentModificationException} before the next step (the call that changed the cache completed,
  * so the cache is consistent).
  *
- * <p>Per slot the walk loads the word and stores one value in the {@code Ref} ({@link SlabRef#position}); an access
- * computes the slot's place from the run the walk entered. What the step compares after the action is made of
+ * <p>Per slot the walk loads the word (none in a slab whose every slot is live, on a watched pool) and stores the
+ * index and the word in the {@code Ref} ({@code SlabRef.position}); an access computes the slot's place from the
+ * run the walk entered. What the step compares after the action is made of
  * fields the loop never writes, so C2 loads them once and unrolls the loop over the slots.
  */
 final class SlabScan {
@@ -39,7 +40,7 @@ final class SlabScan {
                 walkReader(table, ref, action);
             } else if (pools.length == 1) {
                 ref.watch(remoteFrees ? null : pools[0]);
-                walkPool(pools[0], table, ref, action);
+                walkPool(pools[0], table, !remoteFrees, ref, action);
             } else {
                 walkPools(pools, table, ref, action);
             }
@@ -115,8 +116,14 @@ final class SlabScan {
      * exactly ({@code slotsPerSlab} a power of two, no tail), a run of full slabs each starting where the one before
      * ends is one stretch of slot indices and of memory: the walk makes it one loop, which C2 unrolls once for
      * thousands of objects instead of entering and leaving an unrolled loop every slab.
+     *
+     * <p>Where only this thread can free ({@code watched}: the {@code Ref} watches the pool's {@code frees}) and
+     * every carved slot of a slab is live ({@code live == carved}), the walk reads no word there: it positions the
+     * {@code Ref} by index alone, and a run merges only slabs of the same kind. Reading the words was most of
+     * what the walk cost beyond the floor's loop (benchmarks/ANALYSIS.md, "scan: no word where every slot is
+     * live"); {@code SlabPool.free} makes the {@code Ref} idle, so it reads its word before any free can change it.
      */
-    private static <R extends SlabRef> void walkPool(SlabPool pool, SlotTable table, R ref,
+    private static <R extends SlabRef> void walkPool(SlabPool pool, SlotTable table, boolean watched, R ref,
             Consumer<? super R> action) {
         int[] words = table.words;
         long allocations = pool.allocations;
@@ -124,6 +131,7 @@ final class SlabScan {
         int slotBits = table.slotBits;
         int slabs = pool.highWater;
         int[] carvedBySlab = pool.carved;
+        int[] liveBySlab = pool.live;
         // Slots tile the slab (a power of two of them, no tail): slab s + 1's first index and address follow s's last.
         int full = table.slotSize << slotBits == table.geometry.slabSize() ? 1 << slotBits : -1;
         for (int s = 0; s < slabs; s++) {
@@ -131,11 +139,29 @@ final class SlabScan {
             if (carvedBySlab[s] <= 0) {
                 continue;
             }
-            enter(ref, table, words, s, first);
-            while (carvedBySlab[s] == full && s + 1 < slabs && carvedBySlab[s + 1] > 0 && table.continues(s, s + 1)) {
+            // Every carved slot live, and only this thread can free: no word to read, nothing to skip.
+            boolean everyLive = watched && liveBySlab[s] == carvedBySlab[s];
+            if (everyLive) {
+                ref.enterLiveRun(table.via(s), first, table.slabBase(s), words);
+            } else {
+                enter(ref, table, words, s, first);
+            }
+            while (carvedBySlab[s] == full && s + 1 < slabs && carvedBySlab[s + 1] > 0
+                    && everyLive == (watched && liveBySlab[s + 1] == carvedBySlab[s + 1])
+                    && table.continues(s, s + 1)) {
                 s++;
             }
             int end = (s << slotBits) + carvedBySlab[s];
+            if (everyLive) {
+                for (int index = first; index < end; index++) {
+                    ref.position(index);
+                    action.accept(ref);
+                    if (pool.allocations != allocations || pool.frees != frees || table.isClosed()) {
+                        throw modified(table);
+                    }
+                }
+                continue;
+            }
             for (int index = first; index < end; index++) {
                 int word = words[index];
                 if ((word & HandleFormat.LIVE) != 0) {
