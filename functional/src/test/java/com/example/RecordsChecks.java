@@ -54,6 +54,8 @@ public final class RecordsChecks {
         checks.put("scan on LOCKED caches, striped and not", RecordsChecks::scanLocked);
         checks.put("scan on a LOCKED cache: another thread's free of the positioned slot is refused through the Ref,"
                 + " and does not stop the walk", RecordsChecks::scanRemoteFree);
+        checks.put("scan: a slot freed and allocated again in the action, through a handle from elsewhere, is refused"
+                + " through the Ref, whose handle stays the old one", RecordsChecks::scanRefAfterReuseInTheAction);
         checks.put("scan on a LOCKED cache: after the action grew the table, another thread's free of the positioned"
                 + " slot is still refused through the Ref", RecordsChecks::scanRemoteFreeAfterGrowth);
         checks.put("scan: the Ref reads and writes its slot in place", RecordsChecks::scanWritesInPlace);
@@ -456,6 +458,34 @@ public final class RecordsChecks {
                 assertEquals(1, steps[0]);
                 assertTrue(book.stats().slabs() > slabsBefore * 10, "the table grew: " + book.stats());
                 assertEquals(299 + 20_000, book.liveCount());
+            }
+        }
+    }
+
+    /**
+     * A slab whose every slot is live is walked without reading words: the Ref reads its word only when it needs
+     * the handle. The action here never asks before it frees the slot (through a handle it kept) and gets the
+     * slot back at once from the magazine, one generation on: the Ref must still name the old object.
+     */
+    private static void scanRefAfterReuseInTheAction() {
+        for (SlabSync sync : new SlabSync[] {SlabSync.NONE, SlabSync.CONFINED}) {
+            try (QuoteSlab book = QuoteSlab.builder().sync(sync).build()) {
+                List<Long> handles = new ArrayList<>();
+                for (int i = 0; i < QuoteSlab.SLOTS_PER_SLAB; i++) {
+                    handles.add(book.allocate(new Quote(i, "U", Side.BUY, i + 1, i)));
+                }
+                long old = handles.get(0);
+                long oldAddress = book.segment(old).address();
+                long[] again = {0};
+                assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+                    book.free(old);
+                    again[0] = book.allocate(new Quote(99, "V", Side.SELL, 99, 0));
+                    assertEquals(99, book.qty(again[0]));
+                    assertThrows(InvalidHandleException.class, r::qty, sync + ": the Ref's object was freed");
+                    assertEquals(old, r.handle(), sync + ": the Ref names the freed object, not its successor");
+                }), sync + ": the free stops the walk at the next step");
+                assertEquals(oldAddress, book.segment(again[0]).address(), sync + ": the same slot came back");
+                assertEquals(99, book.qty(again[0]));
             }
         }
     }
