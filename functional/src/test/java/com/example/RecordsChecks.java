@@ -468,26 +468,63 @@ public final class RecordsChecks {
      * slot back at once from the magazine, one generation on: the Ref must still name the old object.
      */
     private static void scanRefAfterReuseInTheAction() {
-        for (SlabSync sync : new SlabSync[] {SlabSync.NONE, SlabSync.CONFINED}) {
-            try (QuoteSlab book = QuoteSlab.builder().sync(sync).build()) {
-                List<Long> handles = new ArrayList<>();
-                for (int i = 0; i < QuoteSlab.SLOTS_PER_SLAB; i++) {
-                    handles.add(book.allocate(new Quote(i, "U", Side.BUY, i + 1, i)));
+        for (boolean nested : new boolean[] {false, true}) {
+            for (SlabSync sync : new SlabSync[] {SlabSync.NONE, SlabSync.CONFINED}) {
+                try (QuoteSlab book = QuoteSlab.builder().sync(sync).build()) {
+                    scanRefAfterReuseInTheAction(book, sync + (nested ? ", after a nested scan" : ""), nested);
                 }
-                long old = handles.get(0);
-                long oldAddress = book.segment(old).address();
-                long[] again = {0};
-                assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
-                    book.free(old);
-                    again[0] = book.allocate(new Quote(99, "V", Side.SELL, 99, 0));
-                    assertEquals(99, book.qty(again[0]));
-                    assertThrows(InvalidHandleException.class, r::qty, sync + ": the Ref's object was freed");
-                    assertEquals(old, r.handle(), sync + ": the Ref names the freed object, not its successor");
-                }), sync + ": the free stops the walk at the next step");
-                assertEquals(oldAddress, book.segment(again[0]).address(), sync + ": the same slot came back");
-                assertEquals(99, book.qty(again[0]));
             }
         }
+        // File-backed: the free also writes the slot's next word through to the file, which a reopen then shows.
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("slabforge-reuse", ".slab");
+            java.nio.file.Files.delete(file);
+            try {
+                long[] handles;
+                try (QuoteSlab book = QuoteSlab.open(file)) {
+                    handles = scanRefAfterReuseInTheAction(book, "file", true);
+                }
+                try (QuoteSlab book = QuoteSlab.open(file)) {
+                    assertFalse(book.isLive(handles[0]), "file, reopened: the freed object stays freed");
+                    assertEquals(99, book.qty(handles[1]), "file, reopened: its successor");
+                    assertEquals(QuoteSlab.SLOTS_PER_SLAB, book.liveCount(), "file, reopened");
+                }
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Fills one slab of {@code book}, then frees its first object and allocates its successor in the scan's first
+     * step ({@code nested}: after a scan in that step, which must leave the outer walk's watch in place); returns
+     * the freed handle and the successor's.
+     */
+    private static long[] scanRefAfterReuseInTheAction(QuoteSlab book, String what, boolean nested) {
+        List<Long> handles = new ArrayList<>();
+        for (int i = 0; i < QuoteSlab.SLOTS_PER_SLAB; i++) {
+            handles.add(book.allocate(new Quote(i, "U", Side.BUY, i + 1, i)));
+        }
+        long old = handles.get(0);
+        long oldAddress = book.segment(old).address();
+        long[] again = {0};
+        assertThrows(ConcurrentModificationException.class, () -> book.scan(r -> {
+            if (nested) {
+                int[] inner = {0};
+                book.scan(each -> inner[0]++);
+                assertEquals(QuoteSlab.SLOTS_PER_SLAB, inner[0], what);
+            }
+            book.free(old);
+            again[0] = book.allocate(new Quote(99, "V", Side.SELL, 99, 0));
+            assertEquals(99, book.qty(again[0]));
+            assertThrows(InvalidHandleException.class, r::qty, what + ": the Ref's object was freed");
+            assertEquals(old, r.handle(), what + ": the Ref names the freed object, not its successor");
+        }), what + ": the free stops the walk at the next step");
+        assertEquals(oldAddress, book.segment(again[0]).address(), what + ": the same slot came back");
+        assertEquals(99, book.qty(again[0]));
+        return new long[] {old, again[0]};
     }
 
     private static void scanWritesInPlace() {

@@ -115,9 +115,6 @@ final class SlabPool extends SlabPoolState {
      * @throws io.slabforge.InvalidHandleException (or IllegalStateException once closed) if it is not one
      */
     void free(long handle) {
-        if (table.walking != null) {
-            table.idleWalkingRefs(); // a positioned Ref may not have read its slot's word yet (SlabRef#handle)
-        }
         int index = (int) handle & INDEX_MASK;
         int[] w = words;
         if (Integer.compareUnsigned(index, w.length) >= 0 || (handle & TAG_MASK) != tagBits
@@ -125,15 +122,15 @@ final class SlabPool extends SlabPoolState {
             throw table.invalid(handle);
         }
         frees++;
+        if (freeHooks != 0) {
+            beforeFree(index, handle);
+        }
         if (HandleFormat.generation(handle) == GENERATION_MASK) {
             retire(index);
             return;
         }
         long next = handle + HandleFormat.GENERATION_ONE;
         w[index] = HandleFormat.IN_MAGAZINE | HandleFormat.generation(next);
-        if (file != null) {
-            table.writeThrough(index, HandleFormat.generation(next)); // in the file before the slot is reused
-        }
         int n = magazineCount;
         if (n == magazine.length) {
             n = spill();
@@ -143,6 +140,37 @@ final class SlabPool extends SlabPoolState {
         if (--live[(index >>> slotBits) >>> stripeShift] == 0) {
             slabEmptied((index >>> slotBits) >>> stripeShift);
         }
+    }
+
+    /**
+     * What {@link #free} does before the slot's word turns, where {@link #freeHooks} asks for it: a walk watching
+     * this pool may have a {@code Ref} positioned without the slot's word ({@code SlabRef.handle()} reads it
+     * later), so it is made idle first; a cache file gets the slot's next word before the slot can be reused (a
+     * retirement writes its own).
+     */
+    private void beforeFree(int index, long handle) {
+        int hooks = freeHooks;
+        if ((hooks & HOOK_WALK) != 0) {
+            table.idleWalkingRefs();
+        }
+        if ((hooks & HOOK_FILE) != 0 && HandleFormat.generation(handle) != GENERATION_MASK) {
+            table.writeThrough(index, HandleFormat.generation(handle + HandleFormat.GENERATION_ONE));
+        }
+    }
+
+    /**
+     * A walk that reads no word in this pool's fully live slabs begins ({@code SlabScan}): every free makes the
+     * walking {@code Ref}s idle until {@link #endWatchedWalk} puts back what this returns.
+     */
+    int beginWatchedWalk() {
+        int hooks = freeHooks;
+        freeHooks = hooks | HOOK_WALK;
+        return hooks;
+    }
+
+    /** The walk {@link #beginWatchedWalk} began ends: the hooks are as before it ({@code hooks}, what it returned). */
+    void endWatchedWalk(int hooks) {
+        freeHooks = hooks;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -867,6 +895,15 @@ abstract class SlabPoolState extends SlabPoolPadding {
     final int reserveSlabs;
     /** The cache file every free and retirement is written through to, else null (table.file, one load closer). */
     final SlabFile file;
+    /** {@link SlabPool#free} writes the slot's next word through to {@link #file}. */
+    static final int HOOK_FILE = 1;
+    /** {@link SlabPool#free} makes walking {@code Ref}s idle: a walk watches this pool. */
+    static final int HOOK_WALK = 2;
+    /**
+     * What {@link SlabPool#free} must do beyond the magazine ({@link #HOOK_FILE}, {@link #HOOK_WALK}), one field, so
+     * that a free of an in-memory cache outside a walk pays one load and branch for both.
+     */
+    int freeHooks;
 
     int[] freeHead = new int[0];
     int[] carved = new int[0];
@@ -914,5 +951,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
         this.maxSlabs = table.geometry.maxSlabs() >>> stripeShift;
         this.reserveSlabs = reserveSlabs;
         this.file = table.file;
+        this.freeHooks = file != null ? HOOK_FILE : 0;
     }
 }
