@@ -893,9 +893,7 @@ abstract class SlabPoolState extends SlabPoolPadding {
     /** Slabs this pool may hold: its share of the handle space. */
     final int maxSlabs;
     final int reserveSlabs;
-    /** The cache file every free and retirement is written through to, else null (table.file, one load closer). */
-    final SlabFile file;
-    /** {@link SlabPool#free} writes the slot's next word through to {@link #file}. */
+    /** {@link SlabPool#free} writes the slot's next word through to the cache file ({@code table.file}). */
     static final int HOOK_FILE = 1;
     /** {@link SlabPool#free} makes walking {@code Ref}s idle: a walk watches this pool. */
     static final int HOOK_WALK = 2;
@@ -950,7 +948,6 @@ abstract class SlabPoolState extends SlabPoolPadding {
         this.stripeShift = stripeShift;
         this.maxSlabs = table.geometry.maxSlabs() >>> stripeShift;
         this.reserveSlabs = reserveSlabs;
-        this.file = table.file;
-        this.freeHooks = file != null ? HOOK_FILE : 0;
+        this.freeHooks = table.file != null ? HOOK_FILE : 0;
     }
 }
