@@ -120,14 +120,6 @@ final class SlabScan {
     }
 
     /**
-     * The carved count of a full slab where slots tile it exactly (a power of two of them, no tail), so that the
-     * next slab's first slot follows its last in memory; -1, which no count equals, where they do not.
-     */
-    private static int fullSlab(SlotTable table) {
-        return table.slotSize << table.slotBits == table.geometry.slabSize() ? 1 << table.slotBits : -1;
-    }
-
-    /**
      * One pool: the counters of that pool are the only ones an allocation or free can change. Where slots fill a slab
      * exactly ({@code slotsPerSlab} a power of two, no tail), a run of full slabs each starting where the one before
      * ends is one stretch of slot indices and of memory: the walk makes it one loop, which C2 unrolls once for
@@ -148,8 +140,8 @@ final class SlabScan {
         int slabs = pool.highWater;
         int[] carvedBySlab = pool.carved;
         int[] liveBySlab = pool.live;
-        // Slots tile the slab: slab s + 1's first index and address follow s's last.
-        int full = fullSlab(table);
+        // Slots tile the slab (a power of two of them, no tail): slab s + 1's first index and address follow s's last.
+        int full = table.slotSize << slotBits == table.geometry.slabSize() ? 1 << slotBits : -1;
         for (int s = 0; s < slabs; s++) {
             int first = s << slotBits;
             if (carvedBySlab[s] <= 0) {
