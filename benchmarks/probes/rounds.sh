@@ -6,6 +6,7 @@
 # median of all iterations of each peer, its ratio to the first peer, and the ratio in each round.
 #
 #   benchmarks/probes/rounds.sh ROUNDS 'AllocFreeBenchmark ChurnBenchmark' 'slabforgeConfined slabforgeFile' [JVM option ...]
+# A benchmark may be Class.method, to run one method of a class.
 #
 # A peer may be jar:peer, to compare builds (jar defaults to $JAR, else benchmarks/target/benchmarks.jar). The
 # options replace the benchmarks' own @Fork options (JMH's -jvmArgsAppend), so --enable-native-access is added
@@ -30,7 +31,7 @@ for round in $(seq 1 "$rounds"); do
             if [[ $each == *:* ]]; then peerJar=${each%%:*}; peer=${each##*:}; else peerJar=$jar; peer=$each; fi
             slot=$(printf '%s' "$each" | tr -c 'A-Za-z0-9._-' '_')
             # shellcheck disable=SC2086 # the settings are words
-            "$java" -jar "$peerJar" "^io.slabforge.benchmarks.$benchmark\." -p "peer=$peer" $settings -jvm "$java" \
+            "$java" -jar "$peerJar" "^io.slabforge.benchmarks.$benchmark(\.|\$)" -p "peer=$peer" $settings -jvm "$java" \
                 -jvmArgsAppend "$options" -rf json -rff "$out/$benchmark@$slot@$round.json" > "$out/$benchmark@$slot@$round.log" 2>&1
         done
     done

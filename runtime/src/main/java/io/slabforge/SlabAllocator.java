@@ -6,8 +6,10 @@ import io.slabforge.internal.HandleFormat;
 import io.slabforge.internal.ProviderChecks;
 import io.slabforge.internal.SlabEngine;
 import io.slabforge.internal.SlabGeometry;
+import io.slabforge.internal.SlabPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,10 +118,13 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     static final int ZERO_BYTES = 4096;
     /** Never written: a read-only view of a private array. */
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[ZERO_BYTES]).asReadOnly();
+    /** Whether zero-filling calls {@code memset}: with native access, and a {@code memset} to link. */
+    private static final boolean NATIVE_FILL =
+            SlabAllocator.class.getModule().isNativeAccessEnabled() && NativeFill.available();
 
     private final SizeClass[] classes;
     /** {@code classBySize[ceil(size / 8)]}: the smallest class of at least {@code size} bytes. */
-    private final byte[] classBySize;
+    private final SizeClass[] classBySize;
     private final long largestClass;
     private final SlabMemory memory;
     private final SlabSync sync;
@@ -127,6 +132,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     private final Lock lock;
     private final boolean zeroFill;
     private final boolean global;
+    /** Whether the provider may close a slab under the allocator: then each allocation asks the slab's scope. */
+    private final boolean slabsMayClose;
 
     /** Every held slab of every class, by 64 KiB granule of its address. */
     private final AddressTable<SlabRecord> slabs = new AddressTable<>();
@@ -154,6 +161,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         this.global = global;
         this.memory = options.maxBytes == Long.MAX_VALUE
                 ? options.memory : SlabMemory.bounded(options.memory, options.maxBytes);
+        this.slabsMayClose = SlabEngine.mayCloseSlabs(memory);
         long[] sizes = options.sizeClasses;
         this.largestClass = sizes[sizes.length - 1];
         this.classes = new SizeClass[sizes.length];
@@ -169,13 +177,16 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             }
             throw e;
         }
-        this.classBySize = new byte[(int) (largestClass >>> 3) + 1];
+        this.classBySize = new SizeClass[(int) (largestClass >>> 3) + 1];
         int c = 0;
         for (int i = 0; i < classBySize.length; i++) {
             while (sizes[c] < 8L * i) {
                 c++;
             }
-            classBySize[i] = (byte) c;
+            classBySize[i] = classes[c];
+        }
+        for (int i = 0; i + 1 < classes.length; i++) {
+            classes[i].larger = classes[i + 1];
         }
     }
 
@@ -392,17 +403,20 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
                 return allocate0(byteSize, byteAlignment);
             } finally {
                 l.unlock();
+                Reference.reachabilityFence(this);
             }
         }
         checkThread();
-        return allocate0(byteSize, byteAlignment);
+        MemorySegment block = allocate0(byteSize, byteAlignment);
+        Reference.reachabilityFence(this); // the size classes call their engines' pools, not the engines
+        return block;
     }
 
     private MemorySegment allocate0(long byteSize, long byteAlignment) {
         checkOpen();
-        int c = classFor(byteSize, byteAlignment);
-        MemorySegment block = c >= 0
-                ? allocateSmall(classes[c], byteSize) : allocateLargeOrTrim(byteSize, byteAlignment);
+        SizeClass c = classFor(byteSize, byteAlignment);
+        MemorySegment block = c != null
+                ? allocateSmall(c, byteSize) : allocateLargeOrTrim(byteSize, byteAlignment);
         if (zeroFill) {
             zero(block);
         }
@@ -410,16 +424,28 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     }
 
     /**
-     * Zeroes exactly the segment's bytes. Up to {@value #ZERO_BYTES} bytes it copies from a zeroed buffer: the JDK's
-     * copy stub moves vector registers, while {@code fill} above 32 bytes is {@code Unsafe.setMemory}, whose stub
-     * stores a word at a time; on mixed 16..4096-byte blocks the copy takes about 40 % less (benchmarks/ANALYSIS.md).
+     * Zeroes exactly the block's bytes: with native access by {@code memset} ({@link NativeFill}), else up to
+     * {@value #ZERO_BYTES} bytes by a copy from a zeroed buffer (the JDK's copy stub moves vector registers, while
+     * {@code fill} above 32 bytes is {@code Unsafe.setMemory}, whose stub stores a word at a time). If the
+     * provider closed the block's memory, the block is freed again before the exception leaves.
      */
-    private static void zero(MemorySegment block) {
+    private void zero(MemorySegment block) {
         long n = block.byteSize();
-        if (n <= ZERO_BYTES) {
-            MemorySegment.copy(ZEROS, 0, block, 0, n);
-        } else {
-            block.fill((byte) 0);
+        try {
+            if (NATIVE_FILL && n <= NativeFill.MAX_BYTES) {
+                NativeFill.zero(block);
+            } else if (n <= ZERO_BYTES) {
+                MemorySegment.copy(ZEROS, 0, block, 0, n);
+            } else {
+                block.fill((byte) 0);
+            }
+        } catch (RuntimeException e) {
+            try {
+                free0(block);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -435,29 +461,31 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         }
     }
 
-    private int classFor(long byteSize, long byteAlignment) {
+    /** The smallest class that serves the request, or null for the large path. */
+    private SizeClass classFor(long byteSize, long byteAlignment) {
         if (byteSize > largestClass) {
-            return -1;
+            return null;
         }
-        SizeClass[] all = classes;
-        int c = classBySize[(int) ((byteSize + 7) >>> 3)];
-        while (all[c].alignment < byteAlignment) {
-            if (++c == all.length) {
-                return -1;
-            }
+        SizeClass c = classBySize[(int) ((byteSize + 7) >>> 3)];
+        while (c != null && c.alignment < byteAlignment) {
+            c = c.larger;
         }
         return c;
     }
 
     /**
-     * The small-block path: the engine's allocation, its slab's record by the engine's slab index (an array load),
-     * the length kept for {@code free}, and one slice of the slab, the segment returned. The engine just handed the
-     * handle out, so it is not validated again, and no other object is made.
+     * The small-block path: the allocation of the class engine's pool (the allocator guards it, so the engine's own
+     * dispatch is skipped), its slab's record by the engine's slab index (an array load), the length kept for
+     * {@code free}, and one slice of the slab, the segment returned. The pool just handed the handle out, so it is
+     * not validated again, and no other object is made.
      */
     private MemorySegment allocateSmall(SizeClass cls, long byteSize) {
-        long handle = cls.engine.tryAllocateUninitialized();
+        long handle = cls.pool.allocate(true);
         if (handle == 0) {
             handle = allocateSmallOrTrim(cls);
+        }
+        if (slabsMayClose) {
+            cls.engine.requireSlabOpen(handle);
         }
         int index = HandleFormat.index(handle);
         int slab = index >>> cls.slotBits;
@@ -619,8 +647,8 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
      */
     public long usableSize(long byteSize, long byteAlignment) {
         checkRequest(byteSize, byteAlignment);
-        int c = classFor(byteSize, byteAlignment);
-        return c >= 0 ? classes[c].size : largeUsableSize(byteSize, byteAlignment);
+        SizeClass c = classFor(byteSize, byteAlignment);
+        return c != null ? c.size : largeUsableSize(byteSize, byteAlignment);
     }
 
     private static void checkRequest(long byteSize, long byteAlignment) {
@@ -654,11 +682,13 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
                 free0(segment);
             } finally {
                 l.unlock();
+                Reference.reachabilityFence(this);
             }
             return;
         }
         checkThread();
         free0(segment);
+        Reference.reachabilityFence(this);
     }
 
     private void free0(MemorySegment segment) {
@@ -732,18 +762,18 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         if (slot >= cls.slotsPerSlab) {
             throw invalidFree(segment, "it points past the last block of a slab of the " + cls.size + "-byte class");
         }
-        // The engine's own handle of the slot, if it is live; free() validates it again in full, so a mistake here
-        // could only reject a free, never corrupt the slab.
-        long handle = record.slabIndex < 0 ? 0 : cls.engine.liveHandleAt(record.slabIndex, (int) slot);
-        if (handle == 0) {
+        // One read of the slot's word: freeIfLive frees it if it is live, so the handle is not validated twice.
+        int slabIndex = record.slabIndex;
+        if (segment.byteSize() == record.length((int) slot) && slabIndex >= 0
+                && cls.pool.freeIfLive(slabIndex << cls.slotBits | (int) slot)) {
+            return;
+        }
+        if (slabIndex < 0 || cls.engine.liveHandleAt(slabIndex, (int) slot) == 0) {
             throw invalidFree(segment, "the " + cls.size + "-byte block there is not allocated (a double free, or a"
                     + " segment kept after its block was freed)");
         }
-        long length = record.length((int) slot);
-        if (segment.byteSize() != length) {
-            throw invalidFree(segment, "the block there was allocated with " + length + " bytes (a slice of it?)");
-        }
-        cls.engine.free(handle);
+        throw invalidFree(segment, "the block there was allocated with " + record.length((int) slot)
+                + " bytes (a slice of it?)");
     }
 
     private static InvalidHandleException invalidFree(MemorySegment segment, String why) {
@@ -1078,11 +1108,15 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         final int slotBits;
         final int slotMask;
         final SlabEngine engine;
+        /** The engine's pool, called directly (the allocator guards it): one hop less than through the engine. */
+        final SlabPool pool;
         /**
          * The held slabs by the engine's slab index, filed at a slab's first allocation and dropped when the engine
          * gives the slab back: allocation finds its slab's record with one array load.
          */
         SlabRecord[] records = new SlabRecord[8];
+        /** The next larger class, for a request aligned above this class's alignment; null for the largest. */
+        SizeClass larger;
 
         SizeClass(long size, int reserveSlabs, ClassMemory memory) {
             this.size = size;
@@ -1099,6 +1133,7 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             // their own; unchecked, because the allocator only passes handles it just got or rebuilt and validated.
             this.engine = SlabEngine.builder(geometry).memory(memory).sync(SlabSync.NONE).checked(false)
                     .reserveSlabs(reserveSlabs).build();
+            this.pool = engine.unsyncedPool();
         }
 
         /** Where slot {@code slot} starts in its slab. */
@@ -1114,7 +1149,6 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
         final long base;
         /** The engine's index of this slab, learnt at its first allocation; -1 before. */
         int slabIndex = -1;
-        private final byte[] byteLengths;
         private final char[] charLengths;
         private final int[] intLengths;
 
@@ -1123,23 +1157,18 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
             this.slab = slab;
             this.base = slab.address();
             int slots = cls.slotsPerSlab;
-            // As small as the class allows: a byte per block up to 255-byte classes, 2 bytes up to 65535.
-            this.byteLengths = cls.size <= 0xFF ? new byte[slots] : null;
-            this.charLengths = cls.size > 0xFF && cls.size <= 0xFFFF ? new char[slots] : null;
+            // Two bytes per block up to 65535-byte classes, not one up to 255: on mixed sizes the test of which
+            // array a record has went either way, a mispredicted branch in every allocate and free (ANALYSIS.md).
+            this.charLengths = cls.size <= 0xFFFF ? new char[slots] : null;
             this.intLengths = cls.size > 0xFFFF ? new int[slots] : null;
         }
 
         long length(int slot) {
-            if (byteLengths != null) {
-                return byteLengths[slot] & 0xFF;
-            }
             return charLengths != null ? charLengths[slot] : intLengths[slot];
         }
 
         void length(int slot, long length) {
-            if (byteLengths != null) {
-                byteLengths[slot] = (byte) length;
-            } else if (charLengths != null) {
+            if (charLengths != null) {
                 charLengths[slot] = (char) length;
             } else {
                 intLengths[slot] = (int) length;

@@ -538,6 +538,59 @@ class SlabAllocatorTest {
         assertEquals(0, bad.inner.heldBytes);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aSlabWhoseMemoryTheProviderClosedIsNoticedByTheNextAllocationAndLosesNothing(boolean zeroFill) {
+        ClosingMemory closing = new ClosingMemory();
+        try (SlabAllocator a = SlabAllocator.builder().memory(closing).zeroFill(zeroFill).build()) {
+            a.free(a.allocate(64, 8));                          // the class keeps its empty slab for reuse
+            assertEquals(1, closing.arenas.size());
+            closing.arenas.getFirst().close();
+
+            SlabException e = assertThrows(SlabException.class, () -> a.allocate(64, 8));
+            assertTrue(e.getMessage().contains("ClosingMemory") && e.getMessage().contains("closed the memory"),
+                    e.getMessage());
+            assertEquals(0, a.stats().liveBlocks(), "the failed allocation was undone");
+
+            MemorySegment fresh = a.allocate(64, 8);            // from a new slab: the closed one went back
+            fresh.set(JAVA_LONG, 56, 42L);
+            assertEquals(42L, fresh.get(JAVA_LONG, 56));
+            assertEquals(2, closing.arenas.size());
+
+            MemorySegment kept = a.allocate(64, 8);             // a live block in a slab closed under it ...
+            closing.arenas.getLast().close();
+            assertThrows(SlabException.class, () -> a.allocate(64, 8));
+            a.free(kept);                                       // ... is still freed, by its address
+            a.free(fresh);
+            assertEquals(0, a.stats().liveBlocks());
+            assertEquals(0, a.stats().usedBytes());
+        } finally {
+            closing.arenas.stream().filter(arena -> arena.scope().isAlive()).forEach(Arena::close);
+        }
+    }
+
+    /** Each slab from an arena of its own, which the test may close under the allocator. */
+    static final class ClosingMemory implements SlabMemory {
+        final List<Arena> arenas = new ArrayList<>();
+
+        @Override
+        public MemorySegment allocate(long byteSize, long byteAlignment) {
+            Arena arena = Arena.ofShared();
+            arenas.add(arena);
+            return arena.allocate(byteSize, byteAlignment);
+        }
+
+        @Override
+        public void free(MemorySegment segment) {
+            // the arena stays: closing it is the test's
+        }
+
+        @Override
+        public String toString() {
+            return "ClosingMemory";
+        }
+    }
+
     /** Returns a bad segment (and takes nothing from its delegate for it) when told to. */
     static final class BadMemory implements SlabMemory {
         final TallyMemory inner = new TallyMemory(SlabMemory.ofArena());

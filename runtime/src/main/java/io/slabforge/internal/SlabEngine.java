@@ -14,6 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import io.slabforge.InvalidHandleException;
 import io.slabforge.LeakDetection;
 import io.slabforge.SlabException;
+import io.slabforge.SlabMemory;
 import io.slabforge.SlabStats;
 import io.slabforge.SlabSync;
 import java.lang.foreign.MemorySegment;
@@ -2150,6 +2151,47 @@ public final class SlabEngine implements AutoCloseable {
         int index = slab << geometry.slotBits() | slot;
         int word = table.word(index);
         return (word & HandleFormat.LIVE) == 0 || table.isClosed() ? 0 : HandleFormat.handle(table.tagBits, word, index);
+    }
+
+    /**
+     * The pool of an engine built {@link SlabSync#NONE} without a file, for a caller that guards every call itself
+     * and keeps this engine reachable during it ({@code SlabAllocator}): its {@link SlabPool#allocate} and
+     * {@link SlabPool#freeIfLive} are the engine's own paths without the dispatch on sync mode, file and columns,
+     * and without {@link #requireSlabOpen}.
+     *
+     * @return the engine's only pool
+     * @throws IllegalStateException for any other engine
+     */
+    public SlabPool unsyncedPool() {
+        if (sync != SlabSync.NONE || file != null || table.columns != null || table.readOnly) {
+            throw new IllegalStateException("only an engine built NONE, without a file or columns, lends its pool: "
+                    + this);
+        }
+        return pool;
+    }
+
+    /**
+     * Whether {@code memory} may close a slab's memory under an engine: any provider but the built-in region
+     * providers (bounded or not). An allocation through {@link #unsyncedPool} from such memory must be followed by
+     * {@link #requireSlabOpen}.
+     *
+     * @param memory a provider
+     * @return true for a provider other than the built-in ones
+     */
+    public static boolean mayCloseSlabs(SlabMemory memory) {
+        return SlabSource.mayClose(memory);
+    }
+
+    /**
+     * What every uninitialised allocation of this engine does after taking a slot: if the provider closed the
+     * slot's slab, the allocation is undone, the slab taken out of service and a {@code SlabException} thrown.
+     *
+     * @param handle a handle just allocated through {@link #unsyncedPool}
+     * @throws io.slabforge.SlabException if the slab's memory is closed
+     */
+    public void requireSlabOpen(long handle) {
+        opened(handle);
+        Reference.reachabilityFence(this);
     }
 
     SlotTable table() {

@@ -45,8 +45,12 @@ import java.util.function.LongConsumer;
  *
  * <p>About 600 lines: allocation, free, refill, spill and slab acquisition share the per-slab arrays, which the hot
  * paths must read as fields of one (padded) object.
+ *
+ * <p>Public only for {@code SlabAllocator}, whose size classes call {@link #allocate} and {@link #freeIfLive} on the
+ * pool a {@code NONE} engine lends them ({@link SlabEngine#unsyncedPool}): one object hop less on each path, which
+ * measured 3 ns of a 30 ns allocate-and-free pair (benchmarks/ANALYSIS.md).
  */
-final class SlabPool extends SlabPoolState {
+public final class SlabPool extends SlabPoolState {
     static final int NONE = -1;
     /** Slots the magazine holds at most; it refills and spills by halves. */
     static final int MAGAZINE = 64;
@@ -88,10 +92,13 @@ final class SlabPool extends SlabPoolState {
 
     /**
      * A live handle of a fresh slot whose content is unspecified, or 0 when none can be had and {@code orZero}.
+     * Not thread-safe: the caller holds the pool (its engine's checks, or {@code SlabAllocator}'s own).
      *
+     * @param orZero whether to return 0 rather than throw when no slot can be had
+     * @return a live handle, or 0
      * @throws SlabOutOfMemoryException when none can be had and not {@code orZero}
      */
-    long allocate(boolean orZero) {
+    public long allocate(boolean orZero) {
         int n = magazineCount;
         if (n == 0) {
             return allocateRefilling(orZero);
@@ -121,6 +128,32 @@ final class SlabPool extends SlabPoolState {
                 || w[index] != HandleFormat.liveWord(handle)) {
             throw table.invalid(handle);
         }
+        release(w, index, handle);
+    }
+
+    /**
+     * {@link #free} of slot {@code index} if it is live, for a caller that knows the slot but not its handle
+     * ({@code SlabAllocator}, from a block's address): the word is read once, and the handle it makes needs no
+     * second validation. Not thread-safe, as {@link #allocate}.
+     *
+     * @param index a global slot index (any int: out of range is not live)
+     * @return whether the slot was live (and is now free); if not, nothing changed
+     */
+    public boolean freeIfLive(int index) {
+        int[] w = words;
+        if (Integer.compareUnsigned(index, w.length) >= 0) {
+            return false;
+        }
+        int word = w[index];
+        if ((word & HandleFormat.LIVE) == 0) {
+            return false;
+        }
+        release(w, index, HandleFormat.handle(tagBits, word, index));
+        return true;
+    }
+
+    /** The rest of {@link #free}: {@code handle} is live, its word {@code w[index]}. */
+    private void release(int[] w, int index, long handle) {
         frees++;
         if (HandleFormat.generation(handle) == GENERATION_MASK) {
             if (freeHooks != 0) {

@@ -54,7 +54,7 @@ final class SlabSource {
         this.owner = owner;
         this.lock = shared ? new ReentrantLock() : null;
         this.file = null;
-        this.memoryMayClose = memory != null && regions == null;
+        this.memoryMayClose = mayClose(memory);
     }
 
     /** The source of a file-backed cache: its slabs are in {@code file}, slab index by slab index. */
@@ -101,6 +101,11 @@ final class SlabSource {
     /** The built-in region provider behind this source's memory, or null. */
     RegionSlabMemory regions() {
         return regions;
+    }
+
+    /** Whether {@code memory} may close a slab under its engine: a provider, and not a built-in region provider. */
+    static boolean mayClose(SlabMemory memory) {
+        return memory != null && regionsOf(memory) == null;
     }
 
     private static RegionSlabMemory regionsOf(SlabMemory memory) {

@@ -580,6 +580,58 @@ class HandleValidationTest {
         assertEquals(0, f.engine.liveHandleAt(index >>> bits, index & ((1 << bits) - 1)), "closed");
     }
 
+    /**
+     * The pool an unlocked engine lends {@code SlabAllocator} ({@code unsyncedPool()}): {@code freeIfLive} frees a
+     * slot only if it is live, for any int, and makes its handle stale as {@code free} would; every other engine
+     * refuses to lend its pool.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Configuration.class, names = {"NONE", "UNCHECKED_CUSTOM"})
+    void anUnsyncedPoolFreesOnlyLiveSlots(Configuration c) {
+        SplittableRandom random = Seeds.random("freeIfLive " + c);
+        Fixture f = new Fixture(c, random, 1000);
+        SlabPool pool = f.engine.unsyncedPool();
+        for (long h : f.stale) {
+            long now = f.engine.liveHandleAt(HandleFormat.index(h) >>> GEOMETRY.slotBits(),
+                    HandleFormat.index(h) & ((1 << GEOMETRY.slotBits()) - 1));
+            assertEquals(now != 0, pool.freeIfLive(HandleFormat.index(h)), Seeds.msg("stale " + hex(h)));
+            if (now != 0) {
+                assertFalse(f.engine.isLive(now));
+                f.live.remove(now);
+                f.liveSet.remove(now);
+            }
+        }
+        for (int i = 0; i < 100_000; i++) {
+            int index = random.nextInt(4) == 0 ? random.nextInt() : random.nextInt(-2, 1 << 16);
+            long h = f.engine.liveHandleAt(index >>> GEOMETRY.slotBits(), index & ((1 << GEOMETRY.slotBits()) - 1));
+            boolean wasLive = index >= 0 && h != 0 && HandleFormat.index(h) == index;
+            assertEquals(wasLive, pool.freeIfLive(index), Seeds.msg("freeIfLive(" + index + ")"));
+            if (wasLive) {
+                assertThrowsExactly(InvalidHandleException.class, () -> f.engine.free(h), "freed: now stale");
+                f.live.remove(h);
+                f.liveSet.remove(h);
+            }
+        }
+        for (long h : f.live) {
+            assertTrue(pool.freeIfLive(HandleFormat.index(h)));
+            assertFalse(pool.freeIfLive(HandleFormat.index(h)), "a second free of the same slot");
+        }
+        f.live.clear();
+        f.liveSet.clear();
+        assertEquals(0, f.engine.stats().liveObjects());
+        PoolConsistency.assertConsistent(f.engine);
+        f.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Configuration.class, names = {"NONE", "UNCHECKED_CUSTOM"}, mode = EnumSource.Mode.EXCLUDE)
+    void onlyAnUnlockedEngineLendsItsPool(Configuration c) {
+        try (SlabEngine engine = c.builder(GEOMETRY).build()) {
+            IllegalStateException e = assertThrowsExactly(IllegalStateException.class, engine::unsyncedPool);
+            assertTrue(e.getMessage().contains("NONE"), e.getMessage());
+        }
+    }
+
     /** An unchecked cache skips the generation check on field access only. */
     @ParameterizedTest
     @EnumSource(value = Configuration.class, names = {"UNCHECKED", "UNCHECKED_LOCKED", "UNCHECKED_CUSTOM"})
