@@ -17,8 +17,8 @@ import java.lang.invoke.MethodHandle;
  * touched only when the runtime has native access (else the JDK would warn in every program using the allocator),
  * and {@link #available()} is false when the C library has no {@code memset} this can link.
  *
- * <p>A critical downcall holds off safepoints while it runs, so it zeroes at most {@link #MAX_BYTES} at a time: a
- * few microseconds.
+ * <p>A critical downcall holds off safepoints while it runs, so it is used for blocks of at most
+ * {@link #MAX_BYTES} (a few microseconds); larger ones are zeroed by the JDK's {@code fill}.
  */
 final class NativeFill {
     /** The largest block zeroed by one call. */
@@ -32,7 +32,7 @@ final class NativeFill {
         return MEMSET != null;
     }
 
-    /** Zeroes {@code block}, a native segment of at most {@link #MAX_BYTES} bytes; the linker keeps it alive meanwhile. */
+    /** Zeroes {@code block}, a native segment of at most {@link #MAX_BYTES} bytes (the linker keeps it alive). */
     static void zero(MemorySegment block) {
         try {
             MemorySegment unused = (MemorySegment) MEMSET.invokeExact(block, 0, block.byteSize());
@@ -50,9 +50,9 @@ final class NativeFill {
                 return null; // size_t is not a long here
             }
             Linker linker = Linker.nativeLinker();
+            FunctionDescriptor memsetType = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG);
             return linker.defaultLookup().find("memset")
-                    .map(memset -> linker.downcallHandle(memset,
-                            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG), Linker.Option.critical(false)))
+                    .map(memset -> linker.downcallHandle(memset, memsetType, Linker.Option.critical(false)))
                     .orElse(null);
         } catch (RuntimeException | LinkageError e) {
             return null;
