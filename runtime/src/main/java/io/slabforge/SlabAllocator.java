@@ -116,7 +116,10 @@ public final class SlabAllocator implements SegmentAllocator, AutoCloseable {
     static final long HUGE_MIN_ALIGNMENT = 64;
 
     private static final long[] DEFAULT_SIZE_CLASSES = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
-    /** Blocks up to this size are zeroed by a copy from {@link #ZEROS}: every block of the default classes. */
+    /**
+     * Without native access ({@link #NATIVE_FILL} false), blocks up to this size are zeroed by a copy from
+     * {@link #ZEROS}: every block of the default classes.
+     */
     static final int ZERO_BYTES = 4096;
     /** Never written: a read-only view of a private array. */
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[ZERO_BYTES]).asReadOnly();
